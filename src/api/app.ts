@@ -1,0 +1,81 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { RunService } from '../runs/index.js';
+import type { Store } from '../store/index.js';
+import { authenticator } from './auth.js';
+import { ApiError, ValidationError } from './errors.js';
+import type { FileUrls } from './file-urls.js';
+import { filesRoutes } from './routes/files.js';
+import { importRoutes } from './routes/import.js';
+import { profilesRoutes } from './routes/profiles.js';
+import { testRunsRoutes } from './routes/testruns.js';
+import { testsRoutes } from './routes/tests.js';
+import type { Links } from './serializers.js';
+
+export interface ApiDeps {
+  store: Store;
+  runs: RunService;
+  config: Config;
+  files: FileUrls;
+  /** Pino options or false; the CLI passes its logger settings, tests pass false. */
+  logger?: boolean | object;
+}
+
+/** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 50 * 1024 * 1024,
+    // DRF-style paths end in `/`; accept both so `/api/v2/testruns` works too.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const links: Links = {
+    files: deps.files,
+    webappUrl: (runId) => `${deps.config.publicUrl}/runs/${runId}`,
+  };
+
+  app.setErrorHandler((error: FastifyError | ApiError | ValidationError, request, reply) => {
+    if (error instanceof ApiError || error instanceof ValidationError) {
+      return reply.code(error.status).send(error.body);
+    }
+    const code = (error as FastifyError).code ?? '';
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const e = new ApiError('UNSUPPORTED_MEDIA_TYPE', { type: String(request.headers['content-type'] ?? '') });
+      return reply.code(e.status).send(e.body);
+    }
+    if (code.startsWith('FST_ERR_CTP_BODY_TOO_LARGE')) {
+      const e = new ApiError('PAYLOAD_TOO_LARGE');
+      return reply.code(e.status).send(e.body);
+    }
+    if (code.startsWith('FST_ERR_CTP_') || (error as FastifyError).statusCode === 400) {
+      const e = new ApiError('MALFORMED_JSON', { reason: error.message });
+      return reply.code(e.status).send(e.body);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    const e = new ApiError('INTERNAL_ERROR');
+    return reply.code(e.status).send(e.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const e = new ApiError('NOT_FOUND');
+    reply.code(e.status).send(e.body);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok', ...deps.runs.load() }));
+  await app.register(filesRoutes, { store: deps.store, files: deps.files });
+
+  const authenticate = authenticator(deps.store);
+  for (const prefix of ['/api/v2', '/api/v1']) {
+    await app.register(
+      async (api) => {
+        api.decorateRequest('projectId', '');
+        api.addHook('onRequest', authenticate);
+        await api.register(testRunsRoutes, { store: deps.store, runs: deps.runs, links });
+        await api.register(testsRoutes, { store: deps.store });
+        await api.register(profilesRoutes, { store: deps.store });
+        await api.register(importRoutes, { store: deps.store });
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,208 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { FETCHABLE_ARTIFACT_KINDS, RUN_STATUSES, TRIGGERS, type RunStatus, type TriggeredBy } from '../../domain/index.js';
+import { renderJUnit } from '../../reports/index.js';
+import type { RunService } from '../../runs/index.js';
+import type { RunRow, Store } from '../../store/index.js';
+import { ApiError } from '../errors.js';
+import { paginate, readPage } from '../pagination.js';
+import { planForRun } from '../plan-for-run.js';
+import { serializeArtifact, serializeRun, serializeRunStatus, type Links, type StoredStepRun } from '../serializers.js';
+import { FieldChecker, isPlainObject, isUuid, parseIsoDate } from '../validate.js';
+
+interface Deps {
+  store: Store;
+  runs: RunService;
+  links: Links;
+}
+
+type IdParams = { id: string };
+
+/** The ten endpoints of the v2 "Test runs" API (../shared/spec/testruns-v2.openapi.json). */
+export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, runs, links }) => {
+  async function findRun(projectId: string, id: string): Promise<RunRow> {
+    const run = isUuid(id) ? await store.runs.get(projectId, id.toLowerCase()) : null;
+    if (!run) throw new ApiError('NOT_FOUND');
+    return run;
+  }
+
+  async function stepRunsOf(runId: string): Promise<StoredStepRun[]> {
+    const rows = await store.stepRuns.listByRun(runId);
+    return rows.map((r) => ({ record: r.record, screenshotKey: r.screenshotArtifactId }));
+  }
+
+  app.get('/testruns/', async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const checker = new FieldChecker();
+    const page = readPage(query, checker);
+    const ordering = query.ordering ?? '-started';
+    if (ordering !== 'started' && ordering !== '-started') {
+      checker.add('ordering', `Select a valid choice. ${String(ordering)} is not one of the available choices.`);
+    }
+    const status = query.status;
+    if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
+      checker.add('status', `Select a valid choice. ${String(status)} is not one of the available choices.`);
+    }
+    const testId = query.test_id;
+    if (testId !== undefined && !isUuid(testId)) checker.add('test_id', 'Enter a valid UUID.');
+    const dates: Record<string, string | undefined> = {};
+    for (const field of ['started_after', 'started_before']) {
+      const raw = query[field];
+      if (raw === undefined) continue;
+      const parsed = typeof raw === 'string' ? parseIsoDate(raw) : null;
+      if (parsed === null) checker.add(field, 'Enter a valid date/time.');
+      else dates[field] = parsed;
+    }
+    checker.throwIfAny();
+    const { count, rows } = await store.runs.list(request.projectId, {
+      status: status as RunStatus | undefined,
+      testId: (testId as string | undefined)?.toLowerCase(),
+      startedAfter: dates.started_after,
+      startedBefore: dates.started_before,
+      ordering: ordering as 'started' | '-started',
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    const results = await Promise.all(rows.map(async (run) => serializeRun(run, await stepRunsOf(run.id), links)));
+    return paginate(request, page, count, results);
+  });
+
+  app.post('/testruns/', async (request) => {
+    const body = request.body;
+    const checker = new FieldChecker();
+    if (!isPlainObject(body)) {
+      checker.add('non_field_errors', 'Invalid data. Expected a dictionary.');
+      checker.throwIfAny();
+    }
+    const input = body as Record<string, unknown>;
+    const projectId = request.projectId;
+
+    let test = null;
+    if (input.testId === undefined || input.testId === null) checker.add('testId', 'This field is required.');
+    else if (!isUuid(input.testId)) checker.add('testId', 'Must be a valid UUID.');
+    else {
+      test = await store.tests.get(projectId, input.testId.toLowerCase());
+      if (!test) checker.add('testId', `Invalid pk "${input.testId}" - object does not exist.`);
+    }
+
+    let profile = null;
+    if (input.runProfileId !== undefined && input.runProfileId !== null) {
+      if (!isUuid(input.runProfileId)) checker.add('runProfileId', 'Must be a valid UUID.');
+      else {
+        profile = await store.profiles.get(projectId, input.runProfileId.toLowerCase());
+        if (!profile) checker.add('runProfileId', `Invalid pk "${input.runProfileId}" - object does not exist.`);
+      }
+    } else if (input.profileName !== undefined && input.profileName !== null) {
+      // Legacy clients (BugBug's CLI) choose the profile by name.
+      const wanted = String(input.profileName);
+      profile = (await store.profiles.listAll(projectId)).find((p) => p.name === wanted) ?? null;
+      if (!profile) checker.add('profileName', `Profile "${wanted}" does not exist.`);
+    }
+
+    const variables: { key: string; value: string | null }[] = [];
+    if (input.variables !== undefined && input.variables !== null) {
+      if (!Array.isArray(input.variables)) checker.add('variables', 'Expected a list of items but got type "' + typeof input.variables + '".');
+      else {
+        input.variables.forEach((item: unknown, i) => {
+          if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
+          if (typeof item.key !== 'string' || item.key === '') return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
+          if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
+          if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') return checker.add('variables', `Item ${i}: value: Not a valid string.`);
+          variables.push({ key: item.key, value: (item.value as string | null | undefined) ?? null });
+        });
+      }
+    }
+
+    let triggeredBy: TriggeredBy = 'api';
+    if (input.triggeredBy !== undefined && input.triggeredBy !== null) {
+      if (TRIGGERS.includes(input.triggeredBy as TriggeredBy)) triggeredBy = input.triggeredBy as TriggeredBy;
+      else checker.add('triggeredBy', `"${String(input.triggeredBy)}" is not a valid choice.`);
+    }
+    checker.throwIfAny();
+    if (!test) throw new ApiError('INTERNAL_ERROR');
+
+    profile ??= await store.profiles.getDefault(projectId);
+    const runId = crypto.randomUUID();
+    const plan = await planForRun(store, { projectId, runId, test, profile, overrides: variables });
+    const run = await runs.create({
+      projectId,
+      runId,
+      testId: test.id,
+      testName: test.name,
+      profileId: profile?.id ?? null,
+      profileName: profile?.name ?? null,
+      triggeredBy,
+      variables,
+      plan,
+    });
+    return serializeRunStatus(run, links);
+  });
+
+  app.get<{ Params: IdParams }>('/testruns/:id/', async (request) => {
+    const run = await findRun(request.projectId, request.params.id);
+    return serializeRun(run, await stepRunsOf(run.id), links);
+  });
+
+  app.get<{ Params: IdParams }>('/testruns/:id/status/', async (request) => {
+    return serializeRunStatus(await findRun(request.projectId, request.params.id), links);
+  });
+
+  app.post<{ Params: IdParams }>('/testruns/:id/stop/', async (request) => {
+    await findRun(request.projectId, request.params.id);
+    const run = await runs.stop(request.projectId, request.params.id.toLowerCase());
+    if (!run) throw new ApiError('NOT_FOUND');
+    return serializeRunStatus(run, links);
+  });
+
+  app.get<{ Params: IdParams }>('/testruns/:id/screenshots/', async (request) => {
+    const run = await findRun(request.projectId, request.params.id);
+    const steps = await stepRunsOf(run.id);
+    return {
+      id: run.id,
+      stepsRuns: steps
+        .filter((s) => s.screenshotKey !== null)
+        .map((s) => ({ id: s.record.id, stepId: s.record.stepId, screenshotUrl: links.files.url(s.screenshotKey as string) })),
+    };
+  });
+
+  app.get<{ Params: IdParams }>('/testruns/:id/debug-artifacts/', async (request) => {
+    const run = await findRun(request.projectId, request.params.id);
+    const artifacts = await store.artifacts.listByRun(run.id);
+    return artifacts.map((a) => serializeArtifact(a, links));
+  });
+
+  app.get<{ Params: IdParams & { kind: string } }>('/testruns/:id/debug-artifacts/:kind/', async (request) => {
+    const run = await findRun(request.projectId, request.params.id);
+    const kind = request.params.kind as (typeof FETCHABLE_ARTIFACT_KINDS)[number];
+    const artifact = FETCHABLE_ARTIFACT_KINDS.includes(kind) ? await store.artifacts.latestByKind(run.id, kind) : null;
+    if (!artifact) throw new ApiError('ARTIFACT_NOT_FOUND');
+    return serializeArtifact(artifact, links);
+  });
+
+  app.get<{ Params: IdParams }>('/testruns/:id/logs/', async (request, reply: FastifyReply) => {
+    const run = await findRun(request.projectId, request.params.id);
+    // A run that never finished (crash) still has its partial log.
+    const artifact = (await store.artifacts.latestByKind(run.id, 'logs')) ?? (await store.artifacts.latestByKind(run.id, 'logs_partial'));
+    if (!artifact || !(await store.blobs.exists(artifact.blobKey))) throw new ApiError('LOGS_NOT_FOUND');
+    return reply.redirect(links.files.url(artifact.blobKey), 302);
+  });
+
+  app.get<{ Params: IdParams }>('/testruns/:id/report/junit/', async (request, reply) => {
+    const run = await findRun(request.projectId, request.params.id);
+    const steps = await stepRunsOf(run.id);
+    const xml = renderJUnit({
+      id: run.id,
+      testId: run.testId,
+      testName: run.testName,
+      status: run.status,
+      errorCode: run.errorCode,
+      errorMessage: run.errorMessage,
+      started: run.started,
+      ended: run.ended,
+      steps: steps.map((s) => s.record),
+    });
+    return reply
+      .type('application/xml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="bugrun-${run.id}-junit.xml"`)
+      .send(xml);
+  });
+};

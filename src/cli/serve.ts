@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { resolveConfig } from '../config/config.js';
+import { createService } from '../service.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the Bugrun server (API, runner, web UI)')
+    .option('--port <n>', 'port to listen on (env PORT, default 8080)')
+    .option('--host <host>', 'interface to bind (default 127.0.0.1)')
+    .option('--data-dir <dir>', 'where the database and artifacts live (env BUGRUN_DATA_DIR, default ./.data)')
+    .option('--concurrency <n>', 'runs executing at once (env BUGRUN_CONCURRENCY)')
+    .option('--demo', 'import the bundled demo project and serve its site at /demo/')
+    .action(async (flags: { port?: string; host?: string; dataDir?: string; concurrency?: string; demo?: boolean }) => {
+      const config = resolveConfig(flags);
+      const service = await createService(config, {
+        logger: { level: config.logLevel },
+        onError: (err, context) => console.error(`bugrun: background error in ${context}:`, err),
+      });
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`\n${signal} received, shutting down...`);
+        service.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error('bugrun: error while shutting down:', err);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      await service.listen();
+      const url = config.publicUrl;
+      const lines = [
+        `Bugrun is running at ${url}`,
+        `API token: ${service.token}`,
+        `Data directory: ${config.dataDir}`,
+      ];
+      if (config.demo) {
+        const demoTest = await service.store.tests.getBySlug(service.projectId, 'sign-in-dashboard');
+        lines.push(
+          '',
+          'Start a demo run:',
+          `  curl -s -X POST ${url}/api/v2/testruns/ -H 'Authorization: Token ${service.token}' -H 'Content-Type: application/json' -d '{"testId": "${demoTest?.id ?? '<test id>'}"}'`,
+          'Then watch it (replace <runId> with the "id" printed above):',
+          `  curl -s ${url}/api/v2/testruns/<runId>/status/ -H 'Authorization: Token ${service.token}'`,
+        );
+      }
+      console.log(lines.join('\n'));
+    });
+}

@@ -1,0 +1,76 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Everything Bugrun is configured by, resolved once: CLI flags > environment > defaults. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Base URL used in links we hand out (webappUrl, file URLs). */
+  readonly publicUrl: string;
+  /** An API token of the default project, created if missing. */
+  readonly token: string | null;
+  /** Runs executing at once in this process. */
+  readonly concurrency: number;
+  readonly chromiumPath: string | null;
+  readonly browserWs: string | null;
+  /** `postgres://...` switches storage to PostgreSQL. */
+  readonly databaseUrl: string | null;
+  /** Import the bundled demo project and serve its site. */
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+export interface ConfigFlags {
+  port?: number | string;
+  host?: string;
+  dataDir?: string;
+  publicUrl?: string;
+  token?: string;
+  concurrency?: number | string;
+  demo?: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function integer(name: string, raw: number | string | undefined, fallback: number, min: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min} (got "${raw}")`);
+  return n;
+}
+
+function text(raw: string | undefined): string | null {
+  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+/** The browser takes ~90 % of the CPU, so more than one run per core only queues inside Chromium. */
+function defaultConcurrency(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer('port', flags.port ?? env.PORT, 8080, 0);
+  const host = flags.host ?? text(env.BUGRUN_HOST) ?? '127.0.0.1';
+  const dataDir = resolve(flags.dataDir ?? text(env.BUGRUN_DATA_DIR) ?? '.data');
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const publicUrl = (flags.publicUrl ?? text(env.BUGRUN_PUBLIC_URL) ?? `http://${shownHost}:${port}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    publicUrl,
+    token: flags.token ?? text(env.BUGRUN_TOKEN),
+    concurrency: integer('concurrency', flags.concurrency ?? env.BUGRUN_CONCURRENCY, defaultConcurrency(), 1),
+    chromiumPath: text(env.CHROMIUM_PATH),
+    browserWs: text(env.BUGRUN_BROWSER_WS),
+    databaseUrl: text(env.BUGRUN_DATABASE_URL),
+    demo: flags.demo ?? false,
+    logLevel: text(env.BUGRUN_LOG_LEVEL) ?? 'warn',
+  });
+}
+
+/** Config for tests and embedding: defaults plus the given values, no environment. */
+export function configWith(values: Partial<Config> & { dataDir: string }): Config {
+  return Object.freeze({ ...resolveConfig({ dataDir: values.dataDir }, {}), ...values });
+}

@@ -1,0 +1,25 @@
+/** Debug artifact kinds (BUGBUG-REFERENCE §7), in the order of the OpenAPI enum. */
+export const ARTIFACT_KINDS = [
+  'uploaded_file',
+  'logs_partial',
+  'logs',
+  'cloud_logs',
+  'container_stats',
+  'chrome_debug_logs',
+  'extension_network_logs',
+  'extension_network_logs_partial',
+  'report',
+  'dom_snapshot',
+  'visual_regression_screenshot',
+] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+/** The kinds the v2 API can fetch one by one (`/debug-artifacts/{artifact_type}/`). */
+export const FETCHABLE_ARTIFACT_KINDS = [
+  'chrome_debug_logs',
+  'cloud_logs',
+  'container_stats',
+  'dom_snapshot',
+  'logs',
+  'logs_partial',
+] as const satisfies readonly ArtifactKind[];

@@ -1,0 +1,3 @@
+export * from './report-run.js';
+export * from './junit.js';
+export * from './log-file.js';

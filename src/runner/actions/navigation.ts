@@ -1,0 +1,75 @@
+import { StepError, errorMessage, isTimeoutError } from '../errors.js';
+import type { StepContext } from '../step-context.js';
+import type { ActionHandler } from './types.js';
+
+const ALLOWED_SCHEMES = new Set(['http:', 'https:', 'file:', 'about:', 'data:']);
+
+/** BugBug accepts `example.com/login`; a URL without a scheme is taken as http. */
+export function normalizeUrl(raw: string): string {
+  const text = raw.trim();
+  if (!text) throw new StepError('INVALID_URL', 'The URL is empty');
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new StepError('INVALID_URL', `Invalid URL "${text}"`);
+  }
+  if (!ALLOWED_SCHEMES.has(url.protocol) || /\s/.test(url.host)) {
+    throw new StepError('INVALID_URL', `Invalid URL "${text}"`);
+  }
+  return url.href;
+}
+
+/** Maps a failed navigation to PAGE_LOADING_ERROR (with the net error), INVALID_URL or a timeout. */
+function navigationFailure(e: unknown, ctx: StepContext, url: string | null): unknown {
+  const msg = errorMessage(e);
+  const net = /net::(ERR_[A-Z0-9_]+)/.exec(msg)?.[1];
+  if (net) return new StepError('PAGE_LOADING_ERROR', `Page loading error: ${net}${url ? ` (${url})` : ''}`);
+  if (/invalid URL/i.test(msg)) return new StepError('INVALID_URL', `Invalid URL "${url ?? ''}"`);
+  if (isTimeoutError(e)) {
+    return new StepError('TIMEOUT', `The page did not finish loading within ${Math.round(ctx.record.timeout / 100) / 10} s`);
+  }
+  return e;
+}
+
+const LOAD_CAUSE = { code: 'TIMEOUT', message: 'The page did not finish loading' } as const;
+
+const goto: ActionHandler = async (ctx) => {
+  const url = normalizeUrl(ctx.render(ctx.details.url));
+  ctx.record.computedUrl = url;
+  ctx.pendingCause = LOAD_CAUSE;
+  try {
+    await ctx.page.goto(url, { waitUntil: 'load', timeout: ctx.pwTimeout() });
+  } catch (e) {
+    // A client-side redirect during load is not a failure: wait for where it lands instead.
+    if (!/interrupted by another navigation/i.test(errorMessage(e))) throw navigationFailure(e, ctx, url);
+    await ctx.page.waitForLoadState('load', { timeout: ctx.pwTimeout() }).catch((err: unknown) => {
+      throw navigationFailure(err, ctx, url);
+    });
+  }
+  ctx.pendingCause = null;
+  ctx.record.executionUrl = ctx.page.url();
+};
+
+function history(kind: 'goBack' | 'goForward' | 'reload'): ActionHandler {
+  return async (ctx) => {
+    ctx.pendingCause = LOAD_CAUSE;
+    const opts = { waitUntil: 'load' as const, timeout: ctx.pwTimeout() };
+    try {
+      if (kind === 'goBack') await ctx.page.goBack(opts);
+      else if (kind === 'goForward') await ctx.page.goForward(opts);
+      else await ctx.page.reload(opts);
+    } catch (e) {
+      throw navigationFailure(e, ctx, null);
+    }
+    ctx.pendingCause = null;
+  };
+}
+
+export const navigationActions = {
+  goto,
+  goBack: history('goBack'),
+  goForward: history('goForward'),
+  reloadPage: history('reload'),
+} satisfies Record<string, ActionHandler>;

@@ -1,0 +1,242 @@
+import type { AssertionProperty, AssertionType, ErrorCode, StepRunRecord } from '../domain/index.js';
+import { StepError, errorMessage, isTargetClosedError, shortPlaywrightMessage } from './errors.js';
+import { resultToString, runPageCode } from './page-code.js';
+import type { StepContext } from './step-context.js';
+
+/** BugBug retries every 1.5 s; polling faster makes passing assertions finish sooner. */
+const POLL_MS = 250;
+const PROBE_TIMEOUT_MS = 1_000;
+
+export interface AssertionSpec {
+  property: AssertionProperty;
+  type: AssertionType;
+  /** Rendered expected value; null when the step has none. */
+  expected: string | null;
+}
+
+export interface AssertionCheck {
+  passed: boolean;
+  current: string | null;
+  /** Why it failed (ASSERT_FAILED, ELEMENT_DOES_NOT_EXIST, CODE_EXECUTION_ERROR…); meaningless when passed. */
+  code: ErrorCode;
+  message: string;
+}
+
+const BOOLEAN_PROPERTIES: ReadonlySet<AssertionProperty> = new Set([
+  'checked', 'notChecked', 'exist', 'notExist', 'visible', 'notVisible', 'disabled', 'notDisabled',
+]);
+
+const TYPE_PHRASE: Record<AssertionType, string> = {
+  equal: 'equal', notEqual: 'not equal', contain: 'contain', notContain: 'not contain', match: 'match',
+  greaterThan: 'be greater than', lessThan: 'be less than', any: 'have any value',
+};
+
+export function assertionSpec(ctx: StepContext): AssertionSpec {
+  const d = ctx.details;
+  const property = d.assertion_property ?? 'exist';
+  const raw = d.assertion_expected_value;
+  const expected = raw === null || raw === undefined ? null : ctx.render(String(raw));
+  return { property, type: d.assertion_type ?? 'equal', expected };
+}
+
+export function recordAssertion(record: StepRunRecord, spec: AssertionSpec, check: AssertionCheck | null): void {
+  record.assertionProperty = spec.property;
+  record.assertionType = spec.type;
+  record.assertionExpectedValue = spec.expected;
+  record.assertionCurrentValue = check?.current ?? null;
+  record.computedValue = spec.expected;
+}
+
+/** Compares a current value with the expected one by assertion type. */
+export function compareValues(type: AssertionType, current: string, expected: string | null): boolean {
+  const exp = expected ?? '';
+  switch (type) {
+    case 'any':
+      return true;
+    case 'equal':
+      return current === exp;
+    case 'notEqual':
+      return current !== exp;
+    case 'contain':
+      return current.includes(exp);
+    case 'notContain':
+      return !current.includes(exp);
+    case 'match':
+      return toRegExp(exp).test(current);
+    case 'greaterThan':
+    case 'lessThan': {
+      const a = toNumber(current);
+      const b = toNumber(exp);
+      if (Number.isNaN(a) || Number.isNaN(b)) return false;
+      return type === 'greaterThan' ? a > b : a < b;
+    }
+  }
+}
+
+function toNumber(s: string): number {
+  const t = s.trim().replace(/\s/g, '');
+  return t === '' ? NaN : Number(t);
+}
+
+/** `/pattern/flags` or a bare pattern. */
+function toRegExp(s: string): RegExp {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(s);
+  try {
+    return m ? new RegExp(m[1] ?? '', m[2]) : new RegExp(s);
+  } catch (e) {
+    throw new StepError('ASSERT_FAILED', `Invalid regular expression "${s}": ${errorMessage(e)}`);
+  }
+}
+
+/** `visible` with `equal false` reads as "not visible"; any other type keeps the property's meaning. */
+function booleanExpectation(spec: AssertionSpec): boolean {
+  if (spec.type === 'equal' && spec.expected === 'false') return false;
+  if (spec.type === 'notEqual' && spec.expected === 'true') return false;
+  return true;
+}
+
+function valueCheck(spec: AssertionSpec, current: string): AssertionCheck {
+  const passed = compareValues(spec.type, current, spec.expected);
+  const message =
+    spec.type === 'any'
+      ? `Expected ${spec.property} to have any value`
+      : `Expected ${spec.property} to ${TYPE_PHRASE[spec.type]} "${spec.expected ?? ''}", got "${current}"`;
+  return { passed, current, code: 'ASSERT_FAILED', message };
+}
+
+function missing(description: string): AssertionCheck {
+  return { passed: false, current: null, code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+}
+
+/** Evaluates the assertion once. Throws StepError only for failures no retry can fix. */
+export async function checkOnce(ctx: StepContext, spec: AssertionSpec): Promise<AssertionCheck> {
+  const page = ctx.page;
+  const d = ctx.details;
+  const probe = { timeout: Math.max(1, Math.min(ctx.remaining(), PROBE_TIMEOUT_MS)) };
+  switch (spec.property) {
+    case 'pageUrlIs':
+      return valueCheck(spec, page.url());
+    case 'pageTitle':
+      return valueCheck(spec, await page.title());
+    case 'pageShowsText':
+    case 'pageDoesNotShowText': {
+      const text = await page.evaluate(() => document.body?.innerText ?? '');
+      const shows = text.includes(spec.expected ?? '');
+      const want = spec.property === 'pageShowsText';
+      return {
+        passed: shows === want,
+        current: null,
+        code: 'ASSERT_FAILED',
+        message: `Expected the page ${want ? 'to show' : 'not to show'} text "${spec.expected ?? ''}"`,
+      };
+    }
+    case 'variableValue': {
+      const name = (d.assertion_variable_name ?? '').replace(/^\s*\{\{\s*|\s*\}\}\s*$/g, '');
+      return valueCheck(spec, ctx.session.vars.value(name));
+    }
+    case 'customJavaScript': {
+      const code = ctx.render(d.assertion_java_script ?? d.code);
+      try {
+        const result = await runPageCode(page, code, ctx.session.vars.snapshot());
+        const current = resultToString(result);
+        return { passed: Boolean(result), current, code: 'ASSERT_FAILED', message: `Expected the custom JavaScript to return a truthy value, got ${current ?? 'nothing'}` };
+      } catch (e) {
+        if (e instanceof StepError) return { passed: false, current: null, code: e.code, message: e.message };
+        throw e;
+      }
+    }
+    case 'downloadStarted':
+    case 'clipboardValue':
+      throw new StepError('UNRECOGNIZED_STEP_TYPE', `Assertion "${spec.property}" is not supported yet`);
+    default:
+      return checkElement(ctx, spec, probe);
+  }
+}
+
+async function checkElement(ctx: StepContext, spec: AssertionSpec, probe: { timeout: number }): Promise<AssertionCheck> {
+  const { loc, description } = ctx.locator();
+  let count: number;
+  try {
+    count = await loc.count();
+  } catch (e) {
+    throw ctx.selectorFailure(e, description);
+  }
+  ctx.record.elementExists = count > 0;
+  const first = loc.first();
+  if (spec.property === 'count') return valueCheck(spec, String(count));
+  if (BOOLEAN_PROPERTIES.has(spec.property)) {
+    let holds: boolean;
+    switch (spec.property) {
+      case 'exist':
+        holds = count > 0;
+        break;
+      case 'notExist':
+        holds = count === 0;
+        break;
+      case 'notVisible':
+        holds = count === 0 || !(await first.isVisible());
+        break;
+      default: {
+        if (count === 0) return missing(description);
+        if (spec.property === 'visible') holds = await first.isVisible();
+        else if (spec.property === 'disabled') holds = await first.isDisabled(probe);
+        else if (spec.property === 'notDisabled') holds = !(await first.isDisabled(probe));
+        else {
+          const checked = await first.evaluate(
+            (el) => (el instanceof HTMLInputElement ? el.checked : el.getAttribute('aria-checked') === 'true'),
+            undefined,
+            probe,
+          );
+          holds = spec.property === 'checked' ? checked : !checked;
+        }
+      }
+    }
+    const want = booleanExpectation(spec);
+    return {
+      passed: holds === want,
+      current: String(holds),
+      code: 'ASSERT_FAILED',
+      message: `Expected ${spec.property} of ${description} to be ${String(want)}, got ${String(holds)}`,
+    };
+  }
+  if (count === 0) return missing(description);
+  if (spec.property === 'value') {
+    const value = await first.evaluate(
+      (el) =>
+        el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement
+          ? el.value
+          : (el.getAttribute('value') ?? ''),
+      undefined,
+      probe,
+    );
+    return valueCheck(spec, value);
+  }
+  // textContent: the rendered text with whitespace collapsed, as a reader sees it.
+  const text = await first.evaluate(
+    (el) => (el instanceof HTMLElement ? el.innerText : (el.textContent ?? '')),
+    undefined,
+    probe,
+  );
+  return valueCheck(spec, text.replace(/\s+/g, ' ').trim());
+}
+
+/** checkOnce, with errors of a changing page (navigation, detached node) counted as "not yet". */
+export async function checkSafely(ctx: StepContext, spec: AssertionSpec): Promise<AssertionCheck> {
+  try {
+    return await checkOnce(ctx, spec);
+  } catch (e) {
+    if (e instanceof StepError || isTargetClosedError(e) || ctx.signal.aborted) throw e;
+    return { passed: false, current: null, code: 'ASSERT_FAILED', message: shortPlaywrightMessage(e) };
+  }
+}
+
+/** Retries until the assertion holds or the step's time is up; returns the last check. */
+export async function checkUntil(ctx: StepContext, spec: AssertionSpec): Promise<AssertionCheck> {
+  for (;;) {
+    const check = await checkSafely(ctx, spec);
+    recordAssertion(ctx.record, spec, check);
+    ctx.pendingCause = check.passed ? null : { code: check.code, message: check.message };
+    if (check.passed || ctx.remaining() < POLL_MS) return check;
+    await ctx.sleep(POLL_MS);
+  }
+}

@@ -1,0 +1,88 @@
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Screenshot } from '../domain/index.js';
+import { within } from './timing.js';
+
+/** JPEG at this quality is ~10 KB for a simple page and several times cheaper than Playwright's PNG. */
+const JPEG_QUALITY = 65;
+const SCREENSHOT_LIMIT_MS = 5_000;
+const SNAPSHOT_LIMIT_MS = 3_000;
+
+/**
+ * Screenshots and DOM snapshots of the run's page. One CDP session is reused for every
+ * screenshot: opening a session per step would cost a round trip each time.
+ */
+export class Capture {
+  private cdp: Promise<CDPSession> | null = null;
+
+  constructor(
+    private readonly context: BrowserContext,
+    private readonly page: Page,
+  ) {}
+
+  /** A JPEG of the viewport, or null when the page is gone or the browser does not answer in time. */
+  async screenshot(): Promise<Screenshot | null> {
+    if (this.page.isClosed()) return null;
+    const shot = async (): Promise<Screenshot | null> => {
+      this.cdp ??= this.context.newCDPSession(this.page);
+      const session = await this.cdp;
+      const res = await session.send('Page.captureScreenshot', {
+        format: 'jpeg',
+        quality: JPEG_QUALITY,
+        optimizeForSpeed: true,
+      });
+      return { data: new Uint8Array(Buffer.from(res.data, 'base64')), contentType: 'image/jpeg' };
+    };
+    try {
+      return await within(shot(), SCREENSHOT_LIMIT_MS, null);
+    } catch {
+      // A failed session (e.g. after a renderer crash) is rebuilt on the next attempt.
+      this.cdp = null;
+      return null;
+    }
+  }
+
+  /**
+   * The page's HTML as the user saw it: live form values are written back into attributes (so the
+   * snapshot shows what was typed), except password fields, which are blanked.
+   */
+  async domSnapshot(): Promise<string | null> {
+    if (this.page.isClosed()) return null;
+    const work = this.page.evaluate(() => {
+      const root = document.documentElement;
+      const clone = root.cloneNode(true) as HTMLElement;
+      const live = root.querySelectorAll('input, textarea, select');
+      const copies = clone.querySelectorAll('input, textarea, select');
+      live.forEach((el, i) => {
+        const copy = copies[i];
+        if (!copy) return;
+        if (el instanceof HTMLInputElement) {
+          if (el.type === 'password') {
+            copy.setAttribute('value', '');
+          } else if (el.type === 'checkbox' || el.type === 'radio') {
+            if (el.checked) copy.setAttribute('checked', '');
+            else copy.removeAttribute('checked');
+          } else if (el.type !== 'file') {
+            copy.setAttribute('value', el.value);
+          }
+        } else if (el instanceof HTMLTextAreaElement) {
+          copy.textContent = el.value;
+        } else if (el instanceof HTMLSelectElement) {
+          const options = copy.querySelectorAll('option');
+          Array.from(el.options).forEach((o, j) => {
+            const c = options[j];
+            if (!c) return;
+            if (o.selected) c.setAttribute('selected', '');
+            else c.removeAttribute('selected');
+          });
+        }
+      });
+      const dt = document.doctype ? `<!DOCTYPE ${document.doctype.name}>\n` : '';
+      return dt + clone.outerHTML;
+    });
+    try {
+      return await within(work, SNAPSHOT_LIMIT_MS, null);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { ConsoleEntry, RunEvent, RunSink, StepRunRecord } from '../domain/index.js';
+import type { SecretSet } from './secrets.js';
+
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * The runner's only way out to the sink. Masks secrets in every text field, copies records so the
+ * sink never sees later mutations, swallows sink errors (a broken recorder must not end a run) and
+ * drops events that arrive after the run settled (late console messages of a closing page).
+ */
+export class RunEventEmitter {
+  private closed = false;
+
+  constructor(
+    private readonly sink: RunSink,
+    private readonly secrets: SecretSet,
+  ) {}
+
+  close(): void {
+    this.closed = true;
+  }
+
+  emit(event: RunEvent): void {
+    if (this.closed) return;
+    try {
+      this.sink.emit(this.masked(event));
+    } catch {
+      // The sink contract says emit must not throw; if it does, the run still goes on.
+    }
+  }
+
+  log(level: LogLevel, message: string): void {
+    this.emit({ type: 'log', at: new Date().toISOString(), level, message });
+  }
+
+  console(entry: ConsoleEntry): void {
+    this.emit({ type: 'console', entry });
+  }
+
+  private masked(event: RunEvent): RunEvent {
+    const s = this.secrets;
+    switch (event.type) {
+      case 'run-started':
+        return { ...event };
+      case 'step-started':
+        return { type: 'step-started', step: maskRecord(event.step, s) };
+      case 'step-ended':
+        return { type: 'step-ended', step: maskRecord(event.step, s), screenshot: event.screenshot };
+      case 'console':
+        return { type: 'console', entry: { ...event.entry, text: s.mask(event.entry.text), url: s.mask(event.entry.url) } };
+      case 'log':
+        return { ...event, message: s.mask(event.message) };
+      case 'dom-snapshot':
+        return { ...event, html: s.mask(event.html) };
+    }
+  }
+}
+
+function maskRecord(r: StepRunRecord, s: SecretSet): StepRunRecord {
+  return {
+    ...r,
+    name: s.mask(r.name),
+    error: s.mask(r.error),
+    executionUrl: s.mask(r.executionUrl),
+    assertionExpectedValue: s.mask(r.assertionExpectedValue),
+    assertionCurrentValue: s.mask(r.assertionCurrentValue),
+    computedValue: s.mask(r.computedValue),
+    computedUrl: s.mask(r.computedUrl),
+    waitingConditions: r.waitingConditions.map((w) => ({ ...w, expected: s.mask(w.expected), current: s.mask(w.current) })),
+  };
+}

@@ -1,0 +1,215 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { secretValues, type RunOutcome, type RunSink, type TestPlan } from '../domain/index.js';
+import type { BrowserPool } from './browser-pool.js';
+import { Capture } from './capture.js';
+import { Dialogs } from './dialogs.js';
+import { errorMessage } from './errors.js';
+import { RunEventEmitter } from './event-emitter.js';
+import type { RunSession, StopReason } from './run-session.js';
+import { SecretSet } from './secrets.js';
+import { StepRunner, type RunEnd } from './step-runner.js';
+import { race, within } from './timing.js';
+import { Variables } from './variables.js';
+
+export interface RunPlanOptions {
+  pool: BrowserPool;
+  sink: RunSink;
+  signal: AbortSignal;
+}
+
+/** After the run limit, the step in progress gets this long to fail on its own before the hard cut. */
+const RUN_LIMIT_BACKSTOP_MS = 1_000;
+/** Closing a context normally takes tens of ms; never let a stuck browser hold the run open. */
+const CONTEXT_CLOSE_LIMIT_MS = 1_000;
+
+function osName(): string {
+  switch (process.platform) {
+    case 'darwin':
+      return 'macOS';
+    case 'win32':
+      return 'Windows';
+    case 'linux':
+      return 'Linux';
+    default:
+      return process.platform;
+  }
+}
+
+/** Secrets known before the run: secret variables and literal values typed with has_secret_value. */
+function initialSecrets(plan: TestPlan): SecretSet {
+  const secrets = new SecretSet(secretValues(plan));
+  const visit = (steps: TestPlan['groups'][number]['steps']): void => {
+    for (const step of steps) {
+      const v = step.details.value;
+      if (step.details.has_secret_value && v && !v.includes('{{') && !v.includes('{%')) secrets.add(v);
+      visit(step.conditionalSteps);
+    }
+  };
+  for (const g of plan.groups) visit(g.steps);
+  return secrets;
+}
+
+/**
+ * Executes one plan in a fresh browser context and reports it through `sink`. Never rejects:
+ * every failure, including the browser's, comes back as data in the outcome.
+ */
+export async function runPlan(plan: TestPlan, opts: RunPlanOptions): Promise<RunOutcome> {
+  const secrets = initialSecrets(plan);
+  const events = new RunEventEmitter(opts.sink, secrets);
+  try {
+    const outcome = await execute(plan, opts, secrets, events);
+    events.log(outcome.status === 'passed' ? 'info' : 'warn', `Run finished: ${outcome.status}${outcome.errorCode ? ` (${outcome.errorCode})` : ''}`);
+    return { ...outcome, message: secrets.mask(outcome.message) };
+  } catch (e) {
+    const message = secrets.mask(`Internal error: ${errorMessage(e)}`);
+    events.log('error', message);
+    return { status: 'error', errorCode: 'INTERNAL_ERROR', message };
+  } finally {
+    events.close();
+  }
+}
+
+async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet, events: RunEventEmitter): Promise<RunOutcome> {
+  if (opts.signal.aborted) return { status: 'stopped', errorCode: null, message: 'Stopped before start' };
+  const startedAt = Date.now();
+  const runDeadline = startedAt + plan.settings.runTimeoutMs;
+
+  // One signal for everything that must end the run now: the caller's stop, or the hard limit.
+  const abort = new AbortController();
+  let stopReason: StopReason | null = null;
+  const stop = (reason: StopReason): void => {
+    if (stopReason) return;
+    stopReason = reason;
+    abort.abort();
+  };
+  const onStop = (): void => stop('stopped');
+  opts.signal.addEventListener('abort', onStop, { once: true });
+  const backstop = setTimeout(() => stop('timeout'), plan.settings.runTimeoutMs + RUN_LIMIT_BACKSTOP_MS);
+
+  let browser: Browser | null = null;
+  let context: BrowserContext | null = null;
+  let closing: Promise<void> | null = null;
+  const closeContext = (): Promise<void> => {
+    if (!context) return Promise.resolve();
+    closing ??= context.close().catch(() => undefined);
+    return closing;
+  };
+  // Closing the context makes every pending Playwright call reject at once, so a stop is fast
+  // even while a step waits on a page that never answers.
+  abort.signal.addEventListener('abort', () => void closeContext(), { once: true });
+  const health = { crashed: false, browserGone: false };
+  const onDisconnect = (): void => {
+    health.browserGone = true;
+  };
+
+  const stoppedOrLimit = (): RunOutcome =>
+    stopReason === 'timeout'
+      ? { status: 'failed', errorCode: 'SINGLE_TEST_TIME_EXCEEDED', message: 'The test exceeded its time limit' }
+      : { status: 'stopped', errorCode: null, message: 'Stopped' };
+
+  try {
+    let page: Page;
+    try {
+      browser = await race(opts.pool.browser(), abort.signal);
+      browser.on('disconnected', onDisconnect);
+      // Not raced against the stop: a context created after we stopped listening would leak.
+      // Opening one takes ~150 ms, well inside the time a stop may take.
+      context = await browser.newContext({
+        viewport: { width: plan.screen.width, height: plan.screen.height },
+        locale: plan.settings.language ?? undefined,
+        userAgent: plan.settings.userAgent ?? undefined,
+        extraHTTPHeaders: Object.fromEntries(plan.settings.customHeaders.map((h) => [h.name, h.value])),
+      });
+      if (abort.signal.aborted) return stoppedOrLimit();
+      page = await context.newPage();
+      if (abort.signal.aborted) return stoppedOrLimit();
+    } catch (e) {
+      if (stopReason) return stoppedOrLimit();
+      const message = `Could not start the browser: ${errorMessage(e)}`;
+      events.log('error', message);
+      return { status: 'error', errorCode: 'INITIALIZATION_ERROR', message };
+    }
+
+    const vars = new Variables(plan, startedAt);
+    const dialogs = new Dialogs(page, {
+      answerFor: (step) => {
+        const value = vars.render(step.details.value ?? '');
+        if (step.details.has_secret_value) secrets.add(value);
+        return value;
+      },
+      log: (level, message) => events.log(level, message),
+    });
+    const session: RunSession = {
+      plan,
+      context,
+      page,
+      vars,
+      secrets,
+      events,
+      capture: new Capture(context, page),
+      dialogs,
+      signal: abort.signal,
+      runDeadline,
+      stopReason: () => stopReason,
+      health,
+    };
+    listenToPage(session);
+
+    events.emit({
+      type: 'run-started',
+      at: new Date(startedAt).toISOString(),
+      browserName: browser.browserType().name(),
+      browserVersion: browser.version(),
+      osName: osName(),
+      width: plan.screen.width,
+      height: plan.screen.height,
+    });
+    events.log('info', `Run started: "${plan.testName}" in ${browser.browserType().name()} ${browser.version()}, ${plan.screen.width}x${plan.screen.height}`);
+
+    const end = await runGroups(plan, new StepRunner(session), vars);
+    if (end) return end;
+    return { status: 'passed', errorCode: null, message: null };
+  } finally {
+    clearTimeout(backstop);
+    opts.signal.removeEventListener('abort', onStop);
+    browser?.off('disconnected', onDisconnect);
+    await within(closeContext(), CONTEXT_CLOSE_LIMIT_MS, undefined);
+  }
+}
+
+async function runGroups(plan: TestPlan, runner: StepRunner, vars: Variables): Promise<RunEnd | null> {
+  const firstGroup = plan.groups.find((g) => g.steps.some((s) => s.isActive));
+  const first = firstGroup?.steps.find((s) => s.isActive);
+  if (!firstGroup || !first) {
+    return { status: 'failed', errorCode: 'MISSING_GOTO_STEP', message: 'The test has no steps; it must start with a goto step' };
+  }
+  if (first.action !== 'goto') {
+    return runner.failUnrun(first, firstGroup, 'MISSING_GOTO_STEP', `The first step must be "goto", not "${first.action}"`);
+  }
+  for (let i = 0; i < plan.groups.length; i++) {
+    const group = plan.groups[i];
+    if (!group) continue;
+    vars.enterGroup(group.variables);
+    const nextStep = plan.groups.slice(i + 1).find((g) => g.steps.length > 0)?.steps[0] ?? null;
+    const end = await runner.runList(group.steps, group, null, nextStep);
+    if (end) return end;
+  }
+  return null;
+}
+
+/** Console messages, page errors and crashes become `console` events (masked by the emitter). */
+function listenToPage(s: RunSession): void {
+  const at = (): string => new Date().toISOString();
+  s.page.on('console', (msg) => {
+    const url = msg.location().url;
+    s.events.console({ at: at(), level: msg.type(), text: msg.text(), url: url || null });
+  });
+  s.page.on('pageerror', (err) => {
+    s.events.console({ at: at(), level: 'pageerror', text: err.stack ?? err.message, url: s.page.url() || null });
+  });
+  s.page.on('crash', () => {
+    s.health.crashed = true;
+    s.events.console({ at: at(), level: 'crash', text: 'The page crashed', url: s.page.url() || null });
+    s.events.log('error', 'The page crashed');
+  });
+}

@@ -1,0 +1,27 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TestPlan } from '../domain/index.js';
+import type { Capture } from './capture.js';
+import type { Dialogs } from './dialogs.js';
+import type { RunEventEmitter } from './event-emitter.js';
+import type { SecretSet } from './secrets.js';
+import type { Variables } from './variables.js';
+
+export type StopReason = 'stopped' | 'timeout';
+
+/** What every step of one run shares: the page, variables, secrets, event output and run health. */
+export interface RunSession {
+  readonly plan: TestPlan;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly vars: Variables;
+  readonly secrets: SecretSet;
+  readonly events: RunEventEmitter;
+  readonly capture: Capture;
+  readonly dialogs: Dialogs;
+  /** Aborted when the user stops the run or the hard run limit fires; every wait races it. */
+  readonly signal: AbortSignal;
+  /** Epoch ms after which the run fails with SINGLE_TEST_TIME_EXCEEDED. */
+  readonly runDeadline: number;
+  stopReason(): StopReason | null;
+  readonly health: { crashed: boolean; browserGone: boolean };
+}

@@ -1,0 +1,92 @@
+import type { Locator, Page } from 'playwright-core';
+import type { ActionDetails, ErrorCode, PlanStep, StepRunRecord } from '../domain/index.js';
+import { StepError, isSelectorSyntaxError, isTimeoutError, shortPlaywrightMessage } from './errors.js';
+import type { RunSession } from './run-session.js';
+import { describeSelector, parseSelector, toLocator } from './selectors.js';
+import { delay } from './timing.js';
+
+export interface Cause {
+  code: ErrorCode;
+  message: string;
+}
+
+/** One step's view of the run: its record, its deadline and helpers bounded by both. */
+export class StepContext {
+  /**
+   * What the step is waiting for right now. If the step's time runs out while it waits, this is the
+   * code it fails with (e.g. ELEMENT_DOES_NOT_EXIST while the selector matches nothing).
+   */
+  pendingCause: Cause | null = null;
+
+  constructor(
+    readonly session: RunSession,
+    readonly step: PlanStep,
+    readonly record: StepRunRecord,
+    /** Epoch ms; the earlier of the step timeout and the run limit. */
+    readonly deadline: number,
+  ) {}
+
+  get page(): Page {
+    return this.session.page;
+  }
+
+  get details(): ActionDetails {
+    return this.step.details;
+  }
+
+  get signal(): AbortSignal {
+    return this.session.signal;
+  }
+
+  remaining(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  /** A Playwright timeout for the rest of the step (0 would mean "no timeout" to Playwright). */
+  pwTimeout(): number {
+    return Math.max(1, this.remaining());
+  }
+
+  sleep(ms: number): Promise<void> {
+    return delay(Math.min(ms, this.remaining()), this.signal);
+  }
+
+  /** Renders a string field with the run's variables; null/undefined become ''. */
+  render(template: string | null | undefined): string {
+    return template == null ? '' : this.session.vars.render(template);
+  }
+
+  /** All elements matching the step's (rendered) selector. */
+  locator(selector: string | null | undefined = this.details.selector): { loc: Locator; description: string } {
+    const parts = parseSelector(this.render(selector));
+    return { loc: toLocator(this.page, parts), description: describeSelector(parts) };
+  }
+
+  /**
+   * Waits until the selector matches, for the rest of the step's time, and returns the first match.
+   * A malformed selector fails at once; a selector that never matches fails ELEMENT_DOES_NOT_EXIST.
+   */
+  async element(selector: string | null | undefined = this.details.selector): Promise<{ loc: Locator; description: string }> {
+    const { loc, description } = this.locator(selector);
+    const first = loc.first();
+    this.pendingCause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+    this.record.elementExists = false;
+    try {
+      await first.waitFor({ state: 'attached', timeout: this.pwTimeout() });
+    } catch (e) {
+      throw this.selectorFailure(e, description);
+    }
+    this.pendingCause = null;
+    this.record.elementExists = true;
+    return { loc: first, description };
+  }
+
+  /** Maps a Playwright error of a locator call to the step error it means. */
+  selectorFailure(e: unknown, description: string): unknown {
+    if (isSelectorSyntaxError(e)) {
+      return new StepError('INVALID_ELEMENT_SELECTOR', `Invalid selector ${description}: ${shortPlaywrightMessage(e)}`);
+    }
+    if (isTimeoutError(e) && this.pendingCause) return new StepError(this.pendingCause.code, this.pendingCause.message);
+    return e;
+  }
+}

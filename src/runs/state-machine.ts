@@ -1,0 +1,22 @@
+import type { RunStatus } from '../domain/index.js';
+
+/**
+ * The run lifecycle (BUGBUG-REFERENCE §2): which statuses a run may move to from which.
+ * Every status change goes through `transition` with these sets, as a compare-and-set in the
+ * store, so a stop racing a finish can never flip a terminal run.
+ */
+const ALLOWED_FROM: Partial<Record<RunStatus, readonly RunStatus[]>> = {
+  initialized: ['queued'],
+  running: ['initialized'],
+  passed: ['initialized', 'running'],
+  failed: ['initialized', 'running'],
+  error: ['queued', 'initialized', 'running'],
+  stopped: ['queued', 'initialized', 'running'],
+};
+
+export function allowedFrom(to: RunStatus): readonly RunStatus[] {
+  return ALLOWED_FROM[to] ?? [];
+}
+
+/** Statuses of a run that a worker holds (crash recovery ends these). */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['initialized', 'running'];

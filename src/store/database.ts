@@ -1,0 +1,128 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * Table types for Kysely. They mirror the frozen migrations: when a migration changes a table,
+ * change the type here too (the migrations themselves never import this file, so old migrations
+ * keep describing the schema as it was).
+ *
+ * Conventions shared by both dialects, so one code path serves SQLite and PostgreSQL:
+ * timestamps are ISO-8601 UTC TEXT with milliseconds (they sort lexicographically), ids are UUID
+ * TEXT, JSON documents are TEXT, booleans are INTEGER 0/1.
+ */
+
+/** PostgreSQL returns `bigint` as a string (it may exceed 2^53); SQLite returns a number. */
+type BigIntColumn = ColumnType<number | string, number, number>;
+
+export interface ProjectTable {
+  id: string;
+  name: string;
+  slug: string;
+  /** JSON or NULL. */
+  settings: string | null;
+  /** Last run sequence handed out; bumped in the transaction that creates a run. */
+  run_sequence: ColumnType<number, number | undefined, number>;
+  created: string;
+  modified: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** sha256 hex of the token; the plaintext is never stored. */
+  token_hash: string;
+  /** First characters of the token, so people can tell tokens apart in a list. */
+  prefix: string;
+  created: string;
+  last_used: string | null;
+  revoked: ColumnType<number, number | undefined, number>;
+}
+
+/** tests, components, suites (and profiles, plus is_default) share this shape. */
+export interface DefinitionTable {
+  id: string;
+  project_id: string;
+  slug: string;
+  name: string;
+  /** Lower-cased name, computed in JS so search and ordering match in both dialects. */
+  name_key: string;
+  /** JSON. */
+  data: string;
+  created: string;
+  modified: string;
+}
+
+export interface ProfileTable extends DefinitionTable {
+  is_default: ColumnType<number, number | undefined, number>;
+}
+
+export interface TestRunTable {
+  id: string;
+  project_id: string;
+  test_id: string | null;
+  test_name: string;
+  profile_id: string | null;
+  profile_name: string | null;
+  status: string;
+  error_code: string | null;
+  error_message: string | null;
+  triggered_by: string;
+  run_mode: string;
+  screen_size_type: string;
+  browser_name: string | null;
+  browser_version: string | null;
+  browser_width: number | null;
+  browser_height: number | null;
+  os_name: string | null;
+  sequence: number;
+  queued: string;
+  started: string | null;
+  ended: string | null;
+  modified: string;
+  /** started ?? queued: the one column lists order and filter by, so one index serves them. */
+  sort_time: string;
+  total_steps: number;
+  finished_steps: number;
+  /** JSON array of {key, value}. */
+  variables: string;
+  /** JSON TestPlan or NULL. */
+  plan: string | null;
+  suite_run_id: string | null;
+  user_id: string | null;
+}
+
+export interface StepRunTable {
+  id: string;
+  test_run_id: string;
+  sequence: number;
+  step_id: string;
+  status: string;
+  /** JSON StepRunRecord. */
+  record: string;
+  screenshot_artifact_id: string | null;
+}
+
+export interface ArtifactTable {
+  id: string;
+  test_run_id: string;
+  step_run_id: string | null;
+  kind: string;
+  name: string;
+  blob_key: string;
+  content_type: string;
+  size: BigIntColumn;
+  created: string;
+  expires_at: string | null;
+}
+
+export interface Database {
+  projects: ProjectTable;
+  api_tokens: ApiTokenTable;
+  tests: DefinitionTable;
+  components: DefinitionTable;
+  suites: DefinitionTable;
+  profiles: ProfileTable;
+  test_runs: TestRunTable;
+  step_runs: StepRunTable;
+  artifacts: ArtifactTable;
+}

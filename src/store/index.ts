@@ -1,0 +1,20 @@
+export { openStore, type StoreOptions } from './open-store.js';
+export type { Dialect, Store } from './store.js';
+export type { Page } from './codec.js';
+export type { ProjectInput, ProjectRepo, ProjectRow } from './projects.js';
+export type { TokenListItem, TokenRepo } from './tokens.js';
+export type {
+  DefinitionInput,
+  DefinitionListOptions,
+  DefinitionOrdering,
+  DefinitionRepo,
+  DefinitionRow,
+  ProfileInput,
+  ProfileRepo,
+  ProfileRow,
+  UpsertResult,
+} from './definitions.js';
+export type { RunCreateInput, RunListOptions, RunMode, RunPatch, RunRepo, RunRow, RunVariable, ScreenSizeType } from './runs.js';
+export type { StepRunRepo, StepRunWithRun, StoredStepRun } from './step-runs.js';
+export type { ArtifactInput, ArtifactRepo, ArtifactReplaceResult, ArtifactRow } from './artifacts.js';
+export { createBlobStore, validateBlobKey, type BlobStore } from './blobs.js';

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-28-initial.js';
+
+/**
+ * Every migration, by its dated name. A static list rather than a folder scan: the compiled
+ * output and the TypeScript sources then migrate identically, with no file-system lookups.
+ * Names sort in the order the migrations must run.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026-11-28-initial': initial,
+};

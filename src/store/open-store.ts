@@ -1,0 +1,120 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { createBlobStore } from './blobs.js';
+import type { Database } from './database.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { bindStore, type Dialect, type Store } from './store.js';
+
+export interface StoreOptions {
+  /** Holds bugrun.sqlite (SQLite) and artifacts/ (both dialects). */
+  dataDir: string;
+  /** `postgres://…` or `postgresql://…` switches to PostgreSQL; null/undefined means SQLite. */
+  databaseUrl?: string | null;
+  /** PostgreSQL only: the schema to use (created if missing), e.g. a disposable one per test. */
+  schema?: string;
+}
+
+/**
+ * Lower-case only: search_path folds unquoted names to lower case while CREATE SCHEMA quotes
+ * them, so a mixed-case name would create one schema and search another.
+ */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Opens the database, brings its schema up to date and binds the repositories. */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const url = opts.databaseUrl ?? null;
+  if (url !== null && !isPostgresUrl(url)) throw new RangeError('databaseUrl must start with postgres:// or postgresql://');
+  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new RangeError(`invalid schema name: ${opts.schema}`);
+  await mkdir(opts.dataDir, { recursive: true });
+  const blobs = createBlobStore(join(opts.dataDir, 'artifacts'));
+  await mkdir(blobs.root, { recursive: true });
+
+  const dialect: Dialect = url === null ? 'sqlite' : 'postgres';
+  const db = url === null ? openSqlite(opts.dataDir) : await openPostgres(url, opts.schema);
+  try {
+    await migrate(db, dialect === 'postgres' ? await currentSchema(db) : undefined);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
+  let closing: Promise<void> | null = null;
+  // Idempotent: a composition root may close on several shutdown paths.
+  const close = () => (closing ??= db.destroy());
+  return bindStore(db, dialect, blobs, close);
+}
+
+function openSqlite(dataDir: string): Kysely<Database> {
+  const database = new SQLite(join(dataDir, 'bugrun.sqlite'));
+  // WAL lets readers work while a run is being recorded; NORMAL is durable in WAL mode except
+  // for the last transactions on power loss; busy_timeout makes a second process wait, not fail.
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    // Every pooled connection resolves unqualified table names in the chosen schema.
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // pg emits 'error' for idle connections the server drops; without a listener that event
+  // would crash the process. The pool discards such a client and the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (schema !== undefined) {
+    try {
+      await createSchema(db, schema);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+  return db;
+}
+
+async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  try {
+    await db.schema.createSchema(schema).ifNotExists().execute();
+  } catch (err) {
+    // Two processes creating it at once: PostgreSQL may fail the loser even with IF NOT EXISTS.
+    const found = await sql<{ n: string }>`select nspname as n from pg_namespace where nspname = ${schema}`.execute(db);
+    if (found.rows.length === 0) throw err;
+  }
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? null;
+  if (schema === null) throw new Error('PostgreSQL has no current schema: check search_path');
+  return schema;
+}
+
+/**
+ * Applies pending migrations. Kysely's Migrator holds a lock while it migrates (an advisory
+ * lock on PostgreSQL), so processes starting together apply each migration once. The migration
+ * tables are pinned to the store's own schema: left unqualified, Kysely's existence check would
+ * find another schema's migration table in the same database and skip creating ours.
+ */
+async function migrate(db: Kysely<Database>, migrationTableSchema: string | undefined): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type UpdateObject } from 'kysely';
+import type { ErrorCode, RunStatus, TriggeredBy } from '../domain/index.js';
+import { atomic, fromJson, fromJsonOrNull, nowIso, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
+import type { Database, TestRunTable } from './database.js';
+
+export type RunMode = 'server' | 'local' | 'recording';
+export type ScreenSizeType = 'desktop' | 'mobile' | 'custom';
+
+/** A run-time variable override, as the API receives it. */
+export interface RunVariable {
+  key: string;
+  value: string | null;
+}
+
+export interface RunRow {
+  id: string;
+  projectId: string;
+  testId: string | null;
+  testName: string;
+  profileId: string | null;
+  profileName: string | null;
+  status: RunStatus;
+  errorCode: ErrorCode | null;
+  errorMessage: string | null;
+  triggeredBy: TriggeredBy;
+  runMode: RunMode;
+  screenSizeType: ScreenSizeType;
+  browserName: string | null;
+  browserVersion: string | null;
+  browserWidth: number | null;
+  browserHeight: number | null;
+  osName: string | null;
+  /** 1, 2, 3… per project, in creation order. */
+  sequence: number;
+  queued: string;
+  started: string | null;
+  ended: string | null;
+  modified: string;
+  /** started ?? queued: what lists order and filter by. */
+  sortTime: string;
+  totalSteps: number;
+  finishedSteps: number;
+  variables: RunVariable[];
+  /** The executable plan snapshot (a TestPlan), or null when there is none. */
+  plan: unknown | null;
+  suiteRunId: string | null;
+  userId: string | null;
+}
+
+export interface RunCreateInput {
+  /** Chosen by the caller when something (the plan's testRunId) must know it up front. */
+  id?: string;
+  projectId: string;
+  testId?: string | null;
+  testName: string;
+  profileId?: string | null;
+  profileName?: string | null;
+  /** Default `queued`. */
+  status?: RunStatus;
+  triggeredBy: TriggeredBy;
+  runMode: RunMode;
+  screenSizeType: ScreenSizeType;
+  browserWidth?: number | null;
+  browserHeight?: number | null;
+  totalSteps?: number;
+  variables?: RunVariable[];
+  plan?: unknown | null;
+  suiteRunId?: string | null;
+  userId?: string | null;
+  /** Default now. */
+  queued?: string;
+}
+
+/** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
+export type RunPatch = Partial<
+  Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime'>
+>;
+
+export interface RunListOptions {
+  status?: RunStatus | readonly RunStatus[];
+  testId?: string;
+  /** Inclusive bound on sortTime (started, or queued for runs not started yet). */
+  startedAfter?: string;
+  /** Inclusive bound on sortTime. */
+  startedBefore?: string;
+  ordering: 'started' | '-started';
+  offset: number;
+  limit: number;
+}
+
+export interface RunRepo {
+  /** Inserts a run with the project's next sequence number (atomic, also across processes). */
+  create(input: RunCreateInput): Promise<RunRow>;
+  /** Null when the run does not exist or belongs to another project. */
+  get(projectId: string, id: string): Promise<RunRow | null>;
+  getById(id: string): Promise<RunRow | null>;
+  /** Throws when the run does not exist. */
+  update(id: string, patch: RunPatch): Promise<RunRow>;
+  /**
+   * Compare-and-set: applies `patch` only while the run's status is one of `from`. Null when the
+   * run was not in one of those statuses (someone else moved it first) or does not exist.
+   */
+  transition(id: string, from: readonly RunStatus[], patch: RunPatch): Promise<RunRow | null>;
+  /** Ordered by sortTime then id, both in the direction of `ordering`. */
+  list(projectId: string, opts: RunListOptions): Promise<Page<RunRow>>;
+  /** Runs of every project in these statuses, oldest queued first. */
+  listByStatus(statuses: readonly RunStatus[]): Promise<RunRow[]>;
+  /** Adds one finished step; returns the new count, or null when the run does not exist. */
+  incrementFinishedSteps(id: string): Promise<number | null>;
+}
+
+function toRow(r: Selectable<TestRunTable>): RunRow {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    testId: r.test_id,
+    testName: r.test_name,
+    profileId: r.profile_id,
+    profileName: r.profile_name,
+    status: r.status as RunStatus,
+    errorCode: r.error_code as ErrorCode | null,
+    errorMessage: r.error_message,
+    triggeredBy: r.triggered_by as TriggeredBy,
+    runMode: r.run_mode as RunMode,
+    screenSizeType: r.screen_size_type as ScreenSizeType,
+    browserName: r.browser_name,
+    browserVersion: r.browser_version,
+    browserWidth: r.browser_width,
+    browserHeight: r.browser_height,
+    osName: r.os_name,
+    sequence: toNumber(r.sequence),
+    queued: r.queued,
+    started: r.started,
+    ended: r.ended,
+    modified: r.modified,
+    sortTime: r.sort_time,
+    totalSteps: toNumber(r.total_steps),
+    finishedSteps: toNumber(r.finished_steps),
+    variables: fromJson(r.variables) as RunVariable[],
+    plan: fromJsonOrNull(r.plan),
+    suiteRunId: r.suite_run_id,
+    userId: r.user_id,
+  };
+}
+
+/** Maps a camelCase patch to columns; `sort_time` is recomputed in SQL from the resulting row. */
+function toColumns(patch: RunPatch): UpdateObject<Database, 'test_runs'> {
+  const set: UpdateObject<Database, 'test_runs'> = { modified: nowIso() };
+  if (patch.testId !== undefined) set.test_id = patch.testId;
+  if (patch.testName !== undefined) set.test_name = patch.testName;
+  if (patch.profileId !== undefined) set.profile_id = patch.profileId;
+  if (patch.profileName !== undefined) set.profile_name = patch.profileName;
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.errorCode !== undefined) set.error_code = patch.errorCode;
+  if (patch.errorMessage !== undefined) set.error_message = patch.errorMessage;
+  if (patch.triggeredBy !== undefined) set.triggered_by = patch.triggeredBy;
+  if (patch.runMode !== undefined) set.run_mode = patch.runMode;
+  if (patch.screenSizeType !== undefined) set.screen_size_type = patch.screenSizeType;
+  if (patch.browserName !== undefined) set.browser_name = patch.browserName;
+  if (patch.browserVersion !== undefined) set.browser_version = patch.browserVersion;
+  if (patch.browserWidth !== undefined) set.browser_width = patch.browserWidth;
+  if (patch.browserHeight !== undefined) set.browser_height = patch.browserHeight;
+  if (patch.osName !== undefined) set.os_name = patch.osName;
+  const queued = patch.queued === undefined ? undefined : toIso(patch.queued);
+  const started = patch.started === undefined ? undefined : toIsoOrNull(patch.started);
+  if (queued !== undefined) set.queued = queued;
+  if (started !== undefined) set.started = started;
+  if (patch.ended !== undefined) set.ended = toIsoOrNull(patch.ended);
+  if (patch.totalSteps !== undefined) set.total_steps = patch.totalSteps;
+  if (patch.finishedSteps !== undefined) set.finished_steps = patch.finishedSteps;
+  if (patch.variables !== undefined) set.variables = toJson(patch.variables);
+  if (patch.plan !== undefined) set.plan = patch.plan === null ? null : toJson(patch.plan);
+  if (patch.suiteRunId !== undefined) set.suite_run_id = patch.suiteRunId;
+  if (patch.userId !== undefined) set.user_id = patch.userId;
+  if (started !== undefined || queued !== undefined) {
+    // In an UPDATE, column names on the right-hand side read the row as it was, so each input
+    // comes from the patch when it has one. The cast gives an untyped NULL parameter a type.
+    const newStarted = started !== undefined ? sql<string | null>`cast(${started} as text)` : sql.ref<string | null>('started');
+    const newQueued = queued !== undefined ? sql<string>`cast(${queued} as text)` : sql.ref<string>('queued');
+    set.sort_time = sql<string>`coalesce(${newStarted}, ${newQueued})`;
+  }
+  return set;
+}
+
+function statusFilter(status: RunStatus | readonly RunStatus[]): readonly RunStatus[] {
+  return typeof status === 'string' ? [status] : status;
+}
+
+export function createRunRepo(db: Kysely<Database>): RunRepo {
+  return {
+    async create(input) {
+      return atomic(db, async (trx) => {
+        // Bumping the project's counter row locks it (PostgreSQL) or holds the write lock
+        // (SQLite) until commit, so concurrent creates get distinct, gapless numbers.
+        const counter = await trx
+          .updateTable('projects')
+          .set((eb) => ({ run_sequence: eb('run_sequence', '+', 1) }))
+          .where('id', '=', input.projectId)
+          .returning('run_sequence')
+          .executeTakeFirst();
+        if (!counter) throw new Error(`no such project: ${input.projectId}`);
+        const queued = input.queued === undefined ? nowIso() : toIso(input.queued);
+        const row = await trx
+          .insertInto('test_runs')
+          .values({
+            id: input.id ?? randomUUID(),
+            project_id: input.projectId,
+            test_id: input.testId ?? null,
+            test_name: input.testName,
+            profile_id: input.profileId ?? null,
+            profile_name: input.profileName ?? null,
+            status: input.status ?? 'queued',
+            error_code: null,
+            error_message: null,
+            triggered_by: input.triggeredBy,
+            run_mode: input.runMode,
+            screen_size_type: input.screenSizeType,
+            browser_name: null,
+            browser_version: null,
+            browser_width: input.browserWidth ?? null,
+            browser_height: input.browserHeight ?? null,
+            os_name: null,
+            sequence: toNumber(counter.run_sequence),
+            queued,
+            started: null,
+            ended: null,
+            modified: queued,
+            sort_time: queued,
+            total_steps: input.totalSteps ?? 0,
+            finished_steps: 0,
+            variables: toJson(input.variables ?? []),
+            plan: input.plan === undefined || input.plan === null ? null : toJson(input.plan),
+            suite_run_id: input.suiteRunId ?? null,
+            user_id: input.userId ?? null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toRow(row);
+      });
+    },
+
+    async get(projectId, id) {
+      const r = await db.selectFrom('test_runs').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+      return r ? toRow(r) : null;
+    },
+
+    async getById(id) {
+      const r = await db.selectFrom('test_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toRow(r) : null;
+    },
+
+    async update(id, patch) {
+      const r = await db.updateTable('test_runs').set(toColumns(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+      if (!r) throw new Error(`no such run: ${id}`);
+      return toRow(r);
+    },
+
+    async transition(id, from, patch) {
+      if (from.length === 0) return null;
+      const r = await db
+        .updateTable('test_runs')
+        .set(toColumns(patch))
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .returningAll()
+        .executeTakeFirst();
+      return r ? toRow(r) : null;
+    },
+
+    async list(projectId, opts) {
+      const statuses = opts.status === undefined ? null : statusFilter(opts.status);
+      if (statuses !== null && statuses.length === 0) return { count: 0, rows: [] };
+      let countQuery = db
+        .selectFrom('test_runs')
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .where('project_id', '=', projectId);
+      let rowsQuery = db.selectFrom('test_runs').selectAll().where('project_id', '=', projectId);
+      // The same filters on both queries; written out twice because the two builders differ in type.
+      if (statuses !== null) {
+        countQuery = countQuery.where('status', 'in', [...statuses]);
+        rowsQuery = rowsQuery.where('status', 'in', [...statuses]);
+      }
+      if (opts.testId !== undefined) {
+        countQuery = countQuery.where('test_id', '=', opts.testId);
+        rowsQuery = rowsQuery.where('test_id', '=', opts.testId);
+      }
+      if (opts.startedAfter !== undefined) {
+        const after = toIso(opts.startedAfter);
+        countQuery = countQuery.where('sort_time', '>=', after);
+        rowsQuery = rowsQuery.where('sort_time', '>=', after);
+      }
+      if (opts.startedBefore !== undefined) {
+        const before = toIso(opts.startedBefore);
+        countQuery = countQuery.where('sort_time', '<=', before);
+        rowsQuery = rowsQuery.where('sort_time', '<=', before);
+      }
+      const direction = opts.ordering === 'started' ? 'asc' : 'desc';
+      const [counted, rows] = await Promise.all([
+        countQuery.executeTakeFirstOrThrow(),
+        rowsQuery.orderBy('sort_time', direction).orderBy('id', direction).offset(opts.offset).limit(opts.limit).execute(),
+      ]);
+      return { count: toNumber(counted.count), rows: rows.map(toRow) };
+    },
+
+    async listByStatus(statuses) {
+      if (statuses.length === 0) return [];
+      const rows = await db
+        .selectFrom('test_runs')
+        .selectAll()
+        .where('status', 'in', [...statuses])
+        .orderBy('queued', 'asc')
+        .orderBy('id', 'asc')
+        .execute();
+      return rows.map(toRow);
+    },
+
+    async incrementFinishedSteps(id) {
+      const r = await db
+        .updateTable('test_runs')
+        .set((eb) => ({ finished_steps: eb('finished_steps', '+', 1), modified: nowIso() }))
+        .where('id', '=', id)
+        .returning('finished_steps')
+        .executeTakeFirst();
+      return r ? toNumber(r.finished_steps) : null;
+    },
+  };
+}

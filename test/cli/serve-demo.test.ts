@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startServer, type RunningServer } from '../helpers/cli.js';
+
+/** `bugrun serve --demo` (what `npm start` runs) as a real process: banner, demo run, restart. */
+describe('bugrun serve --demo', () => {
+  let dataDir = '';
+  let server: RunningServer | undefined;
+
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints URL, token and a curl command whose run passes; everything survives a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'bugrun-serve-'));
+    const port = await freePort();
+    server = await startServer(['--demo', '--port', String(port), '--data-dir', dataDir], { BUGRUN_TOKEN: '' });
+    expect(server.url).toBe(`http://127.0.0.1:${port}`);
+    const curl = /curl -s -X POST (\S+) -H 'Authorization: Token (\S+)' -H 'Content-Type: application\/json' -d '(.+)'/.exec(server.output());
+    expect(curl, server.output()).not.toBeNull();
+    const [, url, token, body] = curl as unknown as string[];
+    expect(token).toBe(server.token);
+
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const created = await fetch(url!, { method: 'POST', headers: { authorization: `Token ${token}`, 'content-type': 'application/json' }, body });
+    expect(created.status).toBe(200);
+    const { id } = (await created.json()) as { id: string };
+    let status = '';
+    for (let i = 0; i < 300 && !['passed', 'failed', 'error'].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await fetch(`${server.url}/api/v2/testruns/${id}/status/`, { headers: { authorization: `Token ${token}` } });
+      status = ((await res.json()) as { status: string }).status;
+    }
+    expect(status).toBe('passed');
+
+    expect(await server.stop('SIGTERM')).toBe(0);
+    server = await startServer(['--demo', '--port', String(port), '--data-dir', dataDir], { BUGRUN_TOKEN: '' });
+    expect(server.token).toBe(token);
+    const again = await fetch(`${server.url}/api/v2/testruns/${id}/`, { headers: { authorization: `Token ${token}` } });
+    expect(again.status).toBe(200);
+    const run = (await again.json()) as { status: string; stepsRuns: unknown[] };
+    expect(run.status).toBe('passed');
+    expect(run.stepsRuns).toHaveLength(6);
+  }, 90_000);
+});

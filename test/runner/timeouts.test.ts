@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunOutcome, TestPlan } from '../../src/domain/index.js';
+import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { CollectingSink, assertStep, click, goto, plan, step } from './plan-builder.js';
+
+let server: FixtureServer;
+let pool: BrowserPool;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
+  await pool.browser();
+}, 30_000);
+
+afterAll(async () => {
+  await pool?.close();
+  await server?.close();
+});
+
+async function run(p: TestPlan, signal = new AbortController().signal): Promise<{ outcome: RunOutcome; sink: CollectingSink; ms: number }> {
+  const sink = new CollectingSink();
+  const t0 = Date.now();
+  const outcome = await runPlan(p, { pool, sink, signal });
+  return { outcome, sink, ms: Date.now() - t0 };
+}
+
+describe('runPlan timing', { timeout: 30_000 }, () => {
+  it('fails a goto to a page that never loads with TIMEOUT, without hanging', async () => {
+    const { outcome, sink, ms } = await run(plan([goto(`${server.url}/hang`, { runTimeout: 2 })]));
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
+    expect(sink.steps()[0]).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT', timeout: 2000 });
+    expect(ms).toBeLessThan(6_000);
+    expect((await pool.browser()).contexts()).toHaveLength(0);
+  });
+
+  it('waits for a late element and retries assertions until the text changes', async () => {
+    const { outcome, sink } = await run(
+      plan([
+        goto(`${server.url}/delayed.html`),
+        assertStep({ selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Ready' }, { runTimeout: 3 }),
+        click('#late', { runTimeout: 3 }),
+        assertStep({ selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Late clicked' }, { runTimeout: 3 }),
+      ]),
+    );
+    expect(sink.steps().map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(outcome.status).toBe('passed');
+  });
+
+  it('stops mid-step within about a second, closing the context', async () => {
+    const controller = new AbortController();
+    const p = plan([goto(`${server.url}/title.html`), goto(`${server.url}/hang`, { runTimeout: 30 })]);
+    const sink = new CollectingSink();
+    const done = runPlan(p, { pool, sink, signal: controller.signal });
+    // Abort once the hanging step is under way.
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (sink.ofType('step-started').length === 2) {
+          clearInterval(timer);
+          setTimeout(resolve, 300);
+        }
+      }, 20);
+    });
+    const t0 = Date.now();
+    controller.abort();
+    const outcome = await done;
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect(outcome).toEqual({ status: 'stopped', errorCode: null, message: 'Stopped' });
+    expect(sink.steps()[1]).toMatchObject({ status: 'stopped', errorCode: null });
+    expect((await pool.browser()).contexts()).toHaveLength(0);
+  });
+
+  it('stops during a step sleep too', async () => {
+    const controller = new AbortController();
+    const p = plan([goto(`${server.url}/title.html`), step('execute', { code: '1' }, { sleep: 20 })]);
+    const sink = new CollectingSink();
+    const done = runPlan(p, { pool, sink, signal: controller.signal });
+    setTimeout(() => controller.abort(), 1_000);
+    const outcome = await done;
+    expect(outcome.status).toBe('stopped');
+    expect(sink.steps().at(-1)?.status).toBe('stopped');
+  });
+
+  it('returns stopped at once for an already aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { outcome, sink, ms } = await run(plan([goto(`${server.url}/title.html`)]), controller.signal);
+    expect(outcome.status).toBe('stopped');
+    expect(sink.ofType('run-started')).toHaveLength(0);
+    expect(sink.steps()).toHaveLength(0);
+    expect(ms).toBeLessThan(200);
+  });
+
+  it('fails with SINGLE_TEST_TIME_EXCEEDED when the whole run outlasts its limit', async () => {
+    const { outcome, sink, ms } = await run(
+      plan([goto(`${server.url}/title.html`), goto(`${server.url}/hang`, { runTimeout: 30 })], { settings: { runTimeoutMs: 2_000 } }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'SINGLE_TEST_TIME_EXCEEDED' });
+    expect(sink.steps()[1]?.errorCode).toBe('SINGLE_TEST_TIME_EXCEEDED');
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it('passes a step whose waiting conditions ran out with a FAILED_WAITING_CONDITIONS warning', async () => {
+    // The slow page is still loading when the second step begins, so documentComplete waits out
+    // its budget (70 % of 1 s) before the action runs anyway.
+    const { outcome, sink } = await run(
+      plan([
+        goto(`${server.url}/title.html`),
+        step('execute', { code: 'location.href = "/slow?ms=3000"' }),
+        step('execute', { code: '1' }, { runTimeout: 1 }),
+      ]),
+    );
+    expect(sink.steps().map((r) => [r.status, r.errorCode, r.error])).toEqual([]);
+    expect(outcome.status).toBe('passed');
+    expect(sink.steps()[2]).toMatchObject({ status: 'passed', warning: true, errorCode: 'FAILED_WAITING_CONDITIONS' });
+    expect(sink.steps()[2]?.waitingConditions[0]).toMatchObject({ type: 'documentComplete', isSuccess: false });
+  });
+});
