@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolveConfig } from '../config/config.js';
-import { createService } from '../service.js';
 
 export function registerServe(program: Command): void {
   program
@@ -13,6 +12,8 @@ export function registerServe(program: Command): void {
     .option('--demo', 'import the bundled demo project and serve its site at /demo/')
     .action(async (flags: { port?: string; host?: string; dataDir?: string; concurrency?: string; demo?: boolean }) => {
       const config = resolveConfig(flags);
+      // Loaded on demand: the browser driver and database are heavy for the client commands.
+      const { createService } = await import('../service.js');
       const service = await createService(config, {
         logger: { level: config.logLevel },
         onError: (err, context) => console.error(`bugrun: background error in ${context}:`, err),

@@ -121,6 +121,9 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
         extraHTTPHeaders: Object.fromEntries(plan.settings.customHeaders.map((h) => [h.name, h.value])),
       });
       if (abort.signal.aborted) return stoppedOrLimit();
+      context.on('close', () => {
+        if (!closing) health.browserGone = true;
+      });
       page = await context.newPage();
       if (abort.signal.aborted) return stoppedOrLimit();
     } catch (e) {

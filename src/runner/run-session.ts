@@ -23,5 +23,6 @@ export interface RunSession {
   /** Epoch ms after which the run fails with SINGLE_TEST_TIME_EXCEEDED. */
   readonly runDeadline: number;
   stopReason(): StopReason | null;
+  /** browserGone: the browser disconnected or closed our context (not a stop, not our own close). */
   readonly health: { crashed: boolean; browserGone: boolean };
 }

@@ -165,7 +165,7 @@ export class StepRunner {
       });
       verdict = { status: 'passed', code: null, message: null };
     } catch (e) {
-      verdict = this.classify(e, ctx, record.timeout);
+      verdict = await this.classify(e, ctx, record.timeout);
     }
 
     record.ended = new Date().toISOString();
@@ -226,14 +226,19 @@ export class StepRunner {
   }
 
   /** Picks the status and code of a failed step (BUGBUG-REFERENCE §3, timeout code order). */
-  private classify(e: unknown, ctx: StepContext | null, timeoutMs: number): Verdict {
+  private async classify(e: unknown, ctx: StepContext | null, timeoutMs: number): Promise<Verdict> {
     const s = this.session;
     const reason = s.stopReason();
     if (reason === 'stopped' || (e instanceof RunAbortedError && reason !== 'timeout')) {
       return { status: 'stopped', code: null, message: 'Stopped' };
     }
     if (s.health.crashed) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The page crashed' };
-    if (s.health.browserGone) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The browser disconnected' };
+    if (s.page.isClosed()) {
+      // When the browser dies, the page closes a moment before the context and browser report it;
+      // give them that moment so a dead browser is an error, not a closed tab.
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (s.health.browserGone) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The browser or its context closed unexpectedly' };
     if (reason === 'timeout' || Date.now() >= s.runDeadline - 20) {
       const end = this.runLimitEnd();
       return { status: 'failed', code: end.errorCode, message: end.message };

@@ -79,7 +79,6 @@ export class RunRecorder implements RunSink {
     const blobKey = `${this.runId}/${name}`;
     await this.store.blobs.put(blobKey, content);
     await this.store.artifacts.replace(this.runId, kind, {
-      id: crypto.randomUUID(),
       runId: this.runId,
       stepRunId,
       kind,
@@ -87,7 +86,6 @@ export class RunRecorder implements RunSink {
       blobKey,
       contentType,
       size: Buffer.byteLength(content),
-      created: new Date().toISOString(),
       expiresAt: null,
     });
   }

@@ -99,7 +99,7 @@ export interface StepRunTable {
   status: string;
   /** JSON StepRunRecord. */
   record: string;
-  screenshot_artifact_id: string | null;
+  screenshot_key: string | null;
 }
 
 export interface ArtifactTable {

@@ -5,7 +5,7 @@ import type { Database } from './database.js';
 
 export interface StoredStepRun {
   record: StepRunRecord;
-  screenshotArtifactId: string | null;
+  screenshotKey: string | null;
 }
 
 export interface StepRunWithRun extends StoredStepRun {
@@ -15,9 +15,9 @@ export interface StepRunWithRun extends StoredStepRun {
 export interface StepRunRepo {
   /**
    * Inserts the step run or replaces the stored record with the same id (a step is written when
-   * it starts and again when it ends). An undefined `screenshotArtifactId` keeps the stored one.
+   * it starts and again when it ends). An undefined `screenshotKey` keeps the stored one.
    */
-  upsert(runId: string, record: StepRunRecord, screenshotArtifactId?: string | null): Promise<void>;
+  upsert(runId: string, record: StepRunRecord, screenshotKey?: string | null): Promise<void>;
   /** In execution order. */
   listByRun(runId: string): Promise<StoredStepRun[]>;
   get(id: string): Promise<StepRunWithRun | null>;
@@ -25,17 +25,17 @@ export interface StepRunRepo {
 
 export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
   return {
-    async upsert(runId, record, screenshotArtifactId) {
+    async upsert(runId, record, screenshotKey) {
       const fields = {
         sequence: record.sequence,
         step_id: record.stepId,
         status: record.status,
         record: toJson(record),
       };
-      const screenshot = screenshotArtifactId === undefined ? {} : { screenshot_artifact_id: screenshotArtifactId };
+      const screenshot = screenshotKey === undefined ? {} : { screenshot_key: screenshotKey };
       await db
         .insertInto('step_runs')
-        .values({ id: record.id, test_run_id: runId, screenshot_artifact_id: null, ...fields, ...screenshot })
+        .values({ id: record.id, test_run_id: runId, screenshot_key: null, ...fields, ...screenshot })
         .onConflict((oc) => oc.column('id').doUpdateSet({ ...fields, ...screenshot }))
         .execute();
     },
@@ -43,22 +43,22 @@ export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
     async listByRun(runId) {
       const rows = await db
         .selectFrom('step_runs')
-        .select(['record', 'screenshot_artifact_id'])
+        .select(['record', 'screenshot_key'])
         .where('test_run_id', '=', runId)
         .orderBy('sequence', 'asc')
         .orderBy('id', 'asc')
         .execute();
-      return rows.map((r) => ({ record: fromJson(r.record) as StepRunRecord, screenshotArtifactId: r.screenshot_artifact_id }));
+      return rows.map((r) => ({ record: fromJson(r.record) as StepRunRecord, screenshotKey: r.screenshot_key }));
     },
 
     async get(id) {
       const r = await db
         .selectFrom('step_runs')
-        .select(['test_run_id', 'record', 'screenshot_artifact_id'])
+        .select(['test_run_id', 'record', 'screenshot_key'])
         .where('id', '=', id)
         .executeTakeFirst();
       if (!r) return null;
-      return { runId: r.test_run_id, record: fromJson(r.record) as StepRunRecord, screenshotArtifactId: r.screenshot_artifact_id };
+      return { runId: r.test_run_id, record: fromJson(r.record) as StepRunRecord, screenshotKey: r.screenshot_key };
     },
   };
 }

@@ -58,7 +58,7 @@ data:
           action_details: { assertion_property: pageTitle, assertion_type: contain, assertion_expected_value: 'Dashboard' }
         - action: assert
           name: 'Greets the user'
-          action_details: { selector: 'css=#user', assertion_property: textContent, assertion_type: equal, assertion_expected_value: '{{email}}' }
+          action_details: { selector: 'css=#welcome', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'Welcome, {{email}}' }
 `,
     'test-failing.yaml': `schema_version: '1.0'
 schema_type: test
@@ -75,12 +75,12 @@ data:
           name: 'Open console page'
           action_details: { url: '{{site}}/console.html' }
         - action: assert
-          name: 'Heading says nope'
-          action_details: { selector: 'css=h1', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope' }
+          name: 'Paragraph says nope'
+          action_details: { selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope' }
           execution: { run_timeout: 1 }
         - action: click
           name: 'Never reached'
-          action_details: { selector: 'css=h1' }
+          action_details: { selector: 'css=p' }
 `,
     'test-slow.yaml': `schema_version: '1.0'
 schema_type: test

@@ -24,7 +24,7 @@ export function step(action: StepAction, details: ActionDetails = {}, extra: Ste
     continueOnFailure: false,
     sleep: null,
     runTimeout: null,
-    // Explicitly none unless a test wants them: keeps tests independent of default conditions.
+    // null = the defaults for the step type (today only documentComplete is checked).
     waitingConditions: null,
     conditionalSteps: [],
     ...extra,

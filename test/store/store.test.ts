@@ -446,12 +446,12 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         await store.stepRuns.upsert(run.id, { ...stepRecord(ids[0]!, 0, 'passed'), computedUrl: 'https://x' });
         const listed = await store.stepRuns.listByRun(run.id);
         expect(listed).toHaveLength(3);
-        expect(listed[0]).toEqual({ record: { ...stepRecord(ids[0]!, 0, 'passed'), computedUrl: 'https://x' }, screenshotArtifactId: 'shot-0' });
-        expect(listed[1]!.screenshotArtifactId).toBeNull();
+        expect(listed[0]).toEqual({ record: { ...stepRecord(ids[0]!, 0, 'passed'), computedUrl: 'https://x' }, screenshotKey: 'shot-0' });
+        expect(listed[1]!.screenshotKey).toBeNull();
         expect(await store.stepRuns.get(ids[0]!)).toEqual({ runId: run.id, ...listed[0]! });
 
         await store.stepRuns.upsert(run.id, stepRecord(ids[0]!, 0, 'passed'), null);
-        expect((await store.stepRuns.get(ids[0]!))?.screenshotArtifactId).toBeNull();
+        expect((await store.stepRuns.get(ids[0]!))?.screenshotKey).toBeNull();
         expect(await store.stepRuns.get(randomUUID())).toBeNull();
         expect(await store.stepRuns.listByRun(randomUUID())).toEqual([]);
       });

@@ -27,7 +27,7 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
 
   async function stepRunsOf(runId: string): Promise<StoredStepRun[]> {
     const rows = await store.stepRuns.listByRun(runId);
-    return rows.map((r) => ({ record: r.record, screenshotKey: r.screenshotArtifactId }));
+    return rows;
   }
 
   app.get('/testruns/', async (request) => {

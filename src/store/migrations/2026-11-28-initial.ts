@@ -122,7 +122,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('record', text, (c) => c.notNull())
     // No foreign key: the screenshot artifact and the step run are written by independent
     // events, in either order.
-    .addColumn('screenshot_artifact_id', text)
+    .addColumn('screenshot_key', text)
     .execute();
   await db.schema.createIndex('step_runs_run_idx').on('step_runs').columns(['test_run_id', 'sequence']).execute();
 
