@@ -77,7 +77,7 @@ data:
         - action: assert
           name: 'Paragraph says nope'
           action_details: { selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope' }
-          execution: { run_timeout: 1 }
+          execution: { run_timeout: 3 }
         - action: click
           name: 'Never reached'
           action_details: { selector: 'css=p' }
