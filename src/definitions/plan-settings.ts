@@ -10,6 +10,9 @@ export const DEFAULT_SCREENS: Record<'desktop' | 'mobile', ScreenDimensions> = {
   mobile: { width: 390, height: 844 },
 };
 
+/** (design) 1 % of pixels may differ; pixelmatch's own default threshold. */
+export const DEFAULT_VISUAL_REGRESSION = { defaultMaxDiff: 1, pixelThreshold: 0.1, includeAntiAliasing: false } as const;
+
 export function runSettings(settings: ProjectSettings | null, runTimeoutMs: number | undefined): RunSettings {
   const general = settings?.general;
   const browser = settings?.browser;
@@ -25,6 +28,12 @@ export function runSettings(settings: ProjectSettings | null, runTimeoutMs: numb
     // BugBug exports `waiting_conditions: []` for projects that never changed the defaults, so an
     // empty list means "Bugrun's defaults per step type", not "no waiting at all".
     waitingConditions: conditions && conditions.length > 0 ? conditions.map(waitingCondition) : null,
+    timezone: general?.timezone ?? null,
+    visualRegression: {
+      defaultMaxDiff: settings?.visual_regression?.default_max_diff ?? DEFAULT_VISUAL_REGRESSION.defaultMaxDiff,
+      pixelThreshold: settings?.visual_regression?.pixel_threshold ?? DEFAULT_VISUAL_REGRESSION.pixelThreshold,
+      includeAntiAliasing: settings?.visual_regression?.include_anti_aliasing ?? DEFAULT_VISUAL_REGRESSION.includeAntiAliasing,
+    },
   };
 }
 

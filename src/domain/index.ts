@@ -5,3 +5,4 @@ export * from './step.js';
 export * from './test-plan.js';
 export * from './run-events.js';
 export * from './secrets.js';
+export * from './run-resources.js';

@@ -1,3 +1,4 @@
+import type { ArtifactKind } from './artifact-kind.js';
 import type { ErrorCode } from './error-codes.js';
 import type { RunResult, StepRunStatus } from './run-status.js';
 import type { AssertionProperty, AssertionType, StepAction, WaitingConditionName } from './step.js';
@@ -78,7 +79,28 @@ export type RunEvent =
   | { type: 'step-ended'; step: StepRunRecord; screenshot: Screenshot | null }
   | { type: 'console'; entry: ConsoleEntry }
   | { type: 'log'; at: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
-  | { type: 'dom-snapshot'; stepRunId: string; html: string };
+  | { type: 'dom-snapshot'; stepRunId: string; html: string }
+  | { type: 'network'; entry: NetworkEntry }
+  /** A file the run produced for a debug artifact (visual regression images, uploaded files, ...). */
+  | { type: 'artifact'; kind: ArtifactKind; name: string; contentType: string; data: Uint8Array | string; stepRunId: string | null };
+
+/** One request of the page, HAR-like (`extension_network_logs`). */
+export interface NetworkEntry {
+  id: string;
+  startedAt: string;
+  method: string;
+  url: string;
+  resourceType: string;
+  /** null while pending or when it failed before a response. */
+  status: number | null;
+  statusText: string | null;
+  mimeType: string | null;
+  /** ms from request to response end; null when it never finished. */
+  durationMs: number | null;
+  failure: string | null;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+}
 
 export interface RunSink {
   /** Must not throw and must not block: the recorder queues what it needs to persist. */

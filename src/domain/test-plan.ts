@@ -70,6 +70,17 @@ export interface RunSettings {
   customHeaders: { name: string; value: string }[];
   /** Project-level default waiting conditions; null = Bugrun's defaults per step type. */
   waitingConditions: WaitingCondition[] | null;
+  /** IANA time zone of the browser, e.g. `Europe/Warsaw`; null = the machine's. */
+  timezone: string | null;
+  visualRegression: VisualRegressionSettings;
+}
+
+export interface VisualRegressionSettings {
+  /** Largest share of differing pixels that still passes, in percent (step value wins). */
+  defaultMaxDiff: number;
+  /** pixelmatch threshold, 0..1: how different a pixel must be to count. */
+  pixelThreshold: number;
+  includeAntiAliasing: boolean;
 }
 
 /** Steps counted by `totalSteps`: active steps of every group (branches of ifCondition excluded). */

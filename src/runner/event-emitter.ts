@@ -52,6 +52,10 @@ export class RunEventEmitter {
         return { ...event, message: s.mask(event.message) };
       case 'dom-snapshot':
         return { ...event, html: s.mask(event.html) };
+      case 'network':
+        return { type: 'network', entry: { ...event.entry, url: s.mask(event.entry.url) } };
+      case 'artifact':
+        return { ...event, data: typeof event.data === 'string' ? s.mask(event.data) : event.data };
     }
   }
 }

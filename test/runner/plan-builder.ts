@@ -66,6 +66,8 @@ export function plan(steps: PlanStep[], opts: PlanOptions = {}): TestPlan {
       userAgent: null,
       customHeaders: [],
       waitingConditions: null,
+      timezone: null,
+      visualRegression: { defaultMaxDiff: 1, pixelThreshold: 0.1, includeAntiAliasing: false },
       ...opts.settings,
     },
   };
