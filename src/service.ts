@@ -7,7 +7,7 @@ import type { Config } from './config/config.js';
 import { readBundleFiles } from './definitions/index.js';
 import { demoBundleDir, demoSiteDir } from './demo/paths.js';
 import { BrowserPool, defaultChromiumPath } from './runner/index.js';
-import { RunService } from './runs/index.js';
+import { ArtifactSweeper, retentionPolicy, RunService } from './runs/index.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface Service {
@@ -15,6 +15,7 @@ export interface Service {
   readonly store: Store;
   readonly runs: RunService;
   readonly pool: BrowserPool;
+  readonly sweeper: ArtifactSweeper;
   readonly app: FastifyInstance;
   readonly projectId: string;
   /** The API token to show the user: BUGRUN_TOKEN, or the one kept in the data dir. */
@@ -53,8 +54,16 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     executablePath: config.chromiumPath ?? defaultChromiumPath(),
     wsEndpoint: config.browserWs ?? undefined,
   });
-  const runs = new RunService({ store, pool, concurrency: config.concurrency });
+  const runs = new RunService({
+    store,
+    pool,
+    concurrency: config.concurrency,
+    maxQueued: config.maxQueued,
+    retention: retentionPolicy(config.retentionDays),
+  });
   runs.on('error', (err, runId) => opts.onError?.(err, `run ${runId}`));
+  const sweeper = new ArtifactSweeper(store);
+  sweeper.on('error', (err) => opts.onError?.(err, 'artifact sweeper'));
   const app = await buildApi({ store, runs, config, files, logger: opts.logger });
 
   if (config.demo) {
@@ -72,16 +81,19 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     store,
     runs,
     pool,
+    sweeper,
     app,
     projectId: project.id,
     token,
     async listen() {
       await runs.start();
+      sweeper.start();
       return app.listen({ port: config.port, host: config.host });
     },
     async close() {
       if (closed) return;
       closed = true;
+      sweeper.stop();
       await app.close();
       await runs.close();
       await pool.close();

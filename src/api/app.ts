@@ -8,9 +8,12 @@ import type { FileUrls } from './file-urls.js';
 import { filesRoutes } from './routes/files.js';
 import { importRoutes } from './routes/import.js';
 import { profilesRoutes } from './routes/profiles.js';
+import { schemaRoutes } from './routes/schema.js';
 import { testRunsRoutes } from './routes/testruns.js';
 import { testsRoutes } from './routes/tests.js';
+import { trackRoutes } from './route-list.js';
 import type { Links } from './serializers.js';
+import { webUiDir, webUiRoutes } from './web-ui.js';
 
 export interface ApiDeps {
   store: Store;
@@ -21,7 +24,7 @@ export interface ApiDeps {
   logger?: boolean | object;
 }
 
-/** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health. */
+/** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health, docs, web UI. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
@@ -29,15 +32,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // DRF-style paths end in `/`; accept both so `/api/v2/testruns` works too.
     routerOptions: { ignoreTrailingSlash: true },
   });
+  trackRoutes(app);
   const links: Links = {
     files: deps.files,
     webappUrl: (runId) => `${deps.config.publicUrl}/runs/${runId}`,
   };
 
   app.setErrorHandler((error: FastifyError | ApiError | ValidationError, request, reply) => {
-    if (error instanceof ApiError || error instanceof ValidationError) {
-      return reply.code(error.status).send(error.body);
-    }
+    if (error instanceof ApiError) return reply.code(error.status).headers(error.headers).send(error.body);
+    if (error instanceof ValidationError) return reply.code(error.status).send(error.body);
     const code = (error as FastifyError).code ?? '';
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const e = new ApiError('UNSUPPORTED_MEDIA_TYPE', { type: String(request.headers['content-type'] ?? '') });
@@ -62,6 +65,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ status: 'ok', ...deps.runs.load() }));
   await app.register(filesRoutes, { store: deps.store, files: deps.files });
+  // Public: the OpenAPI document, the YAML schema, the API docs page and the web UI's files.
+  await app.register(schemaRoutes);
+  await app.register(webUiRoutes, { dir: webUiDir() });
 
   const authenticate = authenticator(deps.store);
   for (const prefix of ['/api/v2', '/api/v1']) {

@@ -14,6 +14,7 @@ export const API_ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, detail: 'Method "{method}" not allowed.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'Unsupported media type "{type}" in request.' },
   PAYLOAD_TOO_LARGE: { status: 413, detail: 'Request body is too large.' },
+  THROTTLED: { status: 429, detail: 'Request was throttled. Expected available in {wait} seconds.' },
   INTERNAL_ERROR: { status: 500, detail: 'A server error occurred.' },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
@@ -30,6 +31,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     params: Record<string, string> = {},
     extra: Record<string, unknown> = {},
+    /** Response headers that belong to the error, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     const entry = API_ERRORS[code];
     const detail = entry.detail.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');

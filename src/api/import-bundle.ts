@@ -1,4 +1,5 @@
 import { componentRefs, formatDiagnostic, parseBundle, type SourceFile } from '../definitions/index.js';
+import { bundleFileKey } from '../runs/index.js';
 import type { Store } from '../store/index.js';
 
 export interface ImportedObject {
@@ -12,11 +13,20 @@ export type ImportResult =
   | { ok: true; objects: ImportedObject[]; warnings: string[] }
   | { ok: false; errors: string[]; warnings: string[] };
 
+/** A file of the bundle that is not YAML (e.g. what uploadFile's `file_source` names). */
+export interface BundleFile {
+  path: string;
+  data: Uint8Array;
+}
+
+export const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
+
 /**
  * Imports BugBug YAML v1 documents into a project, all or nothing: one invalid document and nothing
- * is written. Existing slugs are updated in place, so ids (and step ids) stay stable.
+ * is written. Existing slugs are updated in place, so ids (and step ids) stay stable. Other files
+ * of the bundle are kept for the tests that use them (paths relative to the bundle).
  */
-export async function importBundle(store: Store, projectId: string, files: SourceFile[]): Promise<ImportResult> {
+export async function importBundle(store: Store, projectId: string, files: SourceFile[], others: BundleFile[] = []): Promise<ImportResult> {
   const { bundle, diagnostics } = parseBundle(files);
   const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
@@ -49,5 +59,7 @@ export async function importBundle(store: Store, projectId: string, files: Sourc
     for (const s of bundle.suites) record('suite', s.slug, await tx.suites.upsert(projectId, { slug: s.slug, name: s.name, data: s.data }));
     return out;
   });
+  // After the documents are in: a file without the tests that use it is harmless, the reverse is not.
+  for (const f of others) await store.blobs.put(bundleFileKey(projectId, f.path), f.data);
   return { ok: true, objects, warnings };
 }

@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { resolveClientConfig } from '../config/client-config.js';
-import { readBundleFiles } from '../definitions/index.js';
 import { apiRequest, CliError } from './http-client.js';
 
 interface ImportResponse {
@@ -17,10 +16,12 @@ export function registerImport(program: Command): void {
     .command('import')
     .description('import BugBug YAML v1 files or bundle folders into the project of the token')
     .argument('<paths...>', 'YAML files or folders')
-    .option('--url <url>', 'Bugrun server URL (env BUGRUN_URL)')
-    .option('--token <token>', 'API token (env BUGRUN_TOKEN)')
+    .option('--url <url>', 'Bugrun server URL (env BUGRUN_URL, `bugrun config set-url`)')
+    .option('--token <token>', 'API token (env BUGRUN_TOKEN, `bugrun config set-token`)')
     .action(async (paths: string[], flags: { url?: string; token?: string }) => {
       const client = resolveClientConfig(flags);
+      // Loaded on demand: the YAML parser and schema validator are heavy for the other commands.
+      const { readBundleFiles } = await import('../definitions/index.js');
       const files = await readBundleFiles(paths).catch((err: unknown) => {
         throw new CliError(err instanceof Error ? err.message : String(err));
       });

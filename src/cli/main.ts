@@ -1,17 +1,32 @@
 import { Command } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { registerConfig } from './config-command.js';
 import { CliError } from './http-client.js';
 import { registerImport } from './import.js';
+import { registerRemote } from './remote.js';
 import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
 
-/** `bugrun`: output happens here and in reporters only; services never print. */
+/**
+ * `bugrun`: output happens here and in the command files only; services never print. Every
+ * command file registers its commands cheaply and loads what is heavy (the store, the runner, the
+ * YAML validator) inside its action, so the client commands start fast.
+ */
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('bugrun').description('Self-hosted BugBug-compatible browser test runs').showHelpAfterError();
+  const program = new Command('bugrun')
+    .description('Self-hosted BugBug-compatible browser test runs')
+    // Usage errors as one line (`bugrun: unknown option '--x'`), like every other failure.
+    .configureOutput({ outputError: (message, write) => write(`bugrun: ${message.replace(/^error: /, '').trimEnd()} (see --help)\n`) });
   registerServe(program);
   registerImport(program);
+  registerRemote(program);
+  registerConfig(program);
+  registerToken(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    console.error(`bugrun: ${err instanceof CliError ? err.message : err instanceof Error ? err.stack : String(err)}`);
+    const known = err instanceof CliError || err instanceof ConfigError;
+    console.error(`bugrun: ${known ? err.message : err instanceof Error ? err.stack : String(err)}`);
     process.exitCode = 1;
   }
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { ARTIFACT_KINDS, type ArtifactKind } from '../domain/index.js';
 
 /** Everything Bugrun is configured by, resolved once: CLI flags > environment > defaults. */
 export interface Config {
@@ -19,6 +20,10 @@ export interface Config {
   /** Import the bundled demo project and serve its site. */
   readonly demo: boolean;
   readonly logLevel: string;
+  /** Runs allowed to wait; more answer 429 with Retry-After. */
+  readonly maxQueued: number;
+  /** Days each artifact kind is kept (`default` for the rest); null = forever. */
+  readonly retentionDays: Readonly<Partial<Record<ArtifactKind | 'default', number | null>>>;
 }
 
 export interface ConfigFlags {
@@ -44,6 +49,24 @@ function text(raw: string | undefined): string | null {
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
 }
 
+/**
+ * `BUGRUN_RETENTION`: `kind=days` pairs, e.g. `default=30,logs=90,container_stats=7`; `never` or an
+ * empty value keeps forever.
+ */
+function retention(raw: string | undefined): Config['retentionDays'] {
+  const out: Partial<Record<ArtifactKind | 'default', number | null>> = {};
+  for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind, days] = pair.split('=').map((x) => x.trim());
+    if (!kind || (kind !== 'default' && !ARTIFACT_KINDS.includes(kind as ArtifactKind))) {
+      throw new ConfigError(`BUGRUN_RETENTION: unknown artifact kind "${kind}" (kinds: default, ${ARTIFACT_KINDS.join(', ')})`);
+    }
+    const n = days === 'never' || days === '' || days === undefined ? null : Number(days);
+    if (n !== null && !(n >= 0)) throw new ConfigError(`BUGRUN_RETENTION: "${pair}" needs a number of days or "never"`);
+    out[kind as ArtifactKind | 'default'] = n;
+  }
+  return Object.freeze(out);
+}
+
 /** The browser takes ~90 % of the CPU, so more than one run per core only queues inside Chromium. */
 function defaultConcurrency(): number {
   return Math.max(1, availableParallelism());
@@ -67,6 +90,8 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     databaseUrl: text(env.BUGRUN_DATABASE_URL),
     demo: flags.demo ?? false,
     logLevel: text(env.BUGRUN_LOG_LEVEL) ?? 'warn',
+    maxQueued: integer('BUGRUN_MAX_QUEUED', env.BUGRUN_MAX_QUEUED, 10_000, 1),
+    retentionDays: retention(env.BUGRUN_RETENTION),
   });
 }
 

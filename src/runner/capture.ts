@@ -13,16 +13,32 @@ const SNAPSHOT_LIMIT_MS = 3_000;
  */
 export class Capture {
   private cdp: Promise<CDPSession> | null = null;
+  /** The page `cdp` belongs to: a session is bound to one tab. */
+  private cdpPage: Page | null = null;
+  private readonly pageOf: () => Page;
 
   constructor(
     private readonly context: BrowserContext,
-    private readonly page: Page,
-  ) {}
+    /** The page to capture, or a getter for it when the run has several tabs (the active one). */
+    page: Page | (() => Page),
+  ) {
+    this.pageOf = typeof page === 'function' ? page : () => page;
+  }
+
+  private get page(): Page {
+    return this.pageOf();
+  }
 
   /** A JPEG of the viewport, or null when the page is gone or the browser does not answer in time. */
   async screenshot(): Promise<Screenshot | null> {
     if (this.page.isClosed()) return null;
     const shot = async (): Promise<Screenshot | null> => {
+      if (this.cdpPage !== this.page) {
+        // Another tab became active: its screenshots need a session of its own.
+        void this.cdp?.then((old) => old.detach()).catch(() => undefined);
+        this.cdpPage = this.page;
+        this.cdp = null;
+      }
       this.cdp ??= this.context.newCDPSession(this.page);
       const session = await this.cdp;
       const res = await session.send('Page.captureScreenshot', {

@@ -28,6 +28,11 @@ export class Dialogs {
     page: Page,
     private readonly hooks: DialogHooks,
   ) {
+    this.watch(page);
+  }
+
+  /** Handles the dialogs of another page of the run too (tabs and popups it opens). */
+  watch(page: Page): void {
     page.on('dialog', (d) => {
       void this.handle(d);
     });

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { StepError, errorMessage, isTargetClosedError } from './errors.js';
 
 /**
@@ -24,7 +24,7 @@ export function wrapPageCode(code: string, variables: Record<string, string>): s
  * Runs custom JavaScript in the page. A string expression goes through CDP Runtime.evaluate, so a
  * page's Content-Security-Policy (no `unsafe-eval`) does not block it. Failures → CODE_EXECUTION_ERROR.
  */
-export async function runPageCode(page: Page, code: string, variables: Record<string, string>): Promise<unknown> {
+export async function runPageCode(page: Page | Frame, code: string, variables: Record<string, string>): Promise<unknown> {
   try {
     return await page.evaluate(wrapPageCode(code, variables));
   } catch (e) {

@@ -1,13 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { secretValues, type RunOutcome, type RunSink, type TestPlan } from '../domain/index.js';
+import { NO_RESOURCES, secretValues, type RunOutcome, type RunResources, type RunSink, type TestPlan } from '../domain/index.js';
 import type { BrowserPool } from './browser-pool.js';
 import { Capture } from './capture.js';
+import { RunClipboard, planUsesClipboard } from './clipboard.js';
 import { Dialogs } from './dialogs.js';
 import { errorMessage } from './errors.js';
 import { RunEventEmitter } from './event-emitter.js';
 import type { RunSession, StopReason } from './run-session.js';
 import { SecretSet } from './secrets.js';
 import { StepRunner, type RunEnd } from './step-runner.js';
+import { Tabs } from './tabs.js';
 import { race, within } from './timing.js';
 import { Variables } from './variables.js';
 
@@ -15,6 +17,8 @@ export interface RunPlanOptions {
   pool: BrowserPool;
   sink: RunSink;
   signal: AbortSignal;
+  /** Bundle files and visual-regression baselines; default: none. */
+  resources?: RunResources;
 }
 
 /** After the run limit, the step in progress gets this long to fail on its own before the hard cut. */
@@ -142,21 +146,37 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       },
       log: (level, message) => events.log(level, message),
     });
+    // Pages the site or the test opens later get the same dialog and console handling.
+    const tabs = new Tabs(context, page, {
+      onPage: (p) => {
+        dialogs.watch(p);
+        listenToPage(session, p);
+      },
+      log: (level, message) => events.log(level, message),
+    });
     const session: RunSession = {
       plan,
       context,
-      page,
+      get page() {
+        return tabs.page;
+      },
+      tabs,
+      clipboard: new RunClipboard(context),
       vars,
       secrets,
       events,
-      capture: new Capture(context, page),
+      capture: new Capture(context, () => tabs.page),
       dialogs,
+      resources: opts.resources ?? NO_RESOURCES,
       signal: abort.signal,
       runDeadline,
       stopReason: () => stopReason,
       health,
     };
-    listenToPage(session);
+    listenToPage(session, page);
+    if (planUsesClipboard(plan)) {
+      await session.clipboard.enable().catch((e: unknown) => events.log('warn', `Clipboard access unavailable: ${errorMessage(e)}`));
+    }
 
     events.emit({
       type: 'run-started',
@@ -201,18 +221,18 @@ async function runGroups(plan: TestPlan, runner: StepRunner, vars: Variables): P
 }
 
 /** Console messages, page errors and crashes become `console` events (masked by the emitter). */
-function listenToPage(s: RunSession): void {
+function listenToPage(s: RunSession, page: Page): void {
   const at = (): string => new Date().toISOString();
-  s.page.on('console', (msg) => {
+  page.on('console', (msg) => {
     const url = msg.location().url;
     s.events.console({ at: at(), level: msg.type(), text: msg.text(), url: url || null });
   });
-  s.page.on('pageerror', (err) => {
-    s.events.console({ at: at(), level: 'pageerror', text: err.stack ?? err.message, url: s.page.url() || null });
+  page.on('pageerror', (err) => {
+    s.events.console({ at: at(), level: 'pageerror', text: err.stack ?? err.message, url: page.url() || null });
   });
-  s.page.on('crash', () => {
+  page.on('crash', () => {
     s.health.crashed = true;
-    s.events.console({ at: at(), level: 'crash', text: 'The page crashed', url: s.page.url() || null });
+    s.events.console({ at: at(), level: 'crash', text: 'The page crashed', url: page.url() || null });
     s.events.log('error', 'The page crashed');
   });
 }

@@ -1,9 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { TestPlan } from '../domain/index.js';
+import type { RunResources, TestPlan } from '../domain/index.js';
 import type { Capture } from './capture.js';
 import type { Dialogs } from './dialogs.js';
 import type { RunEventEmitter } from './event-emitter.js';
+import type { RunClipboard } from './clipboard.js';
 import type { SecretSet } from './secrets.js';
+import type { Tabs } from './tabs.js';
 import type { Variables } from './variables.js';
 
 export type StopReason = 'stopped' | 'timeout';
@@ -12,12 +14,19 @@ export type StopReason = 'stopped' | 'timeout';
 export interface RunSession {
   readonly plan: TestPlan;
   readonly context: BrowserContext;
+  /** The active tab; switchContext, newTab and closeTab change it (see Tabs). */
   readonly page: Page;
+  /** Tabs, windows and the frame element steps work in. */
+  readonly tabs: Tabs;
+  /** The run's clipboard: what the run copied last (pasteFromClipboard). */
+  readonly clipboard: RunClipboard;
   readonly vars: Variables;
   readonly secrets: SecretSet;
   readonly events: RunEventEmitter;
   readonly capture: Capture;
   readonly dialogs: Dialogs;
+  /** Files of the imported bundle (uploadFile) and visual baselines; NO_RESOURCES when none. */
+  readonly resources: RunResources;
   /** Aborted when the user stops the run or the hard run limit fires; every wait races it. */
   readonly signal: AbortSignal;
   /** Epoch ms after which the run fails with SINGLE_TEST_TIME_EXCEEDED. */

@@ -1,39 +1,72 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { StepError } from './errors.js';
 
 export type SelectorEngine = 'css' | 'xpath';
 
+/** How a chained part relates to the previous result; absent = descendant (` >> `). */
+export type SelectorRelation = 'ancestor' | 'sibling';
+
 export interface SelectorPart {
   engine: SelectorEngine;
   body: string;
+  relation?: SelectorRelation;
 }
+
+/** Where selectors are evaluated: the active tab, or the frame switchContext entered. */
+export type SelectorRoot = Page | Frame | FrameLocator;
 
 /**
  * Parses a BugBug selector: `xpath=…`, `css=…`, or unprefixed (XPath when it starts with `/` or
- * `(`, CSS otherwise). ` >> ` chains a descendant query; BugBug's ` << ` (ancestor) and ` ~ `
- * (sibling) are not supported yet and pass through as part of the selector text.
+ * `(`, CSS otherwise). Parts chain with ` >> ` (descendant of the previous result), ` << ` (the
+ * closest ancestor of the previous result that matches the next part) and ` ~ ` (the next part
+ * evaluated from the previous result's parent, i.e. among its siblings).
+ *
+ * ` ~ ` is also CSS's general-sibling combinator, so it only chains when that reading is impossible
+ * or explicitly asked for: the right side carries an engine prefix or is XPath, or the left side is
+ * XPath. `css=h1 ~ p` stays one CSS selector; `css=h1 ~ css=p` and `//h1 ~ p` chain.
  */
 export function parseSelector(raw: string | null | undefined): SelectorPart[] {
   const text = (raw ?? '').trim();
   if (!text) throw new StepError('SELECTOR_REQUIRED', 'This step needs a selector');
-  return splitChain(text).map(parsePart);
+  return splitChain(text).map(({ text: part, relation }, i) => {
+    const parsed = parsePart(part, text);
+    if (i > 0 && relation) parsed.relation = relation;
+    return parsed;
+  });
 }
 
-function parsePart(part: string): SelectorPart {
+const isXPathText = (p: string): boolean => p.startsWith('/') || p.startsWith('(') || p.startsWith('./') || p.startsWith('..');
+
+function parsePart(part: string, whole: string): SelectorPart {
   const p = part.trim();
-  if (!p) throw new StepError('INVALID_ELEMENT_SELECTOR', 'Empty part in selector chain');
-  if (p.startsWith('xpath=')) return { engine: 'xpath', body: p.slice('xpath='.length) };
-  if (p.startsWith('css=')) return { engine: 'css', body: p.slice('css='.length) };
-  if (p.startsWith('/') || p.startsWith('(')) return { engine: 'xpath', body: p };
-  return { engine: 'css', body: p };
+  if (!p) throw new StepError('INVALID_ELEMENT_SELECTOR', `Empty part in selector chain "${whole}"`);
+  let sel: SelectorPart;
+  if (p.startsWith('xpath=')) sel = { engine: 'xpath', body: p.slice('xpath='.length).trim() };
+  else if (p.startsWith('css=')) sel = { engine: 'css', body: p.slice('css='.length).trim() };
+  else if (p.startsWith('/') || p.startsWith('(')) sel = { engine: 'xpath', body: p };
+  else sel = { engine: 'css', body: p };
+  if (!sel.body) throw new StepError('INVALID_ELEMENT_SELECTOR', `Empty ${sel.engine} selector in "${whole}"`);
+  return sel;
 }
 
-/** Splits on ` >> ` outside quotes and brackets, so `[title="a >> b"]` stays whole. */
-function splitChain(text: string): string[] {
-  const parts: string[] = [];
+interface RawPart {
+  text: string;
+  relation: SelectorRelation | undefined;
+}
+
+const OPERATORS: { token: string; relation: SelectorRelation | undefined }[] = [
+  { token: ' >> ', relation: undefined },
+  { token: ' << ', relation: 'ancestor' },
+  { token: ' ~ ', relation: 'sibling' },
+];
+
+/** Splits on the chain operators outside quotes and brackets, so `[title="a >> b"]` stays whole. */
+function splitChain(text: string): RawPart[] {
+  const parts: RawPart[] = [];
   let quote: string | null = null;
   let depth = 0;
   let start = 0;
+  let relation: SelectorRelation | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote) {
@@ -44,26 +77,49 @@ function splitChain(text: string): string[] {
     if (c === '"' || c === "'") quote = c;
     else if (c === '[' || c === '(') depth++;
     else if (c === ']' || c === ')') depth = Math.max(0, depth - 1);
-    else if (depth === 0 && text.startsWith(' >> ', i)) {
-      parts.push(text.slice(start, i));
-      start = i + 4;
-      i += 3;
+    else if (depth === 0 && c === ' ') {
+      const op = OPERATORS.find((o) => text.startsWith(o.token, i));
+      if (!op) continue;
+      if (op.relation === 'sibling' && !chainsOnTilde(text.slice(start, i), text.slice(i + op.token.length))) continue;
+      parts.push({ text: text.slice(start, i), relation });
+      relation = op.relation;
+      start = i + op.token.length;
+      i = start - 1;
     }
   }
-  parts.push(text.slice(start));
+  parts.push({ text: text.slice(start), relation });
   return parts;
 }
 
+function chainsOnTilde(left: string, right: string): boolean {
+  const l = left.trim();
+  const r = right.trimStart();
+  return r.startsWith('css=') || r.startsWith('xpath=') || isXPathText(r) || l.startsWith('xpath=') || isXPathText(l);
+}
+
 export function describeSelector(parts: SelectorPart[]): string {
-  return parts.map((p) => `${p.engine}=${p.body}`).join(' >> ');
+  return parts
+    .map((p, i) => `${i === 0 ? '' : p.relation === 'ancestor' ? ' << ' : p.relation === 'sibling' ? ' ~ ' : ' >> '}${p.engine}=${p.body}`)
+    .join('');
 }
 
 /** All matches of the selector; callers take `.first()` where BugBug acts on one element. */
-export function toLocator(page: Page, parts: SelectorPart[]): Locator {
+export function toLocator(root: SelectorRoot, parts: SelectorPart[]): Locator {
   const [head, ...rest] = parts;
   if (!head) throw new StepError('SELECTOR_REQUIRED', 'This step needs a selector');
-  // Playwright's chained xpath is evaluated relative to the previous match, like BugBug's ` >> `.
-  let loc = page.locator(`${head.engine}=${head.body}`);
-  for (const p of rest) loc = loc.locator(`${p.engine}=${p.body}`);
+  const sel = (p: SelectorPart): string => `${p.engine}=${p.body}`;
+  let loc = root.locator(sel(head));
+  for (const p of rest) {
+    if (p.relation === 'ancestor') {
+      // Ancestors come in document order, so the closest one that matches is the last. BugBug
+      // acts on one element, so the chain continues from the first match of the previous part.
+      loc = loc.first().locator('xpath=ancestor::*').and(root.locator(sel(p))).last();
+    } else if (p.relation === 'sibling') {
+      loc = loc.first().locator('xpath=..').locator(sel(p));
+    } else {
+      // Playwright's chained xpath is evaluated relative to the previous match, like BugBug's ` >> `.
+      loc = loc.locator(sel(p));
+    }
+  }
   return loc;
 }

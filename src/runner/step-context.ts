@@ -1,8 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
-import type { ActionDetails, ErrorCode, PlanStep, StepRunRecord } from '../domain/index.js';
+import type { ActionDetails, ErrorCode, PlanStep, RunResources, StepRunRecord } from '../domain/index.js';
 import { StepError, isSelectorSyntaxError, isTimeoutError, shortPlaywrightMessage } from './errors.js';
 import type { RunSession } from './run-session.js';
 import { describeSelector, parseSelector, toLocator } from './selectors.js';
+import type { Scope } from './tabs.js';
 import { delay } from './timing.js';
 
 export interface Cause {
@@ -24,10 +25,21 @@ export class StepContext {
     readonly record: StepRunRecord,
     /** Epoch ms; the earlier of the step timeout and the run limit. */
     readonly deadline: number,
+    /** The next active step to run after this one (scroll untilNextStepElementIsVisible reads it). */
+    readonly following: PlanStep | null = null,
   ) {}
 
   get page(): Page {
     return this.session.page;
+  }
+
+  /** Where element steps look: the active tab, or the iframe switchContext entered. */
+  get scope(): Scope {
+    return this.session.tabs.scope;
+  }
+
+  get resources(): RunResources {
+    return this.session.resources;
   }
 
   get details(): ActionDetails {
@@ -59,7 +71,7 @@ export class StepContext {
   /** All elements matching the step's (rendered) selector. */
   locator(selector: string | null | undefined = this.details.selector): { loc: Locator; description: string } {
     const parts = parseSelector(this.render(selector));
-    return { loc: toLocator(this.page, parts), description: describeSelector(parts) };
+    return { loc: toLocator(this.scope, parts), description: describeSelector(parts) };
   }
 
   /**
@@ -69,6 +81,7 @@ export class StepContext {
   async element(selector: string | null | undefined = this.details.selector): Promise<{ loc: Locator; description: string }> {
     const { loc, description } = this.locator(selector);
     const first = loc.first();
+    await this.frameElement();
     this.pendingCause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
     this.record.elementExists = false;
     try {
@@ -79,6 +92,22 @@ export class StepContext {
     this.pendingCause = null;
     this.record.elementExists = true;
     return { loc: first, description };
+  }
+
+  /**
+   * Inside an iframe, waits for the iframe element first, so a frame that is gone fails
+   * FRAME_DOES_NOT_EXIST rather than ELEMENT_DOES_NOT_EXIST.
+   */
+  async frameElement(): Promise<void> {
+    const frame = this.session.tabs.frame;
+    if (!frame) return;
+    this.pendingCause = { code: 'FRAME_DOES_NOT_EXIST', message: `Frame ${frame.description} does not exist` };
+    try {
+      await frame.element.first().waitFor({ state: 'attached', timeout: this.pwTimeout() });
+    } catch (e) {
+      throw this.selectorFailure(e, frame.description);
+    }
+    this.pendingCause = null;
   }
 
   /** Maps a Playwright error of a locator call to the step error it means. */

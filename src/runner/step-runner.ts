@@ -49,7 +49,10 @@ export class StepRunner {
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       if (!step) continue;
-      const end = this.checkRunState() ?? (await this.run(step, group, parent, steps[i + 1] ?? after));
+      // The next step that will actually run: inactive ones are skipped, so they answer no dialog
+      // and are no scroll target.
+      const next = steps.slice(i + 1).find((s) => s.isActive) ?? after;
+      const end = this.checkRunState() ?? (await this.run(step, group, parent, next));
       if (end) return end;
     }
     return null;
@@ -110,7 +113,7 @@ export class StepRunner {
       assertionProperty: null,
       assertionExpectedValue: null,
       assertionCurrentValue: null,
-      tabNo: 0,
+      tabNo: this.session.tabs.activeIndex(),
       computedValue: null,
       computedUrl: null,
       waitingConditions: [],
@@ -151,7 +154,7 @@ export class StepRunner {
     try {
       await this.sleepBefore(record.sleep);
       const natural = Date.now() + record.timeout;
-      ctx = new StepContext(s, step, record, Math.min(natural, s.runDeadline));
+      ctx = new StepContext(s, step, record, Math.min(natural, s.runDeadline), following);
       const handler = ACTIONS[step.action];
       if (!handler) throw new StepError('UNRECOGNIZED_STEP_TYPE', `Step type "${step.action}" is not supported yet`);
       const conditions = await race(awaitConditions(ctx, conditionsFor(step, s.plan.settings)), s.signal);
@@ -164,6 +167,8 @@ export class StepRunner {
         error: () => new StepDeadlineError('step deadline'),
       });
       verdict = { status: 'passed', code: null, message: null };
+      // newTab, closeTab and switchContext change the tab the step ends in.
+      record.tabNo = s.tabs.activeIndex();
     } catch (e) {
       verdict = await this.classify(e, ctx, record.timeout);
     }
@@ -177,6 +182,13 @@ export class StepRunner {
       record.warning = true;
       record.errorCode = 'FAILED_WAITING_CONDITIONS';
       record.error = `Waiting conditions not met in time: ${unmetConditions.join(', ')}`;
+    }
+    if (verdict.status === 'passed' && result?.warning) {
+      // The action worked but could not be verified (e.g. change → INVALID_FIELD_VALUE): BugBug
+      // passes such a step with a warning.
+      record.warning = true;
+      record.errorCode = result.warning.errorCode;
+      record.error = record.error ? `${result.warning.message}; ${record.error}` : result.warning.message;
     }
     const ignored = verdict.status === 'failed' && step.continueOnFailure;
     if (ignored) {

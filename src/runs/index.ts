@@ -1,2 +1,5 @@
 export * from './run-service.js';
 export * from './state-machine.js';
+export { retentionPolicy, type Retention, type RetentionDays } from './retention.js';
+export { bundleFileKey } from './run-resources.js';
+export { ArtifactSweeper } from './sweeper.js';

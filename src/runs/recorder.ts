@@ -1,22 +1,45 @@
-import type { ArtifactKind, ConsoleEntry, RunEvent, RunOutcome, RunSink } from '../domain/index.js';
-import { formatLogLine, type LogEntry } from '../reports/index.js';
+import type { ArtifactKind, ConsoleEntry, NetworkEntry, RunEvent, RunOutcome, RunSink, StepRunRecord } from '../domain/index.js';
+import { formatLogLine, renderHtmlReport, renderJUnit, type EmbeddedScreenshots, type LogEntry } from '../reports/index.js';
 import type { Store } from '../store/index.js';
+import { toHar } from './har.js';
+import type { ProcessSample } from './process-stats.js';
+import type { Retention } from './retention.js';
+
+export interface RecorderOptions {
+  store: Store;
+  runId: string;
+  testId: string | null;
+  testName: string;
+  retention: Retention;
+  /** The browser context is open: the run becomes `running`. */
+  onStarted: (event: Extract<RunEvent, { type: 'run-started' }>) => Promise<void>;
+}
+
+interface StepShot {
+  key: string;
+  contentType: string;
+}
+
+const TEXT = 'text/plain; charset=utf-8';
 
 /**
  * Persists what the runner reports for one run. `emit` is synchronous for the runner; writes are
  * chained in order behind it, and a failing write is remembered, never thrown into the runner.
+ * Files that grow during the run (logs, network) are rewritten as `_partial` after every step so a
+ * crash keeps what happened so far.
  */
 export class RunRecorder implements RunSink {
   private chain: Promise<void> = Promise.resolve();
   private readonly logLines: string[] = [];
+  private readonly cloudLines: string[] = [];
   private readonly consoleEntries: ConsoleEntry[] = [];
+  private readonly network: NetworkEntry[] = [];
+  private readonly steps = new Map<string, StepRunRecord>();
+  private readonly shots = new Map<string, StepShot>();
+  private started: string | null = null;
   readonly writeErrors: unknown[] = [];
 
-  constructor(
-    private readonly store: Store,
-    private readonly runId: string,
-    private readonly onStarted: (event: Extract<RunEvent, { type: 'run-started' }>) => Promise<void>,
-  ) {}
+  constructor(private readonly opts: RecorderOptions) {}
 
   emit(event: RunEvent): void {
     this.chain = this.chain.then(() => this.persist(event)).catch((err: unknown) => {
@@ -24,69 +47,129 @@ export class RunRecorder implements RunSink {
     });
   }
 
-  /** Adds a line to the run's log from the orchestration side (queue, stop, crash). */
+  /** A line of the run's own log (what `/logs/` serves). */
   log(level: LogEntry['level'], message: string): void {
     this.emit({ type: 'log', at: new Date().toISOString(), level: level as 'info', message });
   }
 
-  /** Waits for every queued write, then writes the final log and browser-console artifacts. */
-  async finish(outcome: RunOutcome): Promise<void> {
-    this.log(outcome.status === 'passed' ? 'info' : 'error', `Run ended: ${outcome.status}${outcome.errorCode ? ` ${outcome.errorCode}` : ''}${outcome.message ? `: ${outcome.message}` : ''}`);
+  /** A line of the worker's log of orchestrating the run (`cloud_logs`). */
+  orchestration(message: string): void {
+    this.cloudLines.push(formatLogLine({ at: new Date().toISOString(), level: 'info', message }));
+  }
+
+  /** Waits for every queued write, then writes the run's final files. */
+  async finish(outcome: RunOutcome, stats: ProcessSample[]): Promise<void> {
+    const ended = new Date().toISOString();
+    this.log(
+      outcome.status === 'passed' ? 'info' : 'error',
+      `Run ended: ${outcome.status}${outcome.errorCode ? ` ${outcome.errorCode}` : ''}${outcome.message ? `: ${outcome.message}` : ''}`,
+    );
     await this.chain;
-    await this.writeFile('logs', 'logs.txt', this.logLines.join(''), 'text/plain; charset=utf-8');
-    await this.writeFile('chrome_debug_logs', 'chrome-debug-logs.json', JSON.stringify(this.consoleEntries, null, 1), 'application/json');
+    this.orchestration(`Run ended as ${outcome.status}; writing its files`);
+    const report = {
+      id: this.opts.runId,
+      testId: this.opts.testId,
+      testName: this.opts.testName,
+      status: outcome.status,
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.message,
+      started: this.started,
+      ended,
+      steps: [...this.steps.values()].sort((a, b) => a.sequence - b.sequence),
+    };
+    const embedded: EmbeddedScreenshots = new Map();
+    for (const [stepRunId, shot] of this.shots) {
+      const bytes = await this.opts.store.blobs.get(shot.key);
+      if (bytes) embedded.set(stepRunId, { contentType: shot.contentType, data: bytes });
+    }
+    const files: [ArtifactKind, string, string, string][] = [
+      ['logs', 'logs.txt', this.logLines.join(''), TEXT],
+      ['chrome_debug_logs', 'chrome-debug-logs.json', JSON.stringify(this.consoleEntries, null, 1), 'application/json'],
+      ['extension_network_logs', 'network.har', toHar(this.network), 'application/json'],
+      ['container_stats', 'container-stats.json', JSON.stringify({ scope: 'browser processes of this server (shared by concurrent runs)', samples: stats }, null, 1), 'application/json'],
+    ];
+    for (const [kind, name, content, type] of files) await this.writeFile(kind, name, content, type);
+    await this.addFile('report', 'junit.xml', renderJUnit(report), 'application/xml');
+    await this.addFile('report', 'report.html', renderHtmlReport(report, embedded), 'text/html; charset=utf-8');
+    this.orchestration('Files written');
+    await this.writeFile('cloud_logs', 'cloud-logs.txt', this.cloudLines.join(''), TEXT);
   }
 
   private async persist(event: RunEvent): Promise<void> {
+    const { store, runId } = this.opts;
     switch (event.type) {
       case 'run-started':
-        await this.onStarted(event);
+        this.started = event.at;
+        this.orchestration(`Browser context open: ${event.browserName} ${event.browserVersion}, ${event.width}x${event.height}`);
+        await this.opts.onStarted(event);
         return;
       case 'step-started':
-        await this.store.stepRuns.upsert(this.runId, event.step);
+        this.steps.set(event.step.id, event.step);
+        await store.stepRuns.upsert(runId, event.step);
         return;
       case 'step-ended': {
+        this.steps.set(event.step.id, event.step);
         let screenshotKey: string | undefined;
         if (event.screenshot) {
           const ext = event.screenshot.contentType.split('/')[1] ?? 'bin';
-          screenshotKey = `${this.runId}/screenshots/${String(event.step.sequence).padStart(4, '0')}-${event.step.id}.${ext}`;
-          await this.store.blobs.put(screenshotKey, event.screenshot.data);
+          screenshotKey = `${runId}/screenshots/${String(event.step.sequence).padStart(4, '0')}-${event.step.id}.${ext === 'jpeg' ? 'jpg' : ext}`;
+          await store.blobs.put(screenshotKey, event.screenshot.data);
+          this.shots.set(event.step.id, { key: screenshotKey, contentType: event.screenshot.contentType });
         }
-        await this.store.stepRuns.upsert(this.runId, event.step, screenshotKey);
-        if (event.step.parentStepRunId === null && event.step.status !== 'skipped') {
-          await this.store.runs.incrementFinishedSteps(this.runId);
-        }
-        // The partial log is what survives a crash: rewrite it after every step.
-        await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), 'text/plain; charset=utf-8');
+        await store.stepRuns.upsert(runId, event.step, screenshotKey);
+        if (event.step.parentStepRunId === null && event.step.status !== 'skipped') await store.runs.incrementFinishedSteps(runId);
+        await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT);
+        if (this.network.length > 0) await this.writeFile('extension_network_logs_partial', 'network-partial.har', toHar(this.network), 'application/json');
         return;
       }
       case 'console':
         this.consoleEntries.push(event.entry);
         return;
+      case 'network':
+        this.network.push(event.entry);
+        return;
       case 'log':
         this.logLines.push(formatLogLine(event));
-        if (this.logLines.length === 1) {
-          await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), 'text/plain; charset=utf-8');
-        }
+        // The first line makes the partial log exist from the start of the run.
+        if (this.logLines.length === 1) await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT);
         return;
       case 'dom-snapshot':
         await this.writeFile('dom_snapshot', `dom-snapshot-${event.stepRunId}.html`, event.html, 'text/html; charset=utf-8', event.stepRunId);
         return;
+      case 'artifact':
+        await this.addFile(event.kind, event.name, event.data, event.contentType, event.stepRunId);
+        return;
     }
   }
 
-  private async writeFile(kind: ArtifactKind, name: string, content: string, contentType: string, stepRunId: string | null = null): Promise<void> {
-    const blobKey = `${this.runId}/${name}`;
-    await this.store.blobs.put(blobKey, content);
-    await this.store.artifacts.replace(this.runId, kind, {
-      runId: this.runId,
+  /** One file per kind, replaced when rewritten. */
+  private async writeFile(kind: ArtifactKind, name: string, content: string | Uint8Array, contentType: string, stepRunId: string | null = null): Promise<void> {
+    const { store, runId } = this.opts;
+    const blobKey = `${runId}/${name}`;
+    await store.blobs.put(blobKey, content);
+    const { replaced } = await store.artifacts.replace(runId, kind, this.row(kind, name, blobKey, content, contentType, stepRunId));
+    for (const old of replaced) if (old.blobKey !== blobKey) await store.blobs.delete(old.blobKey);
+  }
+
+  /** Another file of a kind that has many per run (reports, uploads, visual regression images). */
+  private async addFile(kind: ArtifactKind, name: string, content: string | Uint8Array, contentType: string, stepRunId: string | null = null): Promise<void> {
+    const { store, runId } = this.opts;
+    const safe = name.replace(/[^\w.-]+/g, '_');
+    const blobKey = `${runId}/${kind}/${crypto.randomUUID().slice(0, 8)}-${safe}`;
+    await store.blobs.put(blobKey, content);
+    await store.artifacts.add(this.row(kind, safe, blobKey, content, contentType, stepRunId));
+  }
+
+  private row(kind: ArtifactKind, name: string, blobKey: string, content: string | Uint8Array, contentType: string, stepRunId: string | null) {
+    return {
+      runId: this.opts.runId,
       stepRunId,
       kind,
       name,
       blobKey,
       contentType,
-      size: Buffer.byteLength(content),
-      expiresAt: null,
-    });
+      size: typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength,
+      expiresAt: this.opts.retention(kind),
+    };
   }
 }

@@ -10,8 +10,11 @@ import {
 } from '../domain/index.js';
 import { runPlan, type BrowserPool } from '../runner/index.js';
 import type { RunRow, Store } from '../store/index.js';
+import { ProcessSampler } from './process-stats.js';
 import { RunQueue } from './queue.js';
 import { RunRecorder } from './recorder.js';
+import { retentionPolicy, type Retention } from './retention.js';
+import { storeResources } from './run-resources.js';
 import { ACTIVE_STATUSES, allowedFrom } from './state-machine.js';
 
 export interface NewRun {
@@ -32,9 +35,24 @@ export interface RunServiceOptions {
   store: Store;
   pool: BrowserPool;
   concurrency: number;
+  /** Runs waiting beyond this are refused (QueueFullError → 429). */
+  maxQueued?: number;
+  retention?: Retention;
+  /** Sample browser CPU/memory for `container_stats` every this many ms. */
+  statsIntervalMs?: number;
+  /** Extra time past a run's own limit before the watchdog reclaims its slot. */
+  watchdogGraceMs?: number;
+}
+
+/** The queue holds as many runs as it may: the client should retry later. */
+export class QueueFullError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many queued runs');
+  }
 }
 
 const SHUTDOWN = 'shutdown';
+const WATCHDOG = 'watchdog';
 
 /**
  * Orchestrates runs: creates them as `queued`, works them off in a bounded queue, stops them,
@@ -44,14 +62,16 @@ const SHUTDOWN = 'shutdown';
 export class RunService extends EventEmitter<{ error: [unknown, string] }> {
   private readonly queue: RunQueue;
   private readonly controllers = new Map<string, AbortController>();
+  private readonly retention: Retention;
   private started = false;
 
   constructor(private readonly opts: RunServiceOptions) {
     super();
+    this.retention = opts.retention ?? retentionPolicy();
     this.queue = new RunQueue(opts.concurrency, (id) => this.execute(id), (err, id) => this.emit('error', err, id));
   }
 
-  /** Ends runs a killed process left active, re-queues waiting runs, starts the workers. */
+  /** Ends runs a killed process left active, re-queues waiting runs, warms the browser, starts the workers. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -60,10 +80,13 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
       await this.end(run.id, {
         status: 'error',
         errorCode: 'INTERNAL_ERROR',
-        message: 'Bugrun stopped while this run was executing (the process was killed or crashed)',
+        message: 'Bugrun stopped while this run was executing (the process was killed or crashed); it was not finished',
       });
     }
     for (const run of await runs.listByStatus(['queued'])) this.queue.push(run.id);
+    // A warm browser makes the first run start in milliseconds; a failure here is not fatal
+    // (each run launches it again and reports INITIALIZATION_ERROR if it still cannot).
+    void this.opts.pool.browser().catch((err: unknown) => this.emit('error', err, 'browser warm-up'));
     this.queue.start();
   }
 
@@ -76,6 +99,11 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
   }
 
   async create(input: NewRun): Promise<RunRow> {
+    const max = this.opts.maxQueued ?? Infinity;
+    if (this.queue.size >= max) {
+      // Roughly when a slot frees up: the queue drains `concurrency` runs at a time.
+      throw new QueueFullError(Math.max(1, Math.ceil(this.queue.size / this.opts.concurrency)));
+    }
     const plan = 'errorCode' in input.plan ? null : input.plan;
     const run = await this.opts.store.runs.create({
       id: input.runId,
@@ -94,10 +122,7 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
       variables: input.variables,
       plan,
     });
-    if (!plan) {
-      const failure = input.plan as Failure;
-      return (await this.end(run.id, { status: 'error', ...failure })) ?? run;
-    }
+    if (!plan) return (await this.end(run.id, { status: 'error', ...(input.plan as Failure) })) ?? run;
     this.queue.push(run.id);
     return run;
   }
@@ -118,34 +143,73 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
   }
 
   private async execute(runId: string): Promise<void> {
-    const { store } = this.opts;
+    const { store, pool } = this.opts;
     const controller = new AbortController();
     this.controllers.set(runId, controller);
+    const sampler = new ProcessSampler(process.pid, this.opts.statsIntervalMs ?? 1000);
     try {
       const run = await store.runs.transition(runId, allowedFrom('initialized'), { status: 'initialized' });
       if (!run || !run.plan) return; // stopped while it waited
       const plan = run.plan as TestPlan;
-      const recorder = new RunRecorder(store, runId, async (event) => {
-        await store.runs.transition(runId, allowedFrom('running'), {
-          status: 'running',
-          started: event.at,
-          browserName: event.browserName,
-          browserVersion: event.browserVersion,
-          osName: event.osName,
-          browserWidth: event.width,
-          browserHeight: event.height,
-        });
+      const recorder = new RunRecorder({
+        store,
+        runId,
+        testId: run.testId,
+        testName: run.testName,
+        retention: this.retention,
+        onStarted: async (event) => {
+          await store.runs.transition(runId, allowedFrom('running'), {
+            status: 'running',
+            started: event.at,
+            browserName: event.browserName,
+            browserVersion: event.browserVersion,
+            osName: event.osName,
+            browserWidth: event.width,
+            browserHeight: event.height,
+          });
+        },
       });
+      recorder.orchestration(`Run ${runId} queued at ${run.queued}; worker slot taken after ${Date.now() - Date.parse(run.queued)} ms (pid ${process.pid})`);
       recorder.log('info', `Run ${runId} of test "${plan.testName}" started (${countPlanSteps(plan)} steps)`);
-      let outcome = await runPlan(plan, { pool: this.opts.pool, sink: recorder, signal: controller.signal });
+      sampler.start();
+      let outcome = await this.guarded(
+        runPlan(plan, { pool, sink: recorder, signal: controller.signal, resources: storeResources(store, run.projectId, plan.testId) }),
+        controller,
+        plan.settings.runTimeoutMs,
+      );
       if (controller.signal.reason === SHUTDOWN) {
         outcome = { status: 'error', errorCode: 'INTERNAL_ERROR', message: 'Bugrun was shut down while the run was executing' };
       }
-      await recorder.finish(outcome);
+      recorder.orchestration(`Runner returned ${outcome.status}`);
+      await recorder.finish(outcome, await sampler.stop());
       for (const err of recorder.writeErrors) this.emit('error', err, runId);
       await this.end(runId, outcome);
     } finally {
+      await sampler.stop();
       this.controllers.delete(runId);
+    }
+  }
+
+  /**
+   * The runner enforces step and run limits itself; this is the last line of defence so nothing
+   * can hold a worker slot forever: past the run limit plus a grace period the run is aborted,
+   * and if the runner still does not settle the slot is taken back anyway.
+   */
+  private async guarded(run: Promise<RunOutcome>, controller: AbortController, runTimeoutMs: number): Promise<RunOutcome> {
+    const grace = this.opts.watchdogGraceMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<RunOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(WATCHDOG);
+        const stuck: RunOutcome = { status: 'error', errorCode: 'SINGLE_TEST_TIME_EXCEEDED', message: 'The run did not end within its time limit; its worker slot was reclaimed' };
+        // Give the runner a moment to close its context after the abort, then move on regardless.
+        void Promise.race([run, new Promise((r) => setTimeout(r, 5_000))]).then(() => resolve(stuck));
+      }, runTimeoutMs + grace);
+    });
+    try {
+      return await Promise.race([run, watchdog]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { descendants } from '../../src/runs/process-stats.js';
 import { freePort, startServer, type RunningServer } from '../helpers/cli.js';
+import { stillRunning } from '../helpers/processes.js';
 
 /** `bugrun serve --demo` (what `npm start` runs) as a real process: banner, demo run, restart. */
 describe('bugrun serve --demo', () => {
@@ -37,7 +39,11 @@ describe('bugrun serve --demo', () => {
     }
     expect(status).toBe('passed');
 
+    // SIGTERM: a clean exit that takes the browser with it.
+    const browserPids = (await descendants(server.child.pid!)).map((p) => p.pid);
+    expect(browserPids.length).toBeGreaterThan(0);
     expect(await server.stop('SIGTERM')).toBe(0);
+    expect(await stillRunning(browserPids)).toEqual([]);
     server = await startServer(['--demo', '--port', String(port), '--data-dir', dataDir], { BUGRUN_TOKEN: '' });
     expect(server.token).toBe(token);
     const again = await fetch(`${server.url}/api/v2/testruns/${id}/`, { headers: { authorization: `Token ${token}` } });

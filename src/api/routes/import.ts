@@ -1,12 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
-import { importBundle } from '../import-bundle.js';
+import { importBundle, isYamlPath, type BundleFile } from '../import-bundle.js';
 import { FieldChecker, isPlainObject } from '../validate.js';
 
 /**
- * `POST /import/` `{files: [{path, content}]}`: what `bugrun import` sends. 200 lists each object
- * created or updated; 400 lists `file:line:col: message` errors and nothing is written.
+ * `POST /import/` `{files: [{path, content, encoding?}]}`: what `bugrun import` sends. YAML files
+ * are BugBug documents; any other file (`encoding: "base64"` for binary) is kept for the bundle's
+ * tests (uploadFile). 200 lists each object created or updated; 400 lists `file:line:col: message`
+ * errors and nothing is written.
  */
 export const importRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   app.post('/import/', async (request) => {
@@ -14,13 +16,20 @@ export const importRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
     const checker = new FieldChecker();
     const files = isPlainObject(body) && Array.isArray(body.files) ? body.files : null;
     if (!files || files.length === 0) checker.add('files', 'A non-empty list of {path, content} is required.');
-    const sources = (files ?? []).flatMap((f: unknown, i) => {
-      if (isPlainObject(f) && typeof f.path === 'string' && typeof f.content === 'string') return [{ path: f.path, text: f.content }];
-      checker.add('files', `Item ${i}: path and content must be strings.`);
-      return [];
+    const sources: { path: string; text: string }[] = [];
+    const others: BundleFile[] = [];
+    (files ?? []).forEach((f: unknown, i) => {
+      if (!isPlainObject(f) || typeof f.path !== 'string' || typeof f.content !== 'string') {
+        return checker.add('files', `Item ${i}: path and content must be strings.`);
+      }
+      if (f.path.split(/[\\/]/).includes('..') || f.path.startsWith('/')) return checker.add('files', `Item ${i}: path must be relative to the bundle.`);
+      const base64 = f.encoding === 'base64';
+      if (isYamlPath(f.path) && !base64) sources.push({ path: f.path, text: f.content });
+      else others.push({ path: f.path, data: base64 ? Buffer.from(f.content, 'base64') : Buffer.from(f.content) });
     });
+    if (checker.ok && sources.length === 0) checker.add('files', 'No YAML documents (.yaml/.yml) in the request.');
     checker.throwIfAny();
-    const result = await importBundle(store, request.projectId, sources);
+    const result = await importBundle(store, request.projectId, sources, others);
     if (!result.ok) throw new ApiError('IMPORT_INVALID', {}, { errors: result.errors, warnings: result.warnings });
     return { objects: result.objects, warnings: result.warnings };
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { FETCHABLE_ARTIFACT_KINDS, RUN_STATUSES, TRIGGERS, type RunStatus, type TriggeredBy } from '../../domain/index.js';
 import { renderJUnit } from '../../reports/index.js';
-import type { RunService } from '../../runs/index.js';
+import { QueueFullError, type RunService } from '../../runs/index.js';
 import type { RunRow, Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
 import { paginate, readPage } from '../pagination.js';
@@ -123,18 +123,24 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
     profile ??= await store.profiles.getDefault(projectId);
     const runId = crypto.randomUUID();
     const plan = await planForRun(store, { projectId, runId, test, profile, overrides: variables });
-    const run = await runs.create({
-      projectId,
-      runId,
-      testId: test.id,
-      testName: test.name,
-      profileId: profile?.id ?? null,
-      profileName: profile?.name ?? null,
-      triggeredBy,
-      variables,
-      plan,
-    });
-    return serializeRunStatus(run, links);
+    try {
+      const run = await runs.create({
+        projectId,
+        runId,
+        testId: test.id,
+        testName: test.name,
+        profileId: profile?.id ?? null,
+        profileName: profile?.name ?? null,
+        triggeredBy,
+        variables,
+        plan,
+      });
+      return serializeRunStatus(run, links);
+    } catch (err) {
+      if (!(err instanceof QueueFullError)) throw err;
+      const wait = String(err.retryAfterSeconds);
+      throw new ApiError('THROTTLED', { wait }, {}, { 'retry-after': wait });
+    }
   });
 
   app.get<{ Params: IdParams }>('/testruns/:id/', async (request) => {

@@ -1,4 +1,4 @@
-import type { PlanStep } from '../../domain/index.js';
+import type { Failure, PlanStep } from '../../domain/index.js';
 import type { StepContext } from '../step-context.js';
 
 /** What an action may ask of the step runner after it succeeded. */
@@ -7,6 +7,8 @@ export interface ActionResult {
   branch?: PlanStep[];
   /** Child steps that were not run (ifCondition not taken); recorded as skipped. */
   notTaken?: PlanStep[];
+  /** The action went through but could not be verified: the step passes with this warning. */
+  warning?: Failure;
 }
 
 /** Performs one step. Throws StepError (or lets Playwright errors through) to fail it. */

@@ -1,0 +1,82 @@
+import { runAndCheck } from '../lib/bench-service.js';
+import type { FigureContext } from '../lib/context.js';
+import { sleep } from '../lib/http.js';
+import { sampleTreePss, treePssMb } from '../lib/processes.js';
+import { rawWarmRun } from '../lib/raw-script.js';
+import { row } from '../lib/rows.js';
+import { round } from '../lib/stats.js';
+
+export interface MemoryPoint {
+  concurrency: number;
+  servicePeakMb: number;
+  rawPeakMb: number;
+  /** (peak − idle) / concurrency. */
+  servicePerRunMb: number;
+  rawPerRunMb: number;
+}
+
+export interface MemoryResult {
+  /** RSS of this Node process before the service existed (Node + playwright-core + harness). */
+  processRssBeforeServiceMb: number;
+  /** RSS with the service started, warm (one run done) and idle. */
+  serverRssIdleMb: number;
+  serverHeapUsedIdleMb: number;
+  serviceBrowserIdleMb: number;
+  serviceBrowserProcesses: number;
+  rawBrowserIdleMb: number;
+  rawBrowserProcesses: number;
+  points: MemoryPoint[];
+}
+
+function mb(bytes: number): number {
+  return round(bytes / 1024 / 1024, 1);
+}
+
+/**
+ * Memory: the server process's RSS while idle, and the browsers' PSS (from /proc/<pid>/smaps_rollup
+ * of the browser process and all its descendants), idle and at its peak during N concurrent runs.
+ */
+export async function measureMemory(ctx: FigureContext, rssBeforeService: number): Promise<MemoryResult> {
+  const { bench, referenceId, browserPid: servicePid } = await ctx.main();
+  const rawBrowser = await ctx.rawBrowser();
+  await runAndCheck(bench, referenceId, 1); // the browser is up and has served a run
+  await sleep(500);
+  const usage = process.memoryUsage();
+  const rawPid = ctx.rawBrowserPid();
+  if (servicePid === null || rawPid === null) throw new Error('bench: cannot find the browsers\' processes (memory needs locally launched browsers)');
+
+  const serviceIdle = treePssMb(servicePid);
+  const rawIdle = treePssMb(rawPid);
+  ctx.emit(row('memory', 'server RSS idle (in-process, incl. harness)', 'MiB', mb(usage.rss), { value: mb(rssBeforeService), label: 'same process before service' }));
+  ctx.emit(row('memory', 'browser PSS idle (all Chromium processes)', 'MiB', serviceIdle.mb, { value: rawIdle.mb, label: 'raw browser idle' }));
+  const points: MemoryPoint[] = [];
+  for (const concurrency of ctx.options.memoryConcurrency) {
+    if (concurrency > bench.service.config.concurrency) throw new Error(`bench: main service runs at most ${bench.service.config.concurrency} at once`);
+    const s = sampleTreePss(servicePid);
+    await runAndCheck(bench, referenceId, concurrency);
+    const servicePeak = Math.max(...s.stop());
+    const r = sampleTreePss(rawPid);
+    await Promise.all(Array.from({ length: concurrency }, () => rawWarmRun(rawBrowser, ctx.steps, ctx.siteUrl)));
+    const rawPeak = Math.max(...r.stop());
+    const point: MemoryPoint = {
+      concurrency,
+      servicePeakMb: round(servicePeak, 1),
+      rawPeakMb: round(rawPeak, 1),
+      servicePerRunMb: round((servicePeak - serviceIdle.mb) / concurrency, 1),
+      rawPerRunMb: round((rawPeak - rawIdle.mb) / concurrency, 1),
+    };
+    points.push(point);
+    ctx.emit(row('memory', `browser PSS per run at concurrency ${concurrency}`, 'MiB', point.servicePerRunMb, { value: point.rawPerRunMb, label: 'raw, shared browser' }));
+  }
+  const result: MemoryResult = {
+    processRssBeforeServiceMb: mb(rssBeforeService),
+    serverRssIdleMb: mb(usage.rss),
+    serverHeapUsedIdleMb: mb(usage.heapUsed),
+    serviceBrowserIdleMb: round(serviceIdle.mb, 1),
+    serviceBrowserProcesses: serviceIdle.processes,
+    rawBrowserIdleMb: round(rawIdle.mb, 1),
+    rawBrowserProcesses: rawIdle.processes,
+    points,
+  };
+  return result;
+}

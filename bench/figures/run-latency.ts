@@ -1,0 +1,161 @@
+import type { BenchService, RunDetails } from '../lib/bench-service.js';
+import { isoMs } from '../lib/clock.js';
+import type { FigureContext } from '../lib/context.js';
+import { rawOneShotRun, rawWarmRun, type RawRunTimes } from '../lib/raw-script.js';
+import { row } from '../lib/rows.js';
+import { median, round, sum, summarize, type Summary } from '../lib/stats.js';
+
+/** Where one service run's milliseconds went, from the client's clock and the run's own timestamps. */
+export interface ServiceRunBreakdown {
+  /** POST sent → first poll showing `passed` (what an API client waits). */
+  clientMs: number;
+  /** Run `queued` → `ended` (server side). */
+  serverMs: number;
+  /** POST round trip. */
+  postMs: number;
+  /** POST sent → run row inserted (`queued`). */
+  acceptMs: number;
+  /** `queued` → `started` (picked by the queue; the runner's clock starts). */
+  queueMs: number;
+  /** `started` → first step started: browser, context and page. */
+  setupMs: number;
+  /** Sum of the steps' own durations (waiting conditions + action). */
+  stepsMs: number;
+  /** Sum of the gaps between one step's end and the next one's start (screenshot + events). */
+  betweenStepsMs: number;
+  /** Last step ended → run ended (last screenshot, log + artifacts, context close, status write). */
+  teardownMs: number;
+  /** Run ended → the client's poll saw it (polling granularity). */
+  observeMs: number;
+}
+
+export function breakdownOf(d: RunDetails, sentAt: number, postMs: number, observedAt: number): ServiceRunBreakdown {
+  const steps = d.stepsRuns.filter((s) => s.started && s.ended);
+  const first = steps[0];
+  const last = steps[steps.length - 1];
+  const gaps: number[] = [];
+  for (let i = 1; i < steps.length; i++) gaps.push(isoMs(steps[i]?.started) - isoMs(steps[i - 1]?.ended));
+  return {
+    clientMs: observedAt - sentAt,
+    serverMs: isoMs(d.ended) - isoMs(d.queued),
+    postMs,
+    acceptMs: isoMs(d.queued) - sentAt,
+    queueMs: isoMs(d.started) - isoMs(d.queued),
+    setupMs: isoMs(first?.started) - isoMs(d.started),
+    stepsMs: sum(steps.map((s) => isoMs(s.ended) - isoMs(s.started))),
+    betweenStepsMs: sum(gaps),
+    teardownMs: isoMs(d.ended) - isoMs(last?.ended),
+    observeMs: observedAt - isoMs(d.ended),
+  };
+}
+
+/** Median of every field across runs. */
+export function medianBreakdown<T extends object>(items: readonly T[]): Record<keyof T, number> {
+  const out = {} as Record<keyof T, number>;
+  const first = items[0];
+  if (!first) return out;
+  for (const key of Object.keys(first) as (keyof T)[]) {
+    const values = items.map((i) => i[key]).filter((v): v is T[keyof T] & number => typeof v === 'number');
+    out[key] = round(median(values), 1);
+  }
+  return out;
+}
+
+export interface RawBreakdown {
+  totalMs: number;
+  launchMs: number;
+  contextMs: number;
+  actionsMs: number;
+  screenshotsMs: number;
+  closeContextMs: number;
+  closeBrowserMs: number;
+}
+
+function rawBreakdown(t: RawRunTimes): RawBreakdown {
+  return {
+    totalMs: t.totalMs,
+    launchMs: t.launchMs,
+    contextMs: t.contextMs,
+    actionsMs: sum(t.actionMs),
+    screenshotsMs: sum(t.screenshotMs),
+    closeContextMs: t.closeContextMs,
+    closeBrowserMs: t.closeBrowserMs,
+  };
+}
+
+export interface RunLatencyResult {
+  steps: number;
+  reps: number;
+  service: { clientMs: Summary; serverMs: Summary; breakdown: Record<keyof ServiceRunBreakdown, number>; runs: ServiceRunBreakdown[] };
+  rawOneShot: { totalMs: Summary; breakdown: Record<keyof RawBreakdown, number> };
+  rawWarm: { totalMs: Summary; breakdown: Record<keyof RawBreakdown, number> };
+  ratioVsOneShot: number;
+  ratioVsWarm: number;
+}
+
+/** One service run, timed from the client (10 ms status polls over HTTP) and from its timestamps. */
+export async function timedServiceRun(bench: BenchService, testId: string, pollMs = 10): Promise<ServiceRunBreakdown> {
+  const run = await bench.startRun(testId);
+  const seen = await bench.waitForEnd(run.id, { pollMs });
+  const details = await bench.details(run.id);
+  if (seen.status !== 'passed') {
+    const bad = details.stepsRuns.find((s) => s.status !== 'passed');
+    throw new Error(`bench: reference run ${run.id} ended ${seen.status} (${details.errorCode ?? ''}) at ${JSON.stringify(bad)}`);
+  }
+  return breakdownOf(details, run.sentAt, run.postMs, seen.observedAt);
+}
+
+/**
+ * Run latency of the reference test: the service (POST → `passed` over HTTP) against the same
+ * steps as a one-shot playwright-core script (launch included) and on an already-running browser
+ * (new context per run), alternating the three so machine load hits all of them alike.
+ */
+export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyResult> {
+  const { bench, referenceId } = await ctx.main();
+  const browser = await ctx.rawBrowser();
+  // Warm-up, discarded: the service's first run launches its browser; the first context of a
+  // browser and the first page load pay one-time costs on both sides.
+  await timedServiceRun(bench, referenceId);
+  await rawWarmRun(browser, ctx.steps, ctx.siteUrl);
+
+  const service: ServiceRunBreakdown[] = [];
+  const oneShot: RawBreakdown[] = [];
+  const warm: RawBreakdown[] = [];
+  const kinds = ['service', 'oneShot', 'warm'] as const;
+  for (let rep = 0; rep < ctx.options.latencyReps; rep++) {
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(rep + k) % kinds.length];
+      if (kind === 'service') service.push(await timedServiceRun(bench, referenceId));
+      else if (kind === 'oneShot') oneShot.push(rawBreakdown(await rawOneShotRun(ctx.steps, ctx.siteUrl)));
+      else warm.push(rawBreakdown(await rawWarmRun(browser, ctx.steps, ctx.siteUrl)));
+    }
+    const last = service[service.length - 1];
+    ctx.log(
+      `  latency rep ${rep + 1}/${ctx.options.latencyReps}: service ${last?.clientMs.toFixed(0)} ms, ` +
+        `one-shot ${oneShot[oneShot.length - 1]?.totalMs.toFixed(0)} ms, warm ${warm[warm.length - 1]?.totalMs.toFixed(0)} ms`,
+    );
+  }
+
+  const clientMedian = median(service.map((s) => s.clientMs));
+  const oneShotMedian = median(oneShot.map((r) => r.totalMs));
+  const warmMedian = median(warm.map((r) => r.totalMs));
+  const result: RunLatencyResult = {
+    steps: ctx.steps.length,
+    reps: ctx.options.latencyReps,
+    service: {
+      clientMs: summarize(service.map((s) => s.clientMs)),
+      serverMs: summarize(service.map((s) => s.serverMs)),
+      breakdown: medianBreakdown(service),
+      runs: service.map((s) => medianBreakdown([s])),
+    },
+    rawOneShot: { totalMs: summarize(oneShot.map((r) => r.totalMs)), breakdown: medianBreakdown(oneShot) },
+    rawWarm: { totalMs: summarize(warm.map((r) => r.totalMs)), breakdown: medianBreakdown(warm) },
+    ratioVsOneShot: round(clientMedian / oneShotMedian, 3),
+    ratioVsWarm: round(clientMedian / warmMedian, 3),
+  };
+  const n = ctx.steps.length;
+  ctx.emit(row('latency', `${n}-step run, POST→passed vs one-shot script`, 'ms', clientMedian, { value: oneShotMedian, label: 'launch+run+close' }, { kind: 'ratioMax', max: 0.75 }));
+  ctx.emit(row('latency', `${n}-step run, POST→passed vs warm browser`, 'ms', clientMedian, { value: warmMedian, label: 'new context per run' }, { kind: 'ratioMax', max: 1.15 }));
+  ctx.emit(row('latency', `${n}-step run, queued→ended (server) vs warm`, 'ms', median(service.map((s) => s.serverMs)), { value: warmMedian, label: 'new context per run' }));
+  return result;
+}

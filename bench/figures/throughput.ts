@@ -1,0 +1,110 @@
+import type { Browser } from 'playwright-core';
+import { runAndCheck, startBenchService, type BenchService } from '../lib/bench-service.js';
+import { isoMs, nowMs } from '../lib/clock.js';
+import type { FigureContext } from '../lib/context.js';
+import { sleep } from '../lib/http.js';
+import { rawWarmRun } from '../lib/raw-script.js';
+import { referenceYaml, REFERENCE_SLUG, type BenchStep } from '../lib/reference-test.js';
+import { row } from '../lib/rows.js';
+import { median, round } from '../lib/stats.js';
+
+export interface ThroughputPoint {
+  concurrency: number;
+  runsPerBatch: number;
+  /** Completed runs per minute, one entry per batch. */
+  serviceRunsPerMin: number[];
+  rawRunsPerMin: number[];
+  serviceMedian: number;
+  rawMedian: number;
+  ratio: number;
+}
+
+export interface ThroughputResult {
+  steps: number;
+  points: ThroughputPoint[];
+}
+
+const RUN_LIMIT_MS = 180_000;
+
+/** Submits `count` runs at once; runs/min from the first POST to the last run's `ended`. */
+async function serviceBatch(bench: BenchService, testId: string, count: number): Promise<number> {
+  const t0 = nowMs();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await bench.startRun(testId)).id);
+  const pending = new Set(ids);
+  const deadline = Date.now() + RUN_LIMIT_MS;
+  while (pending.size > 0) {
+    for (const id of [...pending]) {
+      const status = await bench.status(id);
+      if (status === 'queued' || status === 'initialized' || status === 'running') continue;
+      if (status !== 'passed') throw new Error(`bench: throughput run ${id} ended ${status}`);
+      pending.delete(id);
+    }
+    if (Date.now() > deadline) throw new Error(`bench: ${pending.size} throughput runs still running after ${RUN_LIMIT_MS} ms`);
+    if (pending.size > 0) await sleep(100);
+  }
+  const ends = await Promise.all(ids.map(async (id) => isoMs((await bench.details(id)).ended)));
+  return (count * 60_000) / (Math.max(...ends) - t0);
+}
+
+/** `concurrency` workers share one browser, each doing new context → steps → close until `count` runs are done. */
+export async function rawBatch(browser: Browser, steps: readonly BenchStep[], siteUrl: string, concurrency: number, count: number): Promise<number> {
+  const t0 = nowMs();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      next++;
+      await rawWarmRun(browser, steps, siteUrl);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (count * 60_000) / (nowMs() - t0);
+}
+
+/**
+ * Completed runs per minute at each concurrency: a service configured with that concurrency
+ * (BUGRUN_CONCURRENCY) working off a batch of runs, against the raw script with a shared browser
+ * and the same number of parallel workers. Batches alternate between the two sides.
+ */
+export async function measureThroughput(ctx: FigureContext): Promise<ThroughputResult> {
+  const browser = await ctx.rawBrowser();
+  const points: ThroughputPoint[] = [];
+  for (const concurrency of ctx.options.throughputConcurrency) {
+    const bench = await startBenchService({ concurrency, tempRoot: ctx.tempRoot });
+    try {
+      const ids = await bench.importYaml({ 'bench-reference.yaml': referenceYaml(ctx.siteUrl, ctx.steps) });
+      const testId = ids.get(REFERENCE_SLUG);
+      if (!testId) throw new Error('bench: reference test not imported');
+      // Warm-up: the service launches its browser; both sides open `concurrency` first contexts.
+      await runAndCheck(bench, testId, concurrency);
+      await rawBatch(browser, ctx.steps, ctx.siteUrl, concurrency, concurrency);
+
+      const count = concurrency * ctx.options.throughputRunsPerWorker;
+      const service: number[] = [];
+      const raw: number[] = [];
+      for (let rep = 0; rep < ctx.options.throughputReps; rep++) {
+        const order = rep % 2 === 0 ? ['service', 'raw'] : ['raw', 'service'];
+        for (const side of order) {
+          if (side === 'service') service.push(await serviceBatch(bench, testId, count));
+          else raw.push(await rawBatch(browser, ctx.steps, ctx.siteUrl, concurrency, count));
+        }
+      }
+      const point: ThroughputPoint = {
+        concurrency,
+        runsPerBatch: count,
+        serviceRunsPerMin: service.map((v) => round(v, 1)),
+        rawRunsPerMin: raw.map((v) => round(v, 1)),
+        serviceMedian: round(median(service), 1),
+        rawMedian: round(median(raw), 1),
+        ratio: round(median(service) / median(raw), 3),
+      };
+      points.push(point);
+      ctx.emit(
+        row('throughput', `runs/min at concurrency ${concurrency} (${count} runs/batch)`, 'runs/min', median(service), { value: median(raw), label: 'raw, shared browser' }, { kind: 'ratioMin', min: 1.0 }),
+      );
+    } finally {
+      await bench.close();
+    }
+  }
+  return { steps: ctx.steps.length, points };
+}

@@ -1,0 +1,58 @@
+/** How much work each figure does; `quick` must stay under 3 minutes on a 2-core machine. */
+export type BenchMode = 'full' | 'quick' | 'tiny';
+
+export const FIGURES = ['latency', 'screenshot', 'queue', 'memory', 'throughput', 'api'] as const;
+export type FigureName = (typeof FIGURES)[number];
+
+export interface BenchOptions {
+  mode: BenchMode;
+  /** Steps of the reference test (20 in the real bench). */
+  steps: number;
+  /** Alternating repetitions of service / one-shot script / warm script. */
+  latencyReps: number;
+  /** Screenshots of each kind (alternating JPEG via CDP and PNG). */
+  screenshotShots: number;
+  queueReps: number;
+  throughputConcurrency: number[];
+  /** Runs per worker in one throughput batch (batch = concurrency × this). */
+  throughputRunsPerWorker: number;
+  /** Batches per side per concurrency, alternating service and script. */
+  throughputReps: number;
+  memoryConcurrency: number[];
+  apiSeedRuns: number;
+  /** Seconds of autocannon load per endpoint and condition. */
+  apiSeconds: number;
+  apiConnections: number;
+  /** Runs kept executing during the "busy" API load. */
+  apiBackgroundRuns: number;
+  /** Only these figures (all when empty). */
+  only: FigureName[];
+  /** Hard limit for the whole bench; the CLI's watchdog ends it after this. */
+  budgetSeconds: number;
+}
+
+export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptions {
+  switch (mode) {
+    case 'full':
+      return {
+        mode, steps: 20, latencyReps: 7, screenshotShots: 30, queueReps: 10,
+        throughputConcurrency: [1, 2, 4], throughputRunsPerWorker: 3, throughputReps: 2,
+        memoryConcurrency: [1, 2, 4], apiSeedRuns: 100_000, apiSeconds: 8, apiConnections: 10,
+        apiBackgroundRuns: 1, only, budgetSeconds: 20 * 60,
+      };
+    case 'quick':
+      return {
+        mode, steps: 20, latencyReps: 3, screenshotShots: 10, queueReps: 5,
+        throughputConcurrency: [1, 2, 4], throughputRunsPerWorker: 2, throughputReps: 1,
+        memoryConcurrency: [1, 2], apiSeedRuns: 100_000, apiSeconds: 3, apiConnections: 10,
+        apiBackgroundRuns: 1, only, budgetSeconds: 6 * 60,
+      };
+    case 'tiny':
+      return {
+        mode, steps: 3, latencyReps: 1, screenshotShots: 2, queueReps: 2,
+        throughputConcurrency: [1, 2], throughputRunsPerWorker: 1, throughputReps: 1,
+        memoryConcurrency: [1], apiSeedRuns: 1_000, apiSeconds: 1, apiConnections: 4,
+        apiBackgroundRuns: 1, only, budgetSeconds: 120,
+      };
+  }
+}

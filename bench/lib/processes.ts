@@ -1,0 +1,127 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux /proc helpers: the browser's process tree and its proportional memory (PSS). */
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+}
+
+function readProc(pid: number): ProcInfo | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm (field 2) may contain spaces and parentheses: ppid is the 2nd field after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(rest[1]);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { pid, ppid, cmdline };
+  } catch {
+    return null; // exited while we looked
+  }
+}
+
+export function listProcesses(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const info = readProc(Number(name));
+    if (info) out.push(info);
+  }
+  return out;
+}
+
+/** `root` and every process below it. */
+export function processTree(root: number, all: ProcInfo[] = listProcesses()): ProcInfo[] {
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of all) {
+    const list = children.get(p.ppid) ?? [];
+    list.push(p);
+    children.set(p.ppid, list);
+  }
+  const self = all.find((p) => p.pid === root);
+  const out: ProcInfo[] = self ? [self] : [];
+  const stack = [root];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const pid = stack.pop() as number;
+    for (const child of children.get(pid) ?? []) {
+      out.push(child);
+      stack.push(child.pid);
+    }
+  }
+  return out;
+}
+
+function isChromium(p: ProcInfo): boolean {
+  return /chrom(e|ium)/i.test(p.cmdline.split(' ')[0] ?? '');
+}
+
+/** Chromium processes started (directly or not) by this Node process. */
+export function ownChromiumProcesses(): ProcInfo[] {
+  return processTree(process.pid).filter((p) => p.pid !== process.pid && isChromium(p));
+}
+
+/** All Chromium processes on the machine (other engineers' test runs included). */
+export function allChromiumPids(): number[] {
+  return listProcesses().filter(isChromium).map((p) => p.pid);
+}
+
+/** Proportional set size in KiB (shared pages split between their users), 0 when unreadable. */
+export function pssKb(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const m = /^Pss:\s+(\d+) kB/m.exec(text);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** PSS of a browser and all its helpers (zygotes, renderers, GPU/network/storage services), in MiB. */
+export function treePssMb(rootPid: number): { mb: number; processes: number } {
+  const tree = processTree(rootPid);
+  const kb = tree.reduce((s, p) => s + pssKb(p.pid), 0);
+  return { mb: kb / 1024, processes: tree.length };
+}
+
+/** Chromium processes this Node process spawned itself: one per launched browser. */
+export function ownBrowserRoots(): number[] {
+  return listProcesses()
+    .filter((p) => p.ppid === process.pid && isChromium(p))
+    .map((p) => p.pid);
+}
+
+let launching: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `launch` and returns the pid of the one browser process it spawned. Playwright 1.65's
+ * Browser has no process(), so the pid is found by comparing this process's Chromium children
+ * before and after; launches go one at a time so the difference is unambiguous.
+ */
+export function launchTracked<T>(launch: () => Promise<T>): Promise<{ value: T; pid: number | null }> {
+  const run = async (): Promise<{ value: T; pid: number | null }> => {
+    const before = new Set(ownBrowserRoots());
+    const value = await launch();
+    const added = ownBrowserRoots().filter((pid) => !before.has(pid));
+    return { value, pid: added.length === 1 ? (added[0] as number) : null };
+  };
+  const next = launching.then(run, run);
+  launching = next.catch(() => undefined);
+  return next;
+}
+
+/**
+ * Samples a browser's memory every `everyMs` until stopped; returns the samples in MiB.
+ * Reading smaps_rollup of ~10 processes costs a few ms, so 200 ms keeps the overhead small.
+ */
+export function sampleTreePss(rootPid: number, everyMs = 200): { stop(): number[] } {
+  const samples: number[] = [treePssMb(rootPid).mb];
+  const timer = setInterval(() => samples.push(treePssMb(rootPid).mb), everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push(treePssMb(rootPid).mb);
+      return samples;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { performance } from 'node:perf_hooks';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, defaultChromiumPath } from '../../src/runner/index.js';
+import type { BenchStep } from './reference-test.js';
+
+/** The service's default desktop screen (definitions/plan-settings.ts), so pages render alike. */
+export const VIEWPORT = { width: 1366, height: 768 } as const;
+const ASSERT_TIMEOUT_MS = 5_000;
+
+/** Launches Chromium exactly as the service's BrowserPool does (same binary, same flags). */
+export function launchRawBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: defaultChromiumPath(), headless: true, args: [...CHROMIUM_ARGS] });
+}
+
+export interface RawStepTimes {
+  /** Per step: the action itself. */
+  actionMs: number[];
+  /** Per step: the PNG screenshot after it. */
+  screenshotMs: number[];
+}
+
+/**
+ * The steps as a plain playwright-core script would write them: goto/click/fill with Playwright's
+ * own auto-waiting, an innerText read for assertions, and `page.screenshot()` (PNG) after every
+ * step, which is what Playwright's trace/screenshot-on-each-step setups do.
+ */
+export async function runRawSteps(page: Page, steps: readonly BenchStep[], siteUrl: string): Promise<RawStepTimes> {
+  const actionMs: number[] = [];
+  const screenshotMs: number[] = [];
+  for (const step of steps) {
+    const t0 = performance.now();
+    switch (step.action) {
+      case 'goto':
+        await page.goto(siteUrl + step.path, { waitUntil: 'load' });
+        break;
+      case 'type':
+        await page.locator(step.selector).fill(step.value);
+        break;
+      case 'click':
+        await page.locator(step.selector).click();
+        break;
+      case 'assertText': {
+        const deadline = Date.now() + ASSERT_TIMEOUT_MS;
+        for (;;) {
+          const text = (await page.locator(step.selector).innerText()).replace(/\s+/g, ' ').trim();
+          if (text === step.expected) break;
+          if (Date.now() > deadline) throw new Error(`raw script: ${step.selector} is "${text}", expected "${step.expected}"`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        break;
+      }
+    }
+    const t1 = performance.now();
+    await page.screenshot();
+    actionMs.push(t1 - t0);
+    screenshotMs.push(performance.now() - t1);
+  }
+  return { actionMs, screenshotMs };
+}
+
+export interface RawRunTimes extends RawStepTimes {
+  totalMs: number;
+  launchMs: number;
+  contextMs: number;
+  closeContextMs: number;
+  closeBrowserMs: number;
+}
+
+/** One run on an already-running browser: new context + page, the steps, context closed. */
+export async function rawWarmRun(browser: Browser, steps: readonly BenchStep[], siteUrl: string): Promise<RawRunTimes> {
+  const t0 = performance.now();
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    const t1 = performance.now();
+    const times = await runRawSteps(page, steps, siteUrl);
+    const t2 = performance.now();
+    await context.close();
+    const t3 = performance.now();
+    return { ...times, totalMs: t3 - t0, launchMs: 0, contextMs: t1 - t0, closeContextMs: t3 - t2, closeBrowserMs: 0 };
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+/** A one-shot script: launch, one run, browser closed; all of it timed. */
+export async function rawOneShotRun(steps: readonly BenchStep[], siteUrl: string, onLaunched?: (browser: Browser) => void): Promise<RawRunTimes> {
+  const t0 = performance.now();
+  const browser = await launchRawBrowser();
+  try {
+    onLaunched?.(browser);
+    const t1 = performance.now();
+    const run = await rawWarmRun(browser, steps, siteUrl);
+    const t2 = performance.now();
+    await browser.close();
+    const t3 = performance.now();
+    return { ...run, totalMs: t3 - t0, launchMs: t1 - t0, closeBrowserMs: t3 - t2 };
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+}

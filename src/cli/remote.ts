@@ -1,0 +1,138 @@
+import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { resolveClientConfig, type ClientConfig } from '../config/client-config.js';
+import { isFinished, type Paginated, type ProfileSummary, type RunBody, type RunStatusBody, type TestSummary } from './api-types.js';
+import { apiJson, CliError } from './http-client.js';
+import type { ReportOptions, RunOptions } from './remote-run.js';
+
+interface ClientFlags {
+  url?: string;
+  token?: string;
+}
+
+/** `bugrun remote ...`: BugBug's CLI commands (`bugbug remote ...`), against a Bugrun server. */
+export function registerRemote(program: Command): void {
+  const remote = program.command('remote').description('run tests and read results on a Bugrun server (BugBug CLI compatible)');
+
+  withReportOptions(
+    withClient(remote.command('run').description('run a test; prints `testRunId: <uuid>`, exits 0 only if it passed'))
+      .addArgument(kindArgument())
+      .argument('<id>', 'test id or slug')
+      .option('--profile <name>', 'run with the profile of this name (default: the default profile)')
+      .option('--variable <key=value>', 'override a variable for this run (repeatable)', collectVariable)
+      .option('--no-wait', 'print the testRunId and exit without waiting for the result')
+      .option('--no-progress', 'do not show the progress line while waiting')
+      .option('--result-timeout <minutes>', 'stop waiting after this many minutes (the run goes on)', minutes, 60)
+      .option('--triggered-by <source>', 'who started the run (user, api, webhook, scheduler, github, cli, agent)', 'cli'),
+  ).action(async (kind: string, id: string, flags: ClientFlags & Omit<RunOptions, 'variable'> & { variable?: RunOptions['variable'] }) => {
+    testsOnly(kind);
+    const { runTest } = await import('./remote-run.js');
+    process.exitCode = await runTest(client(flags), id, { ...flags, variable: flags.variable ?? [] });
+  });
+
+  withClient(remote.command('status').description("print a test run's status and progress"))
+    .addArgument(kindArgument())
+    .argument('<runId>', 'test run id')
+    .action(async (kind: string, runId: string, flags: ClientFlags) => {
+      testsOnly(kind);
+      const status = await apiJson<RunStatusBody>(client(flags), 'GET', `/api/v2/testruns/${encodeURIComponent(runId)}/status/`, { notFound: runNotFound(runId) });
+      console.log([`testRunId: ${status.id}`, `Status: ${status.status}`, `Progress: ${status.finishedSteps}/${status.totalSteps} steps`, `Details: ${status.webappUrl}`].join('\n'));
+    });
+
+  withReportOptions(
+    withClient(remote.command('result').description("print a finished test run's result; exits 0 only if it passed"))
+      .addArgument(kindArgument())
+      .argument('<runId>', 'test run id'),
+  ).action(async (kind: string, runId: string, flags: ClientFlags & ReportOptions) => {
+    testsOnly(kind);
+    const c = client(flags);
+    const run = await apiJson<RunBody>(c, 'GET', `/api/v2/testruns/${encodeURIComponent(runId)}/`, { notFound: runNotFound(runId) });
+    console.log(`testRunId: ${run.id}`);
+    if (!isFinished(run.status)) {
+      console.log(`Status: ${run.status} (not finished yet)`);
+      process.exitCode = 1;
+      return;
+    }
+    const { reportRun } = await import('./remote-run.js');
+    process.exitCode = await reportRun(c, run, flags);
+  });
+
+  withClient(remote.command('stop').description('stop a test run'))
+    .addArgument(kindArgument())
+    .argument('<runId>', 'test run id')
+    .action(async (kind: string, runId: string, flags: ClientFlags) => {
+      testsOnly(kind);
+      const status = await apiJson<RunStatusBody>(client(flags), 'POST', `/api/v2/testruns/${encodeURIComponent(runId)}/stop/`, { notFound: runNotFound(runId) });
+      console.log([`testRunId: ${status.id}`, `Status: ${status.status}`].join('\n'));
+    });
+
+  withClient(remote.command('list').description('list the tests or profiles of the project'))
+    .addArgument(new Argument('<kind>', 'what to list').choices(['test', 'suite', 'profile']))
+    .action(async (kind: string, flags: ClientFlags) => {
+      const c = client(flags);
+      if (kind === 'suite') throw new CliError('Suites are not supported by Bugrun yet: run their tests with `bugrun remote run test`');
+      if (kind === 'test') {
+        const tests = await listAll<TestSummary & { slug: string }>(c, '/api/v2/tests/?ordering=name');
+        printTable(['ID', 'SLUG', 'NAME'], tests.map((t) => [t.id, t.slug, t.name]));
+      } else {
+        const profiles = await listAll<ProfileSummary>(c, '/api/v2/profiles/');
+        printTable(['ID', 'DEFAULT', 'NAME'], profiles.map((p) => [p.id, p.isDefault ? 'yes' : '', p.name]));
+      }
+    });
+}
+
+function withClient(cmd: Command): Command {
+  return cmd.option('--url <url>', 'Bugrun server URL (env BUGRUN_URL, `bugrun config set-url`)').option('--token <token>', 'API token (env BUGRUN_TOKEN, `bugrun config set-token`)');
+}
+
+function withReportOptions(cmd: Command): Command {
+  return cmd
+    .option('--with-details', 'print every step with its status, error code and message')
+    .addOption(new Option('--reporter <name>', 'how to report the result').choices(['inline', 'junit']).default('inline'))
+    .option('--output-path <path>', 'where the junit reporter writes its XML file (default bugrun-<testRunId>-junit.xml)');
+}
+
+function kindArgument(): Argument {
+  return new Argument('<kind>', '"test"').choices(['test', 'suite']);
+}
+
+function testsOnly(kind: string): void {
+  if (kind !== 'test') throw new CliError('Suite runs are not supported by Bugrun yet: run their tests with `bugrun remote run test`');
+}
+
+function client(flags: ClientFlags): ClientConfig {
+  return resolveClientConfig(flags);
+}
+
+const runNotFound = (runId: string) => `Test run "${runId}" not found in the project of this token`;
+
+function collectVariable(raw: string, previous: { key: string; value: string }[] = []): { key: string; value: string }[] {
+  const at = raw.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError('Expected key=value.');
+  return [...previous, { key: raw.slice(0, at), value: raw.slice(at + 1) }];
+}
+
+function minutes(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a positive number of minutes.');
+  return n;
+}
+
+async function listAll<T>(c: ClientConfig, path: string): Promise<T[]> {
+  const out: T[] = [];
+  const sep = path.includes('?') ? '&' : '?';
+  for (let page = 1; ; page++) {
+    const body = await apiJson<Paginated<T>>(c, 'GET', `${path}${sep}page_size=100${page > 1 ? `&page=${page}` : ''}`);
+    out.push(...body.results);
+    if (!body.next || body.results.length === 0) return out;
+  }
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  if (rows.length === 0) {
+    console.error('(none)');
+    return;
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  console.log([line(header), ...rows.map(line)].join('\n'));
+}

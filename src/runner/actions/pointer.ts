@@ -1,0 +1,273 @@
+import type { Locator } from 'playwright-core';
+import type { ActionDetails, InteractionPosition } from '../../domain/index.js';
+import { StepError, isSelectorSyntaxError, isTargetClosedError, shortPlaywrightMessage } from '../errors.js';
+import type { Cause, StepContext } from '../step-context.js';
+import { within } from '../timing.js';
+
+/** BugBug retries a failing action every 1.5 s; a shorter beat lets a click land soon after an overlay goes. */
+const RETRY_MS = 150;
+const PROBE_LIMIT_MS = 2_000;
+const VERIFY_LIMIT_MS = 1_000;
+
+export type Modifier = 'Alt' | 'Control' | 'Meta' | 'Shift';
+
+const MODIFIERS: Record<string, Modifier> = {
+  alt: 'Alt', altkey: 'Alt', option: 'Alt',
+  control: 'Control', ctrl: 'Control', ctrlkey: 'Control',
+  meta: 'Meta', metakey: 'Meta', cmd: 'Meta', command: 'Meta',
+  shift: 'Shift', shiftkey: 'Shift',
+};
+
+/** `modifier_keys` as Playwright key names; unknown names are ignored. */
+export function modifiersOf(keys: string[] | null | undefined): Modifier[] {
+  const out = (keys ?? []).map((k) => MODIFIERS[k.trim().toLowerCase()]).filter((m): m is Modifier => m !== undefined);
+  return [...new Set(out)];
+}
+
+export interface PointRequest {
+  where: InteractionPosition;
+  /** `custom`: the point relative to the element's top-left corner. */
+  offset: { x: number; y: number } | null;
+  /** The element itself (or a descendant) must be what the point hits; false for drop targets. */
+  mustHit: boolean;
+  /** Disabled form controls ignore mouse buttons, so clicks wait until they are enabled. */
+  needEnabled: boolean;
+}
+
+/** A point to act on: `x`/`y` in the tab's viewport (for the mouse), `clientX`/`clientY` in the element's document. */
+export interface ActionPoint {
+  x: number;
+  y: number;
+  clientX: number;
+  clientY: number;
+}
+
+export function pointRequest(d: ActionDetails, opts: { mustHit: boolean; needEnabled: boolean }): PointRequest {
+  const where = d.interaction_position ?? 'smart';
+  const offset = where === 'custom' && typeof d.client_x === 'number' && typeof d.client_y === 'number' ? { x: d.client_x, y: d.client_y } : null;
+  return { where, offset, ...opts };
+}
+
+type Probe =
+  | { state: 'ok'; dx: number; dy: number; w: number; h: number; cx: number; cy: number }
+  | { state: 'hidden' | 'disabled' | 'outside' }
+  | { state: 'covered'; covering: string };
+
+/**
+ * Runs in the page. Scrolls the element into view if it is not wholly inside it, then looks for
+ * the point to act on: for `smart`, the centre, else the first point of a 5×5 grid over the
+ * element's box that is inside the viewport and where the element (not something covering it) is
+ * on top; for a named or custom position, exactly that point.
+ */
+function probePoint(
+  el: Element,
+  a: { where: string; ox: number | null; oy: number | null; mustHit: boolean; needEnabled: boolean },
+): Probe {
+  const doc = el.ownerDocument;
+  const win = doc.defaultView ?? window;
+  const vw = doc.documentElement.clientWidth || win.innerWidth;
+  const vh = doc.documentElement.clientHeight || win.innerHeight;
+  const first = el.getBoundingClientRect();
+  const shown = typeof el.checkVisibility === 'function' ? el.checkVisibility({ visibilityProperty: true }) : true;
+  if (!el.isConnected || !shown || first.width === 0 || first.height === 0) return { state: 'hidden' };
+  if (a.needEnabled && el.matches(':disabled')) return { state: 'disabled' };
+  if (first.top < 0 || first.left < 0 || first.bottom > vh || first.right > vw) {
+    el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+  }
+  const r = el.getBoundingClientRect();
+  // Points one pixel inside the edges, so "topLeft" still hits the element.
+  const at = (size: number, f: number): number => Math.min(Math.max(size * f, Math.min(1, size / 2)), size - Math.min(1, size / 2));
+  const points: [number, number][] = [];
+  if (a.where === 'custom') {
+    points.push([r.left + (a.ox ?? r.width / 2), r.top + (a.oy ?? r.height / 2)]);
+  } else if (a.where === 'smart') {
+    const fractions = [0.5, 0.25, 0.75, 0.1, 0.9];
+    for (const fy of fractions) for (const fx of fractions) points.push([r.left + at(r.width, fx), r.top + at(r.height, fy)]);
+  } else {
+    const fx = a.where.endsWith('Left') ? 0 : a.where.endsWith('Right') ? 1 : 0.5;
+    const fy = a.where.startsWith('top') ? 0 : a.where.startsWith('bottom') ? 1 : 0.5;
+    points.push([r.left + at(r.width, fx), r.top + at(r.height, fy)]);
+  }
+  const inside = (hit: Node): boolean => {
+    for (let n: Node | null = hit; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) if (n === el) return true;
+    return false;
+  };
+  const describe = (n: Element): string => {
+    const id = n.id ? ` id="${n.id}"` : '';
+    const cls = typeof n.className === 'string' && n.className.trim() ? ` class="${n.className.trim().split(/\s+/).slice(0, 3).join(' ')}"` : '';
+    return `<${n.tagName.toLowerCase()}${id}${cls}>`;
+  };
+  let covering: string | null = null;
+  for (const [x, y] of points) {
+    if (x < 0 || y < 0 || x >= vw || y >= vh) continue;
+    const ok: Probe = { state: 'ok', dx: x - r.left, dy: y - r.top, w: r.width, h: r.height, cx: x, cy: y };
+    if (!a.mustHit) return ok;
+    let hit = doc.elementFromPoint(x, y);
+    // elementFromPoint stops at a shadow host; the real target is inside its shadow tree.
+    while (hit?.shadowRoot) {
+      const deeper: Element | null = hit.shadowRoot.elementFromPoint(x, y);
+      if (!deeper || deeper === hit) break;
+      hit = deeper;
+    }
+    if (hit && inside(hit)) return ok;
+    if (hit && covering === null) covering = describe(hit);
+  }
+  return covering !== null ? { state: 'covered', covering } : { state: 'outside' };
+}
+
+function causeOf(probe: Probe, description: string): Cause {
+  switch (probe.state) {
+    case 'hidden':
+      return { code: 'TIMEOUT', message: `Element ${description} is not visible` };
+    case 'disabled':
+      return { code: 'TIMEOUT', message: `Element ${description} stayed disabled` };
+    case 'covered':
+      return { code: 'EVENT_DISPATCHED_ON_INVALID_ELEMENT', message: `Element ${description} is covered by ${probe.covering}` };
+    default:
+      return { code: 'INTERACTION_POSITION_OUT_OF_VIEWPORT', message: `The interaction position on ${description} is outside of the viewport` };
+  }
+}
+
+function probeTimeout(ctx: StepContext): number {
+  return Math.max(1, Math.min(ctx.remaining(), PROBE_LIMIT_MS));
+}
+
+/** Failures no retry can fix, or that mean the run is going away: rethrown at once. */
+function fatal(e: unknown, ctx: StepContext, description: string): unknown {
+  if (isSelectorSyntaxError(e)) return new StepError('INVALID_ELEMENT_SELECTOR', `Invalid selector ${description}: ${shortPlaywrightMessage(e)}`);
+  if (ctx.signal.aborted || isTargetClosedError(e)) return e;
+  return null;
+}
+
+/**
+ * Finds where to act on the element (see probePoint), retrying until the step's deadline while the
+ * element is hidden, disabled, covered or out of the viewport; the last reason is the step's code.
+ */
+export async function pointOn(ctx: StepContext, loc: Locator, description: string, req: PointRequest): Promise<ActionPoint> {
+  const args = { where: req.where, ox: req.offset?.x ?? null, oy: req.offset?.y ?? null, mustHit: req.mustHit, needEnabled: req.needEnabled };
+  let scrolledOuter = false;
+  let cause: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+  for (;;) {
+    let probe: Probe | null = null;
+    try {
+      probe = await loc.evaluate(probePoint, args, { timeout: probeTimeout(ctx) });
+    } catch (e) {
+      const f = fatal(e, ctx, description);
+      if (f) throw f;
+    }
+    if (probe?.state === 'ok') {
+      const ok = probe;
+      const box = await loc.boundingBox({ timeout: probeTimeout(ctx) }).catch(() => null);
+      if (box) {
+        // The box is in the tab's viewport even inside iframes; scale for CSS transforms.
+        const x = box.x + ok.dx * (ok.w ? box.width / ok.w : 1);
+        const y = box.y + ok.dy * (ok.h ? box.height / ok.h : 1);
+        const vp = ctx.page.viewportSize();
+        if (!vp || (x >= 0 && y >= 0 && x < vp.width && y < vp.height)) return { x, y, clientX: ok.cx, clientY: ok.cy };
+        cause = causeOf({ state: 'outside' }, description);
+        if (!scrolledOuter) {
+          // In a frame, the frame itself may be out of the tab's view: Playwright scrolls every level.
+          scrolledOuter = true;
+          await loc.scrollIntoViewIfNeeded({ timeout: probeTimeout(ctx) }).catch(() => undefined);
+          continue;
+        }
+      }
+    } else if (probe) {
+      cause = causeOf(probe, description);
+    }
+    ctx.pendingCause = cause;
+    if (ctx.remaining() <= RETRY_MS) throw new StepError(cause.code, cause.message);
+    await ctx.sleep(RETRY_MS);
+  }
+}
+
+interface Landing {
+  seen: boolean;
+  inside: boolean;
+  what: string;
+}
+
+/** Runs in the page: records where the next `type` event lands, to check the element received it. */
+function watchLanding(el: Element, type: string): Landing {
+  const rec: Landing = { seen: false, inside: false, what: '' };
+  const win = el.ownerDocument.defaultView ?? window;
+  const on = (e: Event): void => {
+    win.removeEventListener(type, on, true);
+    const target = e.composedPath()[0];
+    rec.seen = true;
+    for (let n: Node | null = target instanceof Node ? target : null; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) {
+      if (n === el) rec.inside = true;
+    }
+    if (target instanceof Element) {
+      const id = target.id ? ` id="${target.id}"` : '';
+      const cls = typeof target.className === 'string' && target.className.trim() ? ` class="${target.className.trim().split(/\s+/).slice(0, 3).join(' ')}"` : '';
+      rec.what = `<${target.tagName.toLowerCase()}${id}${cls}>`;
+    }
+  };
+  win.addEventListener(type, on, true);
+  win.setTimeout(() => win.removeEventListener(type, on, true), 10_000);
+  return rec;
+}
+
+export type PointerKind = 'click' | 'dblClick' | 'rightClick' | 'hover' | 'mouseDown' | 'mouseUp';
+
+/** The first event of each action, whose target tells whether the element got it. */
+const LANDING_EVENT: Record<PointerKind, string> = {
+  click: 'mousedown', dblClick: 'mousedown', rightClick: 'mousedown', mouseDown: 'mousedown', mouseUp: 'mouseup', hover: 'mousemove',
+};
+
+/**
+ * Dispatches real mouse events at `point` with the modifier keys held, then checks that the
+ * element (or a descendant) received them: if something else did, the step fails with
+ * EVENT_DISPATCHED_ON_INVALID_ELEMENT naming it. An event that never arrived (a page that
+ * navigated or closed in response) is not held against the step.
+ */
+export async function dispatchPointer(
+  ctx: StepContext,
+  loc: Locator,
+  description: string,
+  kind: PointerKind,
+  point: ActionPoint,
+  modifiers: Modifier[],
+): Promise<void> {
+  const page = ctx.page;
+  const event = LANDING_EVENT[kind];
+  const watcher = await loc.evaluateHandle(watchLanding, event, { timeout: probeTimeout(ctx) }).catch(() => null);
+  try {
+    for (const m of modifiers) await page.keyboard.down(m);
+    switch (kind) {
+      case 'click':
+        await page.mouse.click(point.x, point.y);
+        break;
+      case 'dblClick':
+        await page.mouse.dblclick(point.x, point.y);
+        break;
+      case 'rightClick':
+        await page.mouse.click(point.x, point.y, { button: 'right' });
+        break;
+      case 'hover':
+        await page.mouse.move(point.x, point.y);
+        break;
+      case 'mouseDown':
+        await page.mouse.move(point.x, point.y);
+        await page.mouse.down();
+        break;
+      case 'mouseUp':
+        await page.mouse.move(point.x, point.y);
+        await page.mouse.up();
+        break;
+    }
+  } catch (e) {
+    // A click that closes its own tab (a popup's "Close" button) did its job.
+    if (page.isClosed()) return;
+    throw e;
+  } finally {
+    if (!page.isClosed()) for (const m of [...modifiers].reverse()) await page.keyboard.up(m).catch(() => undefined);
+  }
+  if (!watcher) return;
+  const landing = await within(watcher.evaluate((r) => ({ ...r })).catch(() => null), VERIFY_LIMIT_MS, null);
+  void watcher.dispose().catch(() => undefined);
+  if (landing?.seen && !landing.inside) {
+    throw new StepError('EVENT_DISPATCHED_ON_INVALID_ELEMENT', `The ${event} event landed on ${landing.what || 'another element'} instead of ${description}`);
+  }
+}

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { descendants } from '../../src/runs/process-stats.js';
+import { freePort, startServer, type RunningServer } from '../helpers/cli.js';
+import { startFixtureServer } from '../helpers/fixture-server.js';
+import { waitGone } from '../helpers/processes.js';
+
+/** kill -9 of the whole service mid-run, then a restart: nothing recorded is lost, nothing hangs. */
+describe('crash recovery', () => {
+  let dir = '';
+  let server: RunningServer | undefined;
+  let fixture: { url: string; close(): Promise<void> } | undefined;
+
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await fixture?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ends the interrupted run as error with what it recorded, and runs the queued one', async () => {
+    fixture = await startFixtureServer();
+    dir = await mkdtemp(join(tmpdir(), 'bugrun-crash-'));
+    const port = await freePort();
+    const args = ['--port', String(port), '--data-dir', dir];
+    const env = { BUGRUN_TOKEN: 'crash-token', BUGRUN_CONCURRENCY: '1' };
+    server = await startServer(args, env);
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server!.url}${path}`, {
+        method,
+        headers: { authorization: 'Token crash-token', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
+      });
+      return { status: res.status, headers: res.headers, json: (await res.json().catch(() => null)) as Record<string, unknown> };
+    };
+    const test = (slug: string, extra: string) => `schema_version: '1.0'
+schema_type: test
+data:
+  name: '${slug}'
+  slug: '${slug}'
+  runtime: browser
+  screen_size: desktop
+  groups:
+    - group_name: 'Main'
+      slug: 'main'
+      steps:
+        - action: goto
+          action_details: { url: '${fixture!.url}/title.html' }
+${extra}`;
+    const slowSteps = [0.2, 0.2, 60]
+      .map((s) => `        - action: assert\n          action_details: { assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title' }\n          execution: { sleep: ${s} }\n`)
+      .join('');
+    const imported = await api('POST', '/api/v2/import/', { files: [{ path: 'slow.yaml', content: test('slow', slowSteps) }, { path: 'quick.yaml', content: test('quick', '') }] });
+    expect(imported.status).toBe(200);
+    const ids = Object.fromEntries((imported.json.objects as { slug: string; id: string }[]).map((o) => [o.slug, o.id]));
+
+    const slow = (await api('POST', '/api/v2/testruns/', { testId: ids.slow })).json.id as string;
+    for (let i = 0; i < 300; i++) {
+      const s = (await api('GET', `/api/v2/testruns/${slow}/status/`)).json;
+      if (Number(s.finishedSteps) >= 3) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const queued = (await api('POST', '/api/v2/testruns/', { testId: ids.quick })).json.id as string;
+    expect((await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status).toBe('queued');
+
+    const browserPids = (await descendants(server.child.pid!)).map((p) => p.pid);
+    expect(browserPids.length).toBeGreaterThan(0);
+    expect(await server.stop('SIGKILL')).toBeNull();
+    // The browser must not outlive the service (its pipe to the dead server closed).
+    expect(await waitGone(browserPids)).toEqual([]);
+
+    server = await startServer(args, env);
+    const run = (await api('GET', `/api/v2/testruns/${slow}/`)).json as { status: string; errorCode: string; stepsRuns: { status: string; screenshotUrl: string | null }[] };
+    expect(run.status).toBe('error');
+    expect(run.errorCode).toBe('INTERNAL_ERROR');
+    const done = run.stepsRuns.filter((s) => s.status === 'passed');
+    expect(done.length).toBeGreaterThanOrEqual(3);
+    for (const s of done) expect((await fetch(s.screenshotUrl!)).status).toBe(200);
+    const logs = await api('GET', `/api/v2/testruns/${slow}/logs/`);
+    expect(logs.status).toBe(302);
+    const logText = await (await fetch(logs.headers.get('location')!)).text();
+    expect(logText).toMatch(/started/);
+    const artifacts = (await api('GET', `/api/v2/testruns/${slow}/debug-artifacts/`)).json as unknown as { kind: string }[];
+    expect(artifacts.map((a) => a.kind)).toContain('logs_partial');
+
+    let status = '';
+    for (let i = 0; i < 300 && !['passed', 'failed', 'error'].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status as string;
+    }
+    expect(status).toBe('passed');
+  }, 120_000);
+});

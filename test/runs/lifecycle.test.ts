@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { descendants } from '../../src/runs/process-stats.js';
+import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
+import { startFixtureServer } from '../helpers/fixture-server.js';
+
+/** Queue, stop from every state, bounded queue, a dying browser: real runs in real Chromium. */
+let fixture: { url: string; close(): Promise<void> };
+const TERMINAL = ['passed', 'failed', 'error', 'stopped', 'skipped'] as const;
+
+function bundle(url: string): Record<string, string> {
+  const t = (slug: string, steps: string) => `schema_version: '1.0'
+schema_type: test
+data:
+  name: '${slug}'
+  slug: '${slug}'
+  runtime: browser
+  screen_size: desktop
+  groups:
+    - group_name: 'Main'
+      slug: 'main'
+      steps:
+        - action: goto
+          action_details: { url: '${url}/title.html' }
+${steps}`;
+  return {
+    'quick.yaml': t('quick', ''),
+    'slow.yaml': t('slow', `        - action: assert
+          name: 'Long pause'
+          action_details: { assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title' }
+          execution: { sleep: 30 }
+`),
+  };
+}
+
+beforeAll(async () => {
+  fixture = await startFixtureServer();
+});
+afterAll(async () => fixture?.close());
+
+async function statusOf(bugrun: TestBugrun, id: string): Promise<string> {
+  return ((await bugrun.api('GET', `/api/v2/testruns/${id}/status/`)).json() as { status: string }).status;
+}
+
+describe('queue and stop', () => {
+  let bugrun: TestBugrun;
+  beforeAll(async () => {
+    bugrun = await startBugrun({ concurrency: 1, maxQueued: 3 });
+    await bugrun.importYaml(bundle(fixture.url));
+  });
+  afterAll(async () => bugrun?.close());
+
+  it('runs in order, bounds the queue with 429 + Retry-After, and stops runs in every state', async () => {
+    const running = await bugrun.startRun('slow');
+    await bugrun.waitFor(running, ['running']);
+    const queued = [await bugrun.startRun('quick'), await bugrun.startRun('quick'), await bugrun.startRun('quick')];
+    for (const id of queued) expect(await statusOf(bugrun, id)).toBe('queued');
+
+    const test = await bugrun.service.store.tests.getBySlug(bugrun.service.projectId, 'quick');
+    const full = await bugrun.api('POST', '/api/v2/testruns/', { testId: test?.id });
+    expect(full.statusCode).toBe(429);
+    expect(Number(full.headers['retry-after'])).toBeGreaterThan(0);
+    expect((full.json() as { detail: string }).detail).toMatch(/throttled/);
+
+    // A queued run stops at once, even with concurrent stops.
+    const stops = await Promise.all(Array.from({ length: 5 }, () => bugrun.api('POST', `/api/v2/testruns/${queued[0]}/stop/`)));
+    for (const res of stops) {
+      expect(res.statusCode).toBe(200);
+      expect((res.json() as { status: string }).status).toBe('stopped');
+    }
+
+    // The running one stops within a second.
+    const t0 = Date.now();
+    const stopped = await bugrun.api('POST', `/api/v2/testruns/${running}/stop/`);
+    expect((stopped.json() as { status: string }).status).toBe('stopped');
+    expect(Date.now() - t0).toBeLessThan(1000);
+
+    // The rest run in order, and a finished run stays as it is when stopped.
+    await bugrun.waitFor(queued[2]!, ['passed']);
+    const a = (await bugrun.api('GET', `/api/v2/testruns/${queued[1]}/`)).json() as { status: string; started: string };
+    const b = (await bugrun.api('GET', `/api/v2/testruns/${queued[2]}/`)).json() as { status: string; started: string };
+    expect(a.status).toBe('passed');
+    expect(Date.parse(a.started)).toBeLessThan(Date.parse(b.started));
+    const again = await bugrun.api('POST', `/api/v2/testruns/${queued[2]}/stop/`);
+    expect((again.json() as { status: string }).status).toBe('passed');
+    expect(await statusOf(bugrun, queued[0]!)).toBe('stopped');
+    expect(await statusOf(bugrun, running)).toBe('stopped');
+  });
+});
+
+describe('200 runs at once', () => {
+  let bugrun: TestBugrun;
+  beforeAll(async () => {
+    bugrun = await startBugrun({ concurrency: 2 });
+    await bugrun.importYaml(bundle(fixture.url));
+  });
+  afterAll(async () => bugrun?.close());
+
+  it('with half of them stopped: every run reaches a terminal status and the counts add up', async () => {
+    const test = await bugrun.service.store.tests.getBySlug(bugrun.service.projectId, 'quick');
+    const created = await Promise.all(
+      Array.from({ length: 200 }, () => bugrun.api('POST', '/api/v2/testruns/', { testId: test?.id })),
+    );
+    expect(created.every((r) => r.statusCode === 200)).toBe(true);
+    const ids = created.map((r) => (r.json() as { id: string }).id);
+    expect(new Set(ids).size).toBe(200);
+    const stopped = await Promise.all(ids.filter((_, i) => i % 2 === 1).map((id) => bugrun.api('POST', `/api/v2/testruns/${id}/stop/`)));
+    expect(stopped.every((r) => r.statusCode === 200)).toBe(true);
+
+    const deadline = Date.now() + 240_000;
+    let counts: Record<string, number> = {};
+    for (;;) {
+      counts = {};
+      for (const status of ['queued', 'initialized', 'running', ...TERMINAL]) {
+        counts[status] = ((await bugrun.api('GET', `/api/v2/testruns/?status=${status}&page_size=1`)).json() as { count: number }).count;
+      }
+      const terminal = TERMINAL.reduce((n, s) => n + (counts[s] ?? 0), 0);
+      if (terminal === 200 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(TERMINAL.reduce((n, s) => n + (counts[s] ?? 0), 0)).toBe(200);
+    expect(counts.stopped).toBeGreaterThanOrEqual(100);
+    expect((counts.passed ?? 0) + (counts.stopped ?? 0)).toBe(200);
+    const sequences = await Promise.all(ids.map(async (id) => ((await bugrun.api('GET', `/api/v2/testruns/${id}/`)).json() as { sequence: number }).sequence));
+    expect(new Set(sequences).size).toBe(200);
+    expect((await bugrun.service.pool.browser()).contexts()).toHaveLength(0);
+  }, 300_000);
+});
+
+describe('a browser that dies', () => {
+  let bugrun: TestBugrun;
+  beforeAll(async () => {
+    bugrun = await startBugrun({ concurrency: 1 });
+    await bugrun.importYaml(bundle(fixture.url));
+  });
+  afterAll(async () => bugrun?.close());
+
+  it('ends its run as error, and the next run gets a fresh browser', async () => {
+    const runId = await bugrun.startRun('slow');
+    await bugrun.waitFor(runId, ['running']);
+    const browser = await bugrun.service.pool.browser();
+    const chromium = (await descendants(process.pid)).filter((p) => p.ppid === process.pid);
+    expect(chromium.length).toBeGreaterThan(0);
+    // Kill the browser's main process (a direct child of this process) the hard way.
+    for (const p of chromium) process.kill(p.pid, 'SIGKILL');
+    const status = await bugrun.waitFor(runId, ['error', 'failed', 'passed', 'stopped'], 15_000);
+    expect(status.status).toBe('error');
+    const run = (await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as { errorCode: string };
+    expect(run.errorCode).toBe('INTERNAL_ERROR');
+    expect(browser.isConnected()).toBe(false);
+
+    const next = await bugrun.startRun('quick');
+    expect((await bugrun.waitFor(next, ['passed', 'failed', 'error'], 30_000)).status).toBe('passed');
+    expect((await bugrun.service.pool.browser()).isConnected()).toBe(true);
+  });
+});
