@@ -153,3 +153,26 @@ describe('a browser that dies', () => {
     expect((await bugrun.service.pool.browser()).isConnected()).toBe(true);
   });
 });
+
+describe('graceful shutdown', () => {
+  it('ends the runs in flight as error and closes the browser', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openStore } = await import('../../src/store/index.js');
+    const dataDir = await mkdtemp(join(tmpdir(), 'bugrun-shutdown-'));
+    const bugrun = await startBugrun({ concurrency: 1, dataDir });
+    await bugrun.importYaml(bundle(fixture.url));
+    const runId = await bugrun.startRun('slow');
+    await bugrun.waitFor(runId, ['running']);
+    const browser = await bugrun.service.pool.browser();
+    await bugrun.close();
+    expect(browser.isConnected()).toBe(false);
+    const store = await openStore({ dataDir });
+    const run = await store.runs.getById(runId);
+    expect(run?.status).toBe('error');
+    expect(run?.errorMessage).toMatch(/shut down/);
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+});

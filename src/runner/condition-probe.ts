@@ -1,0 +1,155 @@
+/**
+ * The in-page half of the element waiting conditions: one evaluation answers every element
+ * condition of a step at once. It runs either on elements Playwright resolved (`evaluateAll`) or,
+ * on the fast path, resolves a plain CSS/XPath chain itself in the main world, which spares the
+ * first step on each new document the ~60-100 ms of injecting Playwright's selector engine there.
+ */
+
+export interface ProbeWant {
+  visible: boolean;
+  notCovered: boolean;
+  notAnimating: boolean;
+  notDisabled: boolean;
+  /** Focus the element when nothing else stands in the way, then report whether it has focus. */
+  focus: boolean;
+  attribute: string | null;
+}
+
+export interface ProbePart {
+  engine: string;
+  body: string;
+}
+
+export interface ProbeArg {
+  /** Fast path: the chain to resolve in the page; null when Playwright passes the elements. */
+  parts: ProbePart[] | null;
+  want: ProbeWant;
+}
+
+export interface ProbeResult {
+  /** The fast path could not resolve the chain (unknown syntax): ask Playwright instead. */
+  unsupported: boolean;
+  found: boolean;
+  visible: boolean;
+  /** Description of the element on top of the target's visible centre; null when none. */
+  coveredBy: string | null;
+  animating: boolean;
+  disabled: boolean;
+  focused: boolean;
+  /** Value of the requested attribute; null when absent. */
+  attribute: string | null;
+}
+
+/**
+ * Serialised into the page by Playwright (`fn.toString()`), so it must be self-contained: no
+ * imports, no helpers from outside its body. Called as `(elements, arg)` by evaluateAll and as
+ * `(arg)` by evaluate.
+ */
+export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeArg): Promise<ProbeResult> {
+  const els = Array.isArray(first) ? first : null;
+  const arg = (Array.isArray(first) ? second : first) as ProbeArg;
+  const want = arg.want;
+  const out: ProbeResult = {
+    unsupported: false,
+    found: false,
+    visible: false,
+    coveredBy: null,
+    animating: false,
+    disabled: false,
+    focused: false,
+    attribute: null,
+  };
+
+  let el: Element | null = null;
+  if (els) {
+    el = els[0] ?? null;
+  } else {
+    try {
+      let roots: (Document | Element)[] = [document];
+      for (const part of arg.parts ?? []) {
+        const next: Element[] = [];
+        for (const root of roots) {
+          if (part.engine === 'css') {
+            next.push(...Array.from(root.querySelectorAll(part.body)));
+          } else if (part.engine === 'xpath') {
+            // As Playwright does: inside a chain, `//x` means below the previous match.
+            const expr = root !== document && part.body.startsWith('/') ? `.${part.body}` : part.body;
+            const snap = document.evaluate(expr, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            for (let i = 0; i < snap.snapshotLength; i++) {
+              const node = snap.snapshotItem(i);
+              if (node instanceof Element) next.push(node);
+            }
+          } else {
+            out.unsupported = true;
+            return out;
+          }
+        }
+        roots = Array.from(new Set(next));
+        if (roots.length === 0) break;
+      }
+      const hit = roots[0];
+      el = hit instanceof Element ? hit : null;
+    } catch {
+      out.unsupported = true;
+      return out;
+    }
+  }
+  if (!el) return out;
+  out.found = true;
+
+  const target = el;
+  let rect = target.getBoundingClientRect();
+  const style = getComputedStyle(target);
+  const displayed = typeof target.checkVisibility === 'function' ? target.checkVisibility() : true;
+  out.visible = displayed && style.visibility !== 'hidden' && rect.width > 0 && rect.height > 0;
+  out.disabled = target.matches(':disabled') || target.closest('[aria-disabled="true"]') !== null;
+  if (want.attribute !== null) out.attribute = target.getAttribute(want.attribute);
+
+  if (want.notAnimating && out.visible) {
+    // Stable across an animation frame, as Playwright judges it (capped for throttled tabs).
+    await new Promise<void>((resolve) => {
+      requestAnimationFrame(() => resolve());
+      setTimeout(resolve, 50);
+    });
+    const after = target.getBoundingClientRect();
+    out.animating =
+      after.x !== rect.x || after.y !== rect.y || after.width !== rect.width || after.height !== rect.height;
+    rect = after;
+  }
+
+  const describe = (e: Element): string => {
+    const id = e.id ? `#${e.id}` : '';
+    const cls = typeof e.className === 'string' && e.className.trim() ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
+    return `<${e.tagName.toLowerCase()}${id}${cls}>`;
+  };
+  if ((want.notCovered || want.focus) && out.visible) {
+    // Hit-test the centre of the part inside the viewport; an element wholly outside it cannot
+    // be judged without scrolling, which the action itself does.
+    const left = Math.max(rect.left, 0);
+    const right = Math.min(rect.right, window.innerWidth);
+    const top = Math.max(rect.top, 0);
+    const bottom = Math.min(rect.bottom, window.innerHeight);
+    if (left < right && top < bottom) {
+      const root = target.getRootNode();
+      const doc = root instanceof ShadowRoot || root instanceof Document ? root : document;
+      const hit = doc.elementFromPoint((left + right) / 2, (top + bottom) / 2);
+      if (hit && hit !== target && !target.contains(hit)) out.coveredBy = describe(hit);
+    }
+  }
+
+  if (want.focus) {
+    const active = (): Element | null => {
+      let a = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a;
+    };
+    const has = (): boolean => {
+      const a = active();
+      return a !== null && (a === target || target.contains(a));
+    };
+    // Focusing is the step's own doing (type focuses its field), so only once nothing blocks it.
+    if (!has() && out.visible && !out.disabled && out.coveredBy === null && target instanceof HTMLElement) target.focus();
+    out.focused = has();
+  }
+  return out;
+}
