@@ -20,6 +20,8 @@ export interface StepRunRepo {
   upsert(runId: string, record: StepRunRecord, screenshotKey?: string | null): Promise<void>;
   /** In execution order. */
   listByRun(runId: string): Promise<StoredStepRun[]>;
+  /** The step runs of several runs in one query (a page of the run list), by run id. */
+  listByRuns(runIds: readonly string[]): Promise<Map<string, StoredStepRun[]>>;
   get(id: string): Promise<StepRunWithRun | null>;
 }
 
@@ -49,6 +51,21 @@ export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
         .orderBy('id', 'asc')
         .execute();
       return rows.map((r) => ({ record: fromJson(r.record) as StepRunRecord, screenshotKey: r.screenshot_key }));
+    },
+
+    async listByRuns(runIds) {
+      const out = new Map<string, StoredStepRun[]>(runIds.map((id) => [id, []]));
+      if (runIds.length === 0) return out;
+      const rows = await db
+        .selectFrom('step_runs')
+        .select(['test_run_id', 'record', 'screenshot_key'])
+        .where('test_run_id', 'in', runIds)
+        .orderBy('test_run_id')
+        .orderBy('sequence', 'asc')
+        .orderBy('id', 'asc')
+        .execute();
+      for (const r of rows) out.get(r.test_run_id)?.push({ record: fromJson(r.record) as StepRunRecord, screenshotKey: r.screenshot_key });
+      return out;
     },
 
     async get(id) {

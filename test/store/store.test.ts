@@ -455,6 +455,21 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(await store.stepRuns.get(randomUUID())).toBeNull();
         expect(await store.stepRuns.listByRun(randomUUID())).toEqual([]);
       });
+
+      it('lists the step runs of several runs in one call, each in execution order', async () => {
+        const project = await newProject();
+        const a = await store.runs.create(runInput(project.id));
+        const b = await store.runs.create(runInput(project.id));
+        const empty = await store.runs.create(runInput(project.id));
+        await store.stepRuns.upsert(a.id, stepRecord(randomUUID(), 1));
+        await store.stepRuns.upsert(a.id, stepRecord(randomUUID(), 0));
+        await store.stepRuns.upsert(b.id, stepRecord(randomUUID(), 0));
+        const byRun = await store.stepRuns.listByRuns([a.id, b.id, empty.id]);
+        expect(byRun.get(a.id)?.map((s) => s.record.sequence)).toEqual([0, 1]);
+        expect(byRun.get(b.id)).toHaveLength(1);
+        expect(byRun.get(empty.id)).toEqual([]);
+        expect((await store.stepRuns.listByRuns([])).size).toBe(0);
+      });
     });
 
     describe('artifacts', () => {

@@ -62,7 +62,8 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
       offset: page.offset,
       limit: page.pageSize,
     });
-    const results = await Promise.all(rows.map(async (run) => serializeRun(run, await stepRunsOf(run.id), links)));
+    const steps = await store.stepRuns.listByRuns(rows.map((r) => r.id));
+    const results = rows.map((run) => serializeRun(run, steps.get(run.id) ?? [], links));
     return paginate(request, page, count, results);
   });
 
