@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
 import { apiBundle, SECRET_PASSWORD } from './api-bundle.js';
 
 /** Runs started over HTTP against the fixture site: profiles, overrides, missing elements, dead pages. */
@@ -25,40 +26,12 @@ beforeAll(async () => {
   bugrun = await startBugrun();
   await bugrun.importYaml({
     ...apiBundle(fixture.url),
-    'test-missing.yaml': `schema_version: '1.0'
-schema_type: test
-data:
-  name: 'Missing element'
-  slug: 'missing'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          action_details: { url: '{{site}}/login.html' }
-        - action: click
-          name: 'Click a ghost'
-          action_details: { selector: 'css=#no-such-button' }
-          execution: { run_timeout: 1 }
-`,
-    'test-hang.yaml': `schema_version: '1.0'
-schema_type: test
-data:
-  name: 'Page never loads'
-  slug: 'hang'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          name: 'Open a page that never answers'
-          action_details: { url: '{{site}}/hang' }
-          execution: { run_timeout: 2 }
-`,
+    'test-missing.yaml': yamlTest(
+      'missing',
+      yamlStep('goto', "url: '{{site}}/login.html'") + yamlStep('click', "selector: 'css=#no-such-button'", { name: 'Click a ghost', execution: 'run_timeout: 1' }),
+      { name: 'Missing element' },
+    ),
+    'test-hang.yaml': yamlTest('hang', yamlStep('goto', "url: '{{site}}/hang'", { name: 'Open a page that never answers', execution: 'run_timeout: 2' }), { name: 'Page never loads' }),
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 /** Every debug artifact kind with real content, their retention, and the sweeper. */
 let bugrun: TestBugrun;
@@ -12,25 +13,11 @@ beforeAll(async () => {
   fixture = await startFixtureServer();
   bugrun = await startBugrun({ retentionDays: { default: 7, report: null } });
   await bugrun.importYaml({
-    't.yaml': `schema_version: '1.0'
-schema_type: test
-data:
-  name: 'Console then fail'
-  slug: 'console-fail'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          name: 'Open the console page'
-          action_details: { url: '${fixture.url}/console.html' }
-        - action: assert
-          name: 'Wrong text'
-          action_details: { selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope' }
-          execution: { run_timeout: 2 }
-`,
+    't.yaml': yamlTest(
+      'console-fail',
+      yamlStep('goto', `url: '${fixture.url}/console.html'`, { name: 'Open the console page' }) +
+        yamlStep('assert', "selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope'", { name: 'Wrong text', execution: 'run_timeout: 2' }),
+    ),
   });
   runId = await bugrun.startRun('console-fail');
   await bugrun.waitFor(runId, ['failed', 'passed', 'error'], 60_000);

@@ -6,6 +6,7 @@ import { descendants } from '../../src/runs/process-stats.js';
 import { freePort, startServer, type RunningServer } from '../helpers/cli.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
 import { waitGone } from '../helpers/processes.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 /** kill -9 of the whole service mid-run, then a restart: nothing recorded is lost, nothing hangs. */
 describe('crash recovery', () => {
@@ -35,24 +36,9 @@ describe('crash recovery', () => {
       });
       return { status: res.status, headers: res.headers, json: (await res.json().catch(() => null)) as Record<string, unknown> };
     };
-    const test = (slug: string, extra: string) => `schema_version: '1.0'
-schema_type: test
-data:
-  name: '${slug}'
-  slug: '${slug}'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          action_details: { url: '${fixture!.url}/title.html' }
-${extra}`;
-    const slowSteps = [0.2, 0.2, 60]
-      .map((s) => `        - action: assert\n          action_details: { assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title' }\n          execution: { sleep: ${s} }\n`)
-      .join('');
-    const imported = await api('POST', '/api/v2/import/', { files: [{ path: 'slow.yaml', content: test('slow', slowSteps) }, { path: 'quick.yaml', content: test('quick', '') }] });
+    const open = yamlStep('goto', `url: '${fixture.url}/title.html'`);
+    const pause = (sleep: number) => yamlStep('assert', "assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title'", { execution: `sleep: ${sleep}` });
+    const imported = await api('POST', '/api/v2/import/', { files: [{ path: 'slow.yaml', content: yamlTest('slow', open + pause(0.2) + pause(0.2) + pause(60)) }, { path: 'quick.yaml', content: yamlTest('quick', open) }] });
     expect(imported.status).toBe(200);
     const ids = Object.fromEntries((imported.json.objects as { slug: string; id: string }[]).map((o) => [o.slug, o.id]));
 

@@ -1,40 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
+import { yamlStep as step, yamlTest as test } from '../helpers/yaml.js';
 
 /** Hostile pages end within their limits, and the API keeps answering meanwhile. */
 let bugrun: TestBugrun;
 let fixture: { url: string; close(): Promise<void> };
-
-function test(slug: string, steps: string): string {
-  return `schema_version: '1.0'
-schema_type: test
-data:
-  name: '${slug}'
-  slug: '${slug}'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-${steps}`;
-}
-
-const step = (action: string, details: string, extra = '') => `        - action: ${action}
-          action_details: { ${details} }
-${extra}`;
 
 beforeAll(async () => {
   fixture = await startFixtureServer();
   bugrun = await startBugrun({ concurrency: 1 });
   const url = fixture.url;
   await bugrun.importYaml({
-    'loop.yaml': test('loop', step('goto', `url: '${url}/hostile-loop.html'`) + step('click', `selector: 'css=#go'`, '          execution: { run_timeout: 3 }\n') + step('click', `selector: 'css=#go'`, '          execution: { run_timeout: 3 }\n')),
-    'alerts.yaml': test('alerts', step('goto', `url: '${url}/hostile-alerts.html'`) + step('assert', `selector: 'css=#count', assertion_property: textContent, assertion_type: greaterThan, assertion_expected_value: 20`, '          execution: { run_timeout: 5 }\n')),
-    'dom.yaml': test('dom', step('goto', `url: '${url}/hostile-dom.html'`, '          execution: { run_timeout: 20 }\n') + step('assert', `selector: 'css=#deepest', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'bottom'`, '          execution: { run_timeout: 20 }\n')),
-    'pending.yaml': test('pending', step('goto', `url: '${url}/hostile-pending.html'`, '          execution: { run_timeout: 3 }\n') + step('assert', `selector: 'css=#state', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'waiting'`, '          execution: { run_timeout: 3 }\n')),
-    'close.yaml': test('close', step('goto', `url: '${url}/hostile-close.html'`) + step('click', `selector: 'css=#close'`, '          execution: { run_timeout: 3 }\n') + step('assert', `assertion_property: pageTitle, assertion_type: contain, assertion_expected_value: 'Self'`, '          execution: { run_timeout: 3 }\n')),
+    'loop.yaml': test('loop', step('goto', `url: '${url}/hostile-loop.html'`) + step('click', `selector: 'css=#go'`, { execution: 'run_timeout: 3' }) + step('click', `selector: 'css=#go'`, { execution: 'run_timeout: 3' })),
+    'alerts.yaml': test('alerts', step('goto', `url: '${url}/hostile-alerts.html'`) + step('assert', `selector: 'css=#count', assertion_property: textContent, assertion_type: greaterThan, assertion_expected_value: 20`, { execution: 'run_timeout: 5' })),
+    'dom.yaml': test('dom', step('goto', `url: '${url}/hostile-dom.html'`, { execution: 'run_timeout: 20' }) + step('assert', `selector: 'css=#deepest', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'bottom'`, { execution: 'run_timeout: 20' })),
+    'pending.yaml': test('pending', step('goto', `url: '${url}/hostile-pending.html'`, { execution: 'run_timeout: 3' }) + step('assert', `selector: 'css=#state', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'waiting'`, { execution: 'run_timeout: 3' })),
+    'close.yaml': test('close', step('goto', `url: '${url}/hostile-close.html'`) + step('click', `selector: 'css=#close'`, { execution: 'run_timeout: 3' }) + step('assert', `assertion_property: pageTitle, assertion_type: contain, assertion_expected_value: 'Self'`, { execution: 'run_timeout: 3' })),
   });
 }, 60_000);
 

@@ -2,33 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descendants } from '../../src/runs/process-stats.js';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 /** Queue, stop from every state, bounded queue, a dying browser: real runs in real Chromium. */
 let fixture: { url: string; close(): Promise<void> };
 const TERMINAL = ['passed', 'failed', 'error', 'stopped', 'skipped'] as const;
 
 function bundle(url: string): Record<string, string> {
-  const t = (slug: string, steps: string) => `schema_version: '1.0'
-schema_type: test
-data:
-  name: '${slug}'
-  slug: '${slug}'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          action_details: { url: '${url}/title.html' }
-${steps}`;
+  const open = yamlStep('goto', `url: '${url}/title.html'`);
   return {
-    'quick.yaml': t('quick', ''),
-    'slow.yaml': t('slow', `        - action: assert
-          name: 'Long pause'
-          action_details: { assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title' }
-          execution: { sleep: 30 }
-`),
+    'quick.yaml': yamlTest('quick', open),
+    'slow.yaml': yamlTest(
+      'slow',
+      open + yamlStep('assert', "assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title'", { name: 'Long pause', execution: 'sleep: 30' }),
+    ),
   };
 }
 
