@@ -1,10 +1,12 @@
+import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { runAndCheck } from '../lib/bench-service.js';
 import type { FigureContext } from '../lib/context.js';
 import { httpJson } from '../lib/http.js';
 import { row } from '../lib/rows.js';
 import { round } from '../lib/stats.js';
-import { seedRuns } from '../lib/seed.js';
+import { copyStepRuns, seedRunsFromTemplate } from '../lib/seed.js';
 
 export interface LoadFigure {
   requestsPerSec: number;
@@ -14,6 +16,9 @@ export interface LoadFigure {
   requests: number;
   errors: number;
   non2xx: number;
+  /** The server's event-loop delay during the load (same process), p99 and max in ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export interface ApiLoadResult {
@@ -25,12 +30,16 @@ export interface ApiLoadResult {
   seconds: number;
   /** Each endpoint with the server idle and while `backgroundRuns` runs execute. */
   idle: Record<'healthz' | 'status' | 'deepPage', LoadFigure>;
+  /** A bare node:http server in this process, idle: the machine's ceiling at that moment. */
+  bareHttp: LoadFigure;
   busy: Record<'healthz' | 'status' | 'deepPage', LoadFigure>;
   backgroundRuns: number;
   backgroundRunsCompleted: number;
 }
 
 async function load(url: string, token: string | null, connections: number, seconds: number): Promise<LoadFigure> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   const result = await autocannon({
     url,
     connections,
@@ -39,6 +48,7 @@ async function load(url: string, token: string | null, connections: number, seco
     // The load generator runs in a worker thread, so it does not share the server's event loop.
     workers: 1,
   });
+  delay.disable();
   return {
     requestsPerSec: round(result.requests.average, 0),
     p50Ms: result.latency.p50,
@@ -47,7 +57,26 @@ async function load(url: string, token: string | null, connections: number, seco
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    loopDelayP99Ms: round(delay.percentile(99) / 1e6, 1),
+    loopDelayMaxMs: round(delay.max / 1e6, 1),
   };
+}
+
+/** A bare node:http server answering a tiny JSON body: what this machine serves at all right now. */
+async function bareHttpCeiling(connections: number, seconds: number): Promise<LoadFigure> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('bench: bare server has no port');
+    return await load(`http://127.0.0.1:${address.port}/`, null, connections, seconds);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 /**
@@ -59,16 +88,21 @@ async function load(url: string, token: string | null, connections: number, seco
 export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult> {
   const { bench, referenceId } = await ctx.main();
   const { service, token, url } = bench;
-  const test = await service.store.tests.get(service.projectId, referenceId);
-  if (!test) throw new Error('bench: reference test missing');
-  const seed = await seedRuns(service.store, service.projectId, test, ctx.options.apiSeedRuns);
+  const [template] = await runAndCheck(bench, referenceId, 1);
+  if (!template) throw new Error('bench: no template run');
+  const seed = seedRunsFromTemplate(service.config.dataDir, template.id, ctx.options.apiSeedRuns);
   ctx.log(`  seeded ${ctx.options.apiSeedRuns} runs in ${(seed.ms / 1000).toFixed(1)} s (${seed.runsPerSecond.toFixed(0)} runs/s)`);
 
-  const first = await httpJson('GET', `${url}/api/v2/testruns/?page_size=1&ordering=started`, { token });
-  const listed = first.body as { count: number; results: { id: string }[] };
-  const statusId = listed.results[0]?.id;
+  const first = await httpJson('GET', `${url}/api/v2/testruns/?page_size=1`, { token });
+  const count = (first.body as { count: number }).count;
+  const deepPage = Math.max(1, Math.floor((count / 20) * 0.9));
+  const page = await httpJson('GET', `${url}/api/v2/testruns/?page=${deepPage}`, { token });
+  const pageIds = (page.body as { results: { id: string }[] }).results.map((r) => r.id);
+  const stepRows = copyStepRuns(service.config.dataDir, template.id, pageIds);
+  // A seeded run (a copy of a real one, plan included) is what the status endpoint reads.
+  const statusId = pageIds[0];
   if (!statusId) throw new Error('bench: no run to query');
-  const deepPage = Math.max(1, Math.floor((listed.count / 20) * 0.9));
+  ctx.log(`  ${count} runs stored; page ${deepPage}'s ${pageIds.length} runs got ${stepRows} step runs`);
   const urls = {
     healthz: `${url}/healthz`,
     status: `${url}/api/v2/testruns/${statusId}/status/`,
@@ -83,6 +117,7 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
     status: await load(urls.status, token, connections, seconds),
     deepPage: await load(urls.deepPage, token, connections, seconds),
   });
+  const bareHttp = await bareHttpCeiling(connections, seconds);
   const idle = await measure();
 
   // Busy: keep runs of the reference test executing for the whole measurement.
@@ -110,6 +145,7 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
     connections,
     seconds,
     idle,
+    bareHttp,
     busy,
     backgroundRuns: ctx.options.apiBackgroundRuns,
     backgroundRunsCompleted: completed,
@@ -119,6 +155,7 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
   ctx.emit(row('api', `status p99 while runs execute`, 'ms', busy.status.p99Ms, { value: busy.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
   ctx.emit(row('api', `list page ${deepPage} req/s while runs execute`, 'req/s', busy.deepPage.requestsPerSec, { value: busy.healthz.requestsPerSec, label: 'GET /healthz' }));
   ctx.emit(row('api', `list page ${deepPage} p99 while runs execute`, 'ms', busy.deepPage.p99Ms, { value: busy.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
+  ctx.emit(row('api', `GET /healthz req/s, idle server`, 'req/s', idle.healthz.requestsPerSec, { value: bareHttp.requestsPerSec, label: 'bare node:http' }));
   ctx.emit(row('api', `status req/s, idle server`, 'req/s', idle.status.requestsPerSec, { value: idle.healthz.requestsPerSec, label: 'GET /healthz' }, { kind: 'valueMin', min: 5000 }));
   ctx.emit(row('api', `status p99, idle server`, 'ms', idle.status.p99Ms, { value: idle.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
   ctx.emit(row('api', `list page ${deepPage} req/s, idle server`, 'req/s', idle.deepPage.requestsPerSec, { value: idle.healthz.requestsPerSec, label: 'GET /healthz' }));

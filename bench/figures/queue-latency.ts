@@ -43,7 +43,8 @@ export async function measureQueueLatency(ctx: FigureContext): Promise<QueueLate
     throw new Error('bench: the service did not become idle');
   };
 
-  for (let rep = 0; rep < ctx.options.queueReps + 1; rep++) {
+  const warmups = ctx.options.warmup ? 1 : 0;
+  for (let rep = 0; rep < ctx.options.queueReps + warmups; rep++) {
     await idle();
     await sleep(50); // let the last run's writes settle: "idle" means idle
     const run = await bench.startRun(probeId);
@@ -57,7 +58,7 @@ export async function measureQueueLatency(ctx: FigureContext): Promise<QueueLate
     const seen = await bench.waitForEnd(run.id, { pollMs: 20 });
     if (seen.status !== 'passed') throw new Error(`bench: queue probe run ${run.id} ended ${seen.status}`);
     const d = await bench.details(run.id);
-    if (rep === 0) continue; // warm-up
+    if (rep < warmups) continue;
     left.push(leftAt - run.sentAt);
     queuedToStarted.push(isoMs(d.started) - isoMs(d.queued));
     toFirstStep.push(isoMs(d.stepsRuns[0]?.started) - run.sentAt);

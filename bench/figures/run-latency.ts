@@ -115,8 +115,10 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
   const browser = await ctx.rawBrowser();
   // Warm-up, discarded: the service's first run launches its browser; the first context of a
   // browser and the first page load pay one-time costs on both sides.
-  await timedServiceRun(bench, referenceId);
-  await rawWarmRun(browser, ctx.steps, ctx.siteUrl);
+  if (ctx.options.warmup) {
+    await timedServiceRun(bench, referenceId);
+    await rawWarmRun(browser, ctx.steps, ctx.siteUrl);
+  }
 
   const service: ServiceRunBreakdown[] = [];
   const oneShot: RawBreakdown[] = [];

@@ -76,8 +76,10 @@ export async function measureThroughput(ctx: FigureContext): Promise<ThroughputR
       const testId = ids.get(REFERENCE_SLUG);
       if (!testId) throw new Error('bench: reference test not imported');
       // Warm-up: the service launches its browser; both sides open `concurrency` first contexts.
-      await runAndCheck(bench, testId, concurrency);
-      await rawBatch(browser, ctx.steps, ctx.siteUrl, concurrency, concurrency);
+      if (ctx.options.warmup) {
+        await runAndCheck(bench, testId, concurrency);
+        await rawBatch(browser, ctx.steps, ctx.siteUrl, concurrency, concurrency);
+      }
 
       const count = concurrency * ctx.options.throughputRunsPerWorker;
       const service: number[] = [];

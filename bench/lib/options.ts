@@ -29,6 +29,8 @@ export interface BenchOptions {
   only: FigureName[];
   /** Hard limit for the whole bench; the CLI's watchdog ends it after this. */
   budgetSeconds: number;
+  /** Discarded warm-up runs before measuring (off only in the smoke test's tiny mode). */
+  warmup: boolean;
 }
 
 export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptions {
@@ -38,21 +40,21 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode, steps: 20, latencyReps: 7, screenshotShots: 30, queueReps: 10,
         throughputConcurrency: [1, 2, 4], throughputRunsPerWorker: 3, throughputReps: 2,
         memoryConcurrency: [1, 2, 4], apiSeedRuns: 100_000, apiSeconds: 8, apiConnections: 10,
-        apiBackgroundRuns: 1, only, budgetSeconds: 20 * 60,
+        apiBackgroundRuns: 1, only, budgetSeconds: 20 * 60, warmup: true,
       };
     case 'quick':
       return {
         mode, steps: 20, latencyReps: 3, screenshotShots: 10, queueReps: 5,
         throughputConcurrency: [1, 2, 4], throughputRunsPerWorker: 2, throughputReps: 1,
         memoryConcurrency: [1, 2], apiSeedRuns: 100_000, apiSeconds: 3, apiConnections: 10,
-        apiBackgroundRuns: 1, only, budgetSeconds: 6 * 60,
+        apiBackgroundRuns: 1, only, budgetSeconds: 6 * 60, warmup: true,
       };
     case 'tiny':
       return {
-        mode, steps: 3, latencyReps: 1, screenshotShots: 2, queueReps: 2,
-        throughputConcurrency: [1, 2], throughputRunsPerWorker: 1, throughputReps: 1,
+        mode, steps: 3, latencyReps: 1, screenshotShots: 2, queueReps: 1,
+        throughputConcurrency: [2], throughputRunsPerWorker: 1, throughputReps: 1,
         memoryConcurrency: [1], apiSeedRuns: 1_000, apiSeconds: 1, apiConnections: 4,
-        apiBackgroundRuns: 1, only, budgetSeconds: 120,
+        apiBackgroundRuns: 1, only, budgetSeconds: 120, warmup: false,
       };
   }
 }

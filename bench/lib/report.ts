@@ -98,9 +98,10 @@ export function renderSection(r: BenchResults): string {
   }
   if (f.api) {
     const a = f.api;
-    const fig = (x: { requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number }): string =>
-      `${x.requestsPerSec} req/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms${x.errors || x.non2xx ? `, ${x.errors} errors, ${x.non2xx} non-2xx` : ''}`;
+    const fig = (x: { requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; loopDelayP99Ms: number }): string =>
+      `${x.requestsPerSec} req/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms (event-loop delay p99 ${x.loopDelayP99Ms} ms)${x.errors || x.non2xx ? `, ${x.errors} errors, ${x.non2xx} non-2xx` : ''}`;
     details.push(`- **API** (${a.connections} connections, ${a.seconds} s each; ${a.seededRuns} runs seeded in ${(a.seedMs / 1000).toFixed(1)} s = ${a.seedRunsPerSecond} runs/s; deep page ${a.deepPage}):`);
+    details.push(`  - machine ceiling: bare node:http in this process ${fig(a.bareHttp)}`);
     for (const cond of ['idle', 'busy'] as const) {
       const c = a[cond];
       details.push(`  - ${cond === 'idle' ? 'idle server' : `${a.backgroundRuns} run(s) executing (${a.backgroundRunsCompleted} completed during the load)`}: healthz ${fig(c.healthz)}; status ${fig(c.status)}; list page ${a.deepPage}: ${fig(c.deepPage)}`);

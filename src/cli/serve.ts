@@ -39,6 +39,7 @@ export function registerServe(program: Command): void {
         `Bugrun is running at ${url}`,
         `API token: ${service.token}`,
         `Data directory: ${config.dataDir}`,
+        `Web UI: ${url}/ (sign in with the token) · API reference: ${url}/docs`,
       ];
       if (config.demo) {
         const demoTest = await service.store.tests.getBySlug(service.projectId, 'sign-in-dashboard');

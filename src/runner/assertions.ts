@@ -42,7 +42,8 @@ export function assertionSpec(ctx: StepContext): AssertionSpec {
 export function recordAssertion(record: StepRunRecord, spec: AssertionSpec, check: AssertionCheck | null): void {
   record.assertionProperty = spec.property;
   record.assertionType = spec.type;
-  record.assertionExpectedValue = spec.expected;
+  // A boolean property with no expected value expects it to hold.
+  record.assertionExpectedValue = spec.expected ?? (BOOLEAN_PROPERTIES.has(spec.property) ? 'true' : null);
   record.assertionCurrentValue = check?.current ?? null;
   record.computedValue = spec.expected;
 }
@@ -71,6 +72,10 @@ export function compareValues(type: AssertionType, current: string, expected: st
       return type === 'greaterThan' ? a > b : a < b;
     }
   }
+}
+
+function collapse(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
 }
 
 function toNumber(s: string): number {
@@ -120,12 +125,13 @@ export async function checkOnce(ctx: StepContext, spec: AssertionSpec): Promise<
       return valueCheck(spec, await page.title());
     case 'pageShowsText':
     case 'pageDoesNotShowText': {
-      const text = await page.evaluate(() => document.body?.innerText ?? '');
-      const shows = text.includes(spec.expected ?? '');
+      // What a reader sees: rendered text, whitespace collapsed on both sides.
+      const text = collapse(await ctx.scope.locator(':root').innerText(probe));
+      const shows = text.includes(collapse(spec.expected ?? ''));
       const want = spec.property === 'pageShowsText';
       return {
         passed: shows === want,
-        current: null,
+        current: String(shows),
         code: 'ASSERT_FAILED',
         message: `Expected the page ${want ? 'to show' : 'not to show'} text "${spec.expected ?? ''}"`,
       };
@@ -145,9 +151,18 @@ export async function checkOnce(ctx: StepContext, spec: AssertionSpec): Promise<
         throw e;
       }
     }
-    case 'downloadStarted':
-    case 'clipboardValue':
-      throw new StepError('UNRECOGNIZED_STEP_TYPE', `Assertion "${spec.property}" is not supported yet`);
+    case 'downloadStarted': {
+      // Any download of the run so far counts; an expected value is matched against the file name.
+      const last = ctx.session.network.downloads().at(-1);
+      if (!last) return { passed: false, current: null, code: 'ASSERT_FAILED', message: 'Expected a download to have started, but none did' };
+      if (spec.type === 'any' || !spec.expected) return { passed: true, current: last.suggestedFilename, code: 'ASSERT_FAILED', message: '' };
+      return valueCheck(spec, last.suggestedFilename);
+    }
+    case 'clipboardValue': {
+      const text = await ctx.session.clipboard.text(page);
+      if (text === null) return { passed: false, current: null, code: 'ASSERT_FAILED', message: 'Expected the clipboard to hold text, but nothing was copied' };
+      return valueCheck(spec, text);
+    }
     default:
       return checkElement(ctx, spec, probe);
   }

@@ -6,10 +6,8 @@
  */
 
 export interface ProbeWant {
-  visible: boolean;
   notCovered: boolean;
   notAnimating: boolean;
-  notDisabled: boolean;
   /** Focus the element when nothing else stands in the way, then report whether it has focus. */
   focus: boolean;
   attribute: string | null;
@@ -98,7 +96,7 @@ export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeAr
   out.found = true;
 
   const target = el;
-  let rect = target.getBoundingClientRect();
+  const rect = target.getBoundingClientRect();
   const style = getComputedStyle(target);
   const displayed = typeof target.checkVisibility === 'function' ? target.checkVisibility() : true;
   out.visible = displayed && style.visibility !== 'hidden' && rect.width > 0 && rect.height > 0;
@@ -106,15 +104,32 @@ export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeAr
   if (want.attribute !== null) out.attribute = target.getAttribute(want.attribute);
 
   if (want.notAnimating && out.visible) {
-    // Stable across an animation frame, as Playwright judges it (capped for throttled tabs).
-    await new Promise<void>((resolve) => {
-      requestAnimationFrame(() => resolve());
-      setTimeout(resolve, 50);
+    // CSS animations and transitions (and element.animate()) are visible to the Web Animations
+    // API at once; a script that moves the element shows as a box that changed since the last
+    // probe (polls are ~50 ms apart). Waiting out animation frames on every step would cost more
+    // than the rest of the check, and pointer actions verify stability again themselves.
+    const GEOMETRY = /^(transform|translate|rotate|scale|top|left|right|bottom|inset|width|height|margin|padding|offset)/;
+    const moving = document.getAnimations().some((a) => {
+      if (a.playState !== 'running' || !(a.effect instanceof KeyframeEffect)) return false;
+      const on = a.effect.target;
+      if (!(on instanceof Element) || !(on === target || on.contains(target))) return false;
+      const props =
+        a instanceof CSSTransition
+          ? [a.transitionProperty]
+          : a.effect.getKeyframes().flatMap((k) => Object.keys(k).filter((p) => p !== 'offset' && p !== 'easing' && p !== 'composite' && p !== 'computedOffset'));
+      return props.some((p) => p === 'all' || GEOMETRY.test(p.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/^[A-Z]/, (c) => c.toLowerCase())));
     });
-    const after = target.getBoundingClientRect();
-    out.animating =
-      after.x !== rect.x || after.y !== rect.y || after.width !== rect.width || after.height !== rect.height;
-    rect = after;
+    const key = Symbol.for('bugrun.probe.boxes');
+    const store = window as unknown as Record<symbol, WeakMap<Element, { x: number; y: number; w: number; h: number; at: number }> | undefined>;
+    const boxes = (store[key] ??= new WeakMap());
+    const now = performance.now();
+    const last = boxes.get(target);
+    const moved =
+      last !== undefined &&
+      now - last.at < 250 &&
+      (last.x !== rect.x || last.y !== rect.y || last.w !== rect.width || last.h !== rect.height);
+    boxes.set(target, { x: rect.x, y: rect.y, w: rect.width, h: rect.height, at: now });
+    out.animating = moving || moved;
   }
 
   const describe = (e: Element): string => {

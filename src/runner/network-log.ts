@@ -184,7 +184,7 @@ export class NetworkLog {
       entry.statusText = this.secrets.mask(response.statusText());
     }
     // allHeaders() includes cookies and other headers the quick headers() leaves out.
-    const [requestHeaders, responseHeaders] = await Promise.all([
+    const [requestHeaders, responseHeaders] = await Promise.all<[Promise<Record<string, string>>, Promise<Record<string, string>>]>([
       within(req.allHeaders(), HEADERS_LIMIT_MS, req.headers()).catch(() => req.headers()),
       response ? within(response.allHeaders(), HEADERS_LIMIT_MS, response.headers()).catch(() => response.headers()) : Promise.resolve({}),
     ]);

@@ -6,6 +6,7 @@ import { RunClipboard, planUsesClipboard } from './clipboard.js';
 import { Dialogs } from './dialogs.js';
 import { errorMessage } from './errors.js';
 import { RunEventEmitter } from './event-emitter.js';
+import { NetworkLog } from './network-log.js';
 import type { RunSession, StopReason } from './run-session.js';
 import { SecretSet } from './secrets.js';
 import { StepRunner, type RunEnd } from './step-runner.js';
@@ -92,6 +93,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
 
   let browser: Browser | null = null;
   let context: BrowserContext | null = null;
+  let network: NetworkLog | null = null;
   let closing: Promise<void> | null = null;
   const closeContext = (): Promise<void> => {
     if (!context) return Promise.resolve();
@@ -118,8 +120,13 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       browser.on('disconnected', onDisconnect);
       // Not raced against the stop: a context created after we stopped listening would leak.
       // Opening one takes ~150 ms, well inside the time a stop may take.
+      const timezoneId = knownTimezone(plan.settings.timezone);
+      if (plan.settings.timezone && !timezoneId) events.log('warn', `Unknown time zone "${plan.settings.timezone}"; the browser keeps the machine's`);
       context = await browser.newContext({
         viewport: { width: plan.screen.width, height: plan.screen.height },
+        timezoneId,
+        // downloadStarted assertions watch the pages' downloads.
+        acceptDownloads: true,
         locale: plan.settings.language ?? undefined,
         userAgent: plan.settings.userAgent ?? undefined,
         extraHTTPHeaders: Object.fromEntries(plan.settings.customHeaders.map((h) => [h.name, h.value])),
@@ -128,6 +135,8 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       context.on('close', () => {
         if (!closing) health.browserGone = true;
       });
+      // Before the first page, so its first request is logged too.
+      network = new NetworkLog(context, events, secrets);
       page = await context.newPage();
       if (abort.signal.aborted) return stoppedOrLimit();
     } catch (e) {
@@ -162,6 +171,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       },
       tabs,
       clipboard: new RunClipboard(context),
+      network,
       vars,
       secrets,
       events,
@@ -196,6 +206,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
     clearTimeout(backstop);
     opts.signal.removeEventListener('abort', onStop);
     browser?.off('disconnected', onDisconnect);
+    await network?.finish();
     await within(closeContext(), CONTEXT_CLOSE_LIMIT_MS, undefined);
   }
 }
@@ -235,4 +246,15 @@ function listenToPage(s: RunSession, page: Page): void {
     s.events.console({ at: at(), level: 'crash', text: 'The page crashed', url: page.url() || null });
     s.events.log('error', 'The page crashed');
   });
+}
+
+/** An IANA zone name Chromium accepts (e.g. `Europe/Warsaw`); undefined keeps the machine's zone. */
+function knownTimezone(zone: string | null): string | undefined {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import type { Capture } from './capture.js';
 import type { Dialogs } from './dialogs.js';
 import type { RunEventEmitter } from './event-emitter.js';
 import type { RunClipboard } from './clipboard.js';
+import type { NetworkLog } from './network-log.js';
 import type { SecretSet } from './secrets.js';
 import type { Tabs } from './tabs.js';
 import type { Variables } from './variables.js';
@@ -20,6 +21,8 @@ export interface RunSession {
   readonly tabs: Tabs;
   /** The run's clipboard: what the run copied last (pasteFromClipboard). */
   readonly clipboard: RunClipboard;
+  /** Requests, in-flight counts, navigations and downloads of every page (network log, waiting conditions). */
+  readonly network: NetworkLog;
   readonly vars: Variables;
   readonly secrets: SecretSet;
   readonly events: RunEventEmitter;

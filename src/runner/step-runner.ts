@@ -12,7 +12,7 @@ import {
 import type { RunSession } from './run-session.js';
 import { StepContext } from './step-context.js';
 import { delay, race } from './timing.js';
-import { awaitConditions, conditionsFor } from './waiting-conditions.js';
+import { awaitConditions, conditionsFor, softened } from './waiting-conditions.js';
 
 /** Extra time the step's own Playwright timeouts get to report a precise cause before the hard cut. */
 const DEADLINE_GRACE_MS = 150;
@@ -166,11 +166,20 @@ export class StepRunner {
         at: ctx.deadline + DEADLINE_GRACE_MS,
         error: () => new StepDeadlineError('step deadline'),
       });
+      // pageNavigationAfterExecution is checked once the action is done.
+      const after = await race(conditions.afterAction(), s.signal);
+      record.waitingConditions = [...conditions.results, ...after.results];
+      unmetConditions.push(...after.unmet.map((c) => c.type));
       verdict = { status: 'passed', code: null, message: null };
       // newTab, closeTab and switchContext change the tab the step ends in.
       record.tabNo = s.tabs.activeIndex();
     } catch (e) {
       verdict = await this.classify(e, ctx, record.timeout);
+      // §3: a step that ran out of time with unresolved waiting conditions, and no more specific
+      // cause, failed because of them.
+      if (verdict.status === 'failed' && verdict.code === 'TIMEOUT' && unmetConditions.length > 0) {
+        verdict = { ...verdict, code: 'FAILED_WAITING_CONDITIONS', message: `Waiting conditions not met: ${unmetConditions.join(', ')}; ${verdict.message ?? ''}` };
+      }
     }
 
     record.ended = new Date().toISOString();
@@ -182,6 +191,7 @@ export class StepRunner {
       record.warning = true;
       record.errorCode = 'FAILED_WAITING_CONDITIONS';
       record.error = `Waiting conditions not met in time: ${unmetConditions.join(', ')}`;
+      record.waitingConditions = softened(record.waitingConditions);
     }
     if (verdict.status === 'passed' && result?.warning) {
       // The action worked but could not be verified (e.g. change → INVALID_FIELD_VALUE): BugBug

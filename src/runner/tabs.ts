@@ -29,10 +29,11 @@ const CLASSIFY_LIMIT_MS = 2_000;
 /**
  * The tabs and windows of a run, which one is active and which frame inside it steps work in.
  *
- * BugBug numbers tabs from 0 in the order they were opened, per browser window. Pages the test
- * opens (newTab) and pages the site opens as tabs (target=_blank, window.open without features)
- * join the active tab's window; a popup (window.open with features, which hides the location bar)
- * is a window of its own. Only newTab and switchContext change the active tab: a tab opened by
+ * BugBug numbers tabs from 0 in the order they were opened; a closed tab leaves the numbering, as
+ * in the browser's tab strip. A switchContext that also names a window counts tabs within it:
+ * pages the test opens (newTab) and pages the site opens as tabs (target=_blank, window.open
+ * without features) join the active tab's window; a popup (window.open with features, which hides
+ * the location bar) is a window of its own. Only newTab and switchContext change the active tab: a tab opened by
  * the site is there to be switched to, as BugBug's recorder adds a switchContext step before the
  * first step in it. When the active tab closes by itself (a popup that closes after a login), the
  * tab that was active before it becomes active again, as the browser would focus it.
@@ -75,9 +76,9 @@ export class Tabs {
     return this.frameScope ? this.frameScope.element.contentFrame() : this.active;
   }
 
-  /** The active tab's number within its window (a step run's `tabNo`). */
+  /** The active tab's number (a step run's `tabNo`): its place among the run's open tabs. */
   activeIndex(): number {
-    return Math.max(0, this.indexOf(this.active));
+    return Math.max(0, this.tabs.findIndex((t) => t.page === this.active));
   }
 
   /** Open pages, in the order they were opened. */
@@ -90,10 +91,13 @@ export class Tabs {
     await within(this.classifying, CLASSIFY_LIMIT_MS + 500, undefined);
   }
 
-  /** The page at `tabNo` of `windowNo` (window 0 when null), or null. */
+  /**
+   * The page at `tabNo`, or null. Without a window number, tabs are numbered across the run in the
+   * order they were opened, as BugBug's docs describe; with one, within that window.
+   */
   find(windowNo: number | null, tabNo: number): Page | null {
-    const w = windowNo ?? 0;
-    return this.tabs.filter((t) => (t.window ?? 0) === w)[tabNo]?.page ?? null;
+    const tabs = windowNo === null ? this.tabs : this.tabs.filter((t) => (t.window ?? 0) === windowNo);
+    return tabs[tabNo]?.page ?? null;
   }
 
   /** A tab the test opens itself: part of the active window. */
@@ -158,7 +162,8 @@ export class Tabs {
       const opener = await within(page.opener().catch(() => null), CLASSIFY_LIMIT_MS, null);
       tab.window = (opener && this.tabOf(opener)?.window) ?? this.tabOf(this.active)?.window ?? 0;
     }
-    this.hooks.log('info', `A new ${popup ? 'window' : 'tab'} opened: window ${tab.window}, tab ${this.indexOf(page)} (${page.url()})`);
+    const n = this.tabs.indexOf(tab);
+    this.hooks.log('info', `A new ${popup ? 'popup window' : 'tab'} opened: tab ${n} (tab ${this.indexOf(page)} of window ${tab.window}), ${page.url()}`);
   }
 
   private forget(page: Page): void {
@@ -170,7 +175,7 @@ export class Tabs {
     if (!back) return; // the run's last tab closed: steps fail with WINDOW_OR_TAB_DOES_NOT_EXIST
     this.active = back;
     this.frameScope = null;
-    this.hooks.log('warn', `The active tab closed; tab ${this.indexOf(back)} is active again`);
+    this.hooks.log('warn', `The active tab closed; tab ${this.activeIndex()} is active again`);
     void back.bringToFront().catch(() => undefined);
   }
 }

@@ -33,7 +33,8 @@ function render() {
     return;
   }
   if (!route.public && !auth.token) {
-    navigate(`/signin?next=${encodeURIComponent(path + location.search)}`, { replace: true });
+    const next = path === '/' || path === '/runs' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
+    navigate(`/signin${next}`, { replace: true });
     return;
   }
   document.body.dataset.section = route.section;

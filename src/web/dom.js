@@ -1,5 +1,5 @@
 // Building the DOM from data without ever parsing data as HTML: every string becomes a text node
-// or an attribute value, never markup (no innerHTML anywhere in the app).
+// or an attribute value, never markup: no HTML-parsing DOM API is used anywhere in the app.
 
 /** Only same-origin paths and http(s)/blob URLs may become links or image sources. */
 export function safeUrl(value) {

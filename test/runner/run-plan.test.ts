@@ -334,6 +334,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const { sink } = await run(plan([goto(`${server.url}/title.html`), step('execute', { code: '1' }, { waitingConditions: null })]));
     expect(sink.steps()[1]?.waitingConditions).toEqual([
       { type: 'documentComplete', expected: 'complete', current: 'complete', isSuccess: true, isSoftSuccess: false },
+      { type: 'networkIdle', expected: '2', current: '0', isSuccess: true, isSoftSuccess: false },
     ]);
     expect(browser.contexts()).toHaveLength(0);
   });

@@ -7,6 +7,7 @@ import { navigationActions } from './navigation.js';
 import { promptActions } from './prompt.js';
 import type { ActionHandler } from './types.js';
 import { variableActions } from './variables.js';
+import { visualActions } from './visual.js';
 
 /** One module per action family; an action missing here fails its step with UNRECOGNIZED_STEP_TYPE. */
 export const ACTIONS: Partial<Record<StepAction, ActionHandler>> = {
@@ -17,6 +18,7 @@ export const ACTIONS: Partial<Record<StepAction, ActionHandler>> = {
   ...javascriptActions,
   ...variableActions,
   ...promptActions,
+  ...visualActions,
 };
 
 export type { ActionHandler, ActionResult } from './types.js';

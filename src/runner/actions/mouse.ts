@@ -1,5 +1,5 @@
 import type { ActionHandler } from './types.js';
-import { dispatchPointer, modifiersOf, pointOn, pointRequest, type PointerKind } from './pointer.js';
+import { LANDING_EVENT, dispatchPointer, modifiersOf, pointOn, pointRequest, type PointerKind } from './pointer.js';
 
 /**
  * Mouse steps act like a user (BUGBUG-REFERENCE §5): the element is scrolled into view, a point
@@ -11,9 +11,9 @@ import { dispatchPointer, modifiersOf, pointOn, pointRequest, type PointerKind }
 function pointer(kind: PointerKind): ActionHandler {
   return async (ctx) => {
     const { loc, description } = await ctx.element();
-    const req = pointRequest(ctx.details, { mustHit: true, needEnabled: kind !== 'hover' });
+    const req = pointRequest(ctx.details, { mustHit: true, needEnabled: kind !== 'hover', watch: LANDING_EVENT[kind] });
     const point = await pointOn(ctx, loc, description, req);
-    await dispatchPointer(ctx, loc, description, kind, point, modifiersOf(ctx.details.modifier_keys));
+    await dispatchPointer(ctx, description, kind, point, modifiersOf(ctx.details.modifier_keys));
     ctx.pendingCause = null;
   };
 }

@@ -1,5 +1,7 @@
+import type { Page } from 'playwright-core';
 import { StepError, errorMessage, isTimeoutError } from '../errors.js';
 import type { StepContext } from '../step-context.js';
+import { useBasicAuth } from './http-auth.js';
 import type { ActionHandler } from './types.js';
 
 const ALLOWED_SCHEMES = new Set(['http:', 'https:', 'file:', 'about:', 'data:']);
@@ -35,21 +37,30 @@ function navigationFailure(e: unknown, ctx: StepContext, url: string | null): un
 
 const LOAD_CAUSE = { code: 'TIMEOUT', message: 'The page did not finish loading' } as const;
 
-const goto: ActionHandler = async (ctx) => {
-  const url = normalizeUrl(ctx.render(ctx.details.url));
-  ctx.record.computedUrl = url;
+/** Loads `url` in `page` until its load event; shared by goto and newTab. */
+export async function openUrl(ctx: StepContext, page: Page, url: string): Promise<void> {
+  await useBasicAuth(ctx, url);
   ctx.pendingCause = LOAD_CAUSE;
   try {
-    await ctx.page.goto(url, { waitUntil: 'load', timeout: ctx.pwTimeout() });
+    await page.goto(url, { waitUntil: 'load', timeout: ctx.pwTimeout() });
   } catch (e) {
     // A client-side redirect during load is not a failure: wait for where it lands instead.
     if (!/interrupted by another navigation/i.test(errorMessage(e))) throw navigationFailure(e, ctx, url);
-    await ctx.page.waitForLoadState('load', { timeout: ctx.pwTimeout() }).catch((err: unknown) => {
+    await page.waitForLoadState('load', { timeout: ctx.pwTimeout() }).catch((err: unknown) => {
       throw navigationFailure(err, ctx, url);
     });
   }
   ctx.pendingCause = null;
-  ctx.record.executionUrl = ctx.page.url();
+  ctx.record.executionUrl = page.url();
+}
+
+/** Opens the URL in the active tab; `username`/`password` authenticate with HTTP basic auth. */
+const goto: ActionHandler = async (ctx) => {
+  const url = normalizeUrl(ctx.render(ctx.details.url));
+  ctx.record.computedUrl = url;
+  // goto loads a page into the tab: whatever frame the test was in is gone with it.
+  ctx.session.tabs.leaveFrames();
+  await openUrl(ctx, ctx.page, url);
 };
 
 function history(kind: 'goBack' | 'goForward' | 'reload'): ActionHandler {

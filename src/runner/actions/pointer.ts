@@ -1,8 +1,9 @@
-import type { Locator } from 'playwright-core';
+import type { JSHandle, Locator } from 'playwright-core';
 import type { ActionDetails, InteractionPosition } from '../../domain/index.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, shortPlaywrightMessage } from '../errors.js';
 import type { Cause, StepContext } from '../step-context.js';
 import { within } from '../timing.js';
+import { settlingNavigations } from './settle.js';
 
 /** BugBug retries a failing action every 1.5 s; a shorter beat lets a click land soon after an overlay goes. */
 const RETRY_MS = 150;
@@ -28,10 +29,25 @@ export interface PointRequest {
   where: InteractionPosition;
   /** `custom`: the point relative to the element's top-left corner. */
   offset: { x: number; y: number } | null;
-  /** The element itself (or a descendant) must be what the point hits; false for drop targets. */
+  /** The element itself (or a descendant) must be on top at the point; false for drop targets. */
   mustHit: boolean;
   /** Disabled form controls ignore mouse buttons, so clicks wait until they are enabled. */
   needEnabled: boolean;
+  /** Record where the next event of this type lands (see dispatchPointer). */
+  watch: string | null;
+}
+
+export function pointRequest(d: ActionDetails, opts: Omit<PointRequest, 'where' | 'offset'>): PointRequest {
+  const where = d.interaction_position ?? 'smart';
+  const offset = where === 'custom' && typeof d.client_x === 'number' && typeof d.client_y === 'number' ? { x: d.client_x, y: d.client_y } : null;
+  return { where, offset, ...opts };
+}
+
+/** Where the recorded event landed: on the element (or inside it), or on `what`. */
+export interface Landing {
+  seen: boolean;
+  inside: boolean;
+  what: string;
 }
 
 /** A point to act on: `x`/`y` in the tab's viewport (for the mouse), `clientX`/`clientY` in the element's document. */
@@ -40,12 +56,7 @@ export interface ActionPoint {
   y: number;
   clientX: number;
   clientY: number;
-}
-
-export function pointRequest(d: ActionDetails, opts: { mustHit: boolean; needEnabled: boolean }): PointRequest {
-  const where = d.interaction_position ?? 'smart';
-  const offset = where === 'custom' && typeof d.client_x === 'number' && typeof d.client_y === 'number' ? { x: d.client_x, y: d.client_y } : null;
-  return { where, offset, ...opts };
+  landing: JSHandle<Landing> | null;
 }
 
 type Probe =
@@ -53,25 +64,58 @@ type Probe =
   | { state: 'hidden' | 'disabled' | 'outside' }
   | { state: 'covered'; covering: string };
 
+interface ProbeArgs {
+  where: string;
+  ox: number | null;
+  oy: number | null;
+  mustHit: boolean;
+  needEnabled: boolean;
+  watch: string | null;
+}
+
 /**
- * Runs in the page. Scrolls the element into view if it is not wholly inside it, then looks for
- * the point to act on: for `smart`, the centre, else the first point of a 5×5 grid over the
- * element's box that is inside the viewport and where the element (not something covering it) is
- * on top; for a named or custom position, exactly that point.
+ * Runs in the page (self-contained: Playwright serialises it). Scrolls the element into view if it
+ * is not wholly inside it, then looks for the point to act on: for `smart`, the centre, else the
+ * first point of a 5×5 grid over the element's box that is inside the viewport and where the
+ * element (not something covering it) is on top; for a named or custom position, exactly that
+ * point. When a point is found and `watch` is set, it also starts recording where the next event
+ * of that type lands, in the same round trip.
  */
-function probePoint(
-  el: Element,
-  a: { where: string; ox: number | null; oy: number | null; mustHit: boolean; needEnabled: boolean },
-): Probe {
+function probePoint(el: Element, a: ProbeArgs): { probe: Probe; landing: Landing } {
   const doc = el.ownerDocument;
   const win = doc.defaultView ?? window;
+  const contains = (hit: Node): boolean => {
+    for (let n: Node | null = hit; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) if (n === el) return true;
+    return false;
+  };
+  const describe = (n: Element): string => {
+    const id = n.id ? ` id="${n.id}"` : '';
+    const cls = typeof n.className === 'string' && n.className.trim() ? ` class="${n.className.trim().split(/\s+/).slice(0, 3).join(' ')}"` : '';
+    return `<${n.tagName.toLowerCase()}${id}${cls}>`;
+  };
+  const landing: Landing = { seen: false, inside: false, what: '' };
+  const found = (probe: Probe): { probe: Probe; landing: Landing } => {
+    const type = a.watch;
+    if (probe.state !== 'ok' || !type) return { probe, landing };
+    const on = (e: Event): void => {
+      win.removeEventListener(type, on, true);
+      const target = e.composedPath()[0];
+      landing.seen = true;
+      landing.inside = target instanceof Node && contains(target);
+      if (target instanceof Element) landing.what = describe(target);
+    };
+    win.addEventListener(type, on, true);
+    win.setTimeout(() => win.removeEventListener(type, on, true), 10_000);
+    return { probe, landing };
+  };
+
   const vw = doc.documentElement.clientWidth || win.innerWidth;
   const vh = doc.documentElement.clientHeight || win.innerHeight;
-  const first = el.getBoundingClientRect();
+  const before = el.getBoundingClientRect();
   const shown = typeof el.checkVisibility === 'function' ? el.checkVisibility({ visibilityProperty: true }) : true;
-  if (!el.isConnected || !shown || first.width === 0 || first.height === 0) return { state: 'hidden' };
-  if (a.needEnabled && el.matches(':disabled')) return { state: 'disabled' };
-  if (first.top < 0 || first.left < 0 || first.bottom > vh || first.right > vw) {
+  if (!el.isConnected || !shown || before.width === 0 || before.height === 0) return found({ state: 'hidden' });
+  if (a.needEnabled && el.matches(':disabled')) return found({ state: 'disabled' });
+  if (before.top < 0 || before.left < 0 || before.bottom > vh || before.right > vw) {
     el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
   }
   const r = el.getBoundingClientRect();
@@ -88,20 +132,11 @@ function probePoint(
     const fy = a.where.startsWith('top') ? 0 : a.where.startsWith('bottom') ? 1 : 0.5;
     points.push([r.left + at(r.width, fx), r.top + at(r.height, fy)]);
   }
-  const inside = (hit: Node): boolean => {
-    for (let n: Node | null = hit; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) if (n === el) return true;
-    return false;
-  };
-  const describe = (n: Element): string => {
-    const id = n.id ? ` id="${n.id}"` : '';
-    const cls = typeof n.className === 'string' && n.className.trim() ? ` class="${n.className.trim().split(/\s+/).slice(0, 3).join(' ')}"` : '';
-    return `<${n.tagName.toLowerCase()}${id}${cls}>`;
-  };
   let covering: string | null = null;
   for (const [x, y] of points) {
     if (x < 0 || y < 0 || x >= vw || y >= vh) continue;
     const ok: Probe = { state: 'ok', dx: x - r.left, dy: y - r.top, w: r.width, h: r.height, cx: x, cy: y };
-    if (!a.mustHit) return ok;
+    if (!a.mustHit) return found(ok);
     let hit = doc.elementFromPoint(x, y);
     // elementFromPoint stops at a shadow host; the real target is inside its shadow tree.
     while (hit?.shadowRoot) {
@@ -109,10 +144,10 @@ function probePoint(
       if (!deeper || deeper === hit) break;
       hit = deeper;
     }
-    if (hit && inside(hit)) return ok;
+    if (hit && contains(hit)) return found(ok);
     if (hit && covering === null) covering = describe(hit);
   }
-  return covering !== null ? { state: 'covered', covering } : { state: 'outside' };
+  return found(covering !== null ? { state: 'covered', covering } : { state: 'outside' });
 }
 
 function causeOf(probe: Probe, description: string): Cause {
@@ -128,7 +163,7 @@ function causeOf(probe: Probe, description: string): Cause {
   }
 }
 
-function probeTimeout(ctx: StepContext): number {
+export function probeTimeout(ctx: StepContext): number {
   return Math.max(1, Math.min(ctx.remaining(), PROBE_LIMIT_MS));
 }
 
@@ -144,18 +179,23 @@ function fatal(e: unknown, ctx: StepContext, description: string): unknown {
  * element is hidden, disabled, covered or out of the viewport; the last reason is the step's code.
  */
 export async function pointOn(ctx: StepContext, loc: Locator, description: string, req: PointRequest): Promise<ActionPoint> {
-  const args = { where: req.where, ox: req.offset?.x ?? null, oy: req.offset?.y ?? null, mustHit: req.mustHit, needEnabled: req.needEnabled };
+  const args: ProbeArgs = {
+    where: req.where, ox: req.offset?.x ?? null, oy: req.offset?.y ?? null, mustHit: req.mustHit, needEnabled: req.needEnabled, watch: req.watch,
+  };
   let scrolledOuter = false;
   let cause: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
   for (;;) {
+    let handle: JSHandle<{ probe: Probe; landing: Landing }> | null = null;
     let probe: Probe | null = null;
     try {
-      probe = await loc.evaluate(probePoint, args, { timeout: probeTimeout(ctx) });
+      // One main-world round trip finds the point and arms the landing check.
+      handle = await loc.evaluateHandle(probePoint, args, { timeout: probeTimeout(ctx) });
+      probe = await handle.evaluate((h) => h.probe);
     } catch (e) {
       const f = fatal(e, ctx, description);
       if (f) throw f;
     }
-    if (probe?.state === 'ok') {
+    if (probe?.state === 'ok' && handle) {
       const ok = probe;
       const box = await loc.boundingBox({ timeout: probeTimeout(ctx) }).catch(() => null);
       if (box) {
@@ -163,11 +203,16 @@ export async function pointOn(ctx: StepContext, loc: Locator, description: strin
         const x = box.x + ok.dx * (ok.w ? box.width / ok.w : 1);
         const y = box.y + ok.dy * (ok.h ? box.height / ok.h : 1);
         const vp = ctx.page.viewportSize();
-        if (!vp || (x >= 0 && y >= 0 && x < vp.width && y < vp.height)) return { x, y, clientX: ok.cx, clientY: ok.cy };
+        if (!vp || (x >= 0 && y >= 0 && x < vp.width && y < vp.height)) {
+          const landing = req.watch ? await handle.evaluateHandle((h) => h.landing) : null;
+          void handle.dispose().catch(() => undefined);
+          return { x, y, clientX: ok.cx, clientY: ok.cy, landing };
+        }
         cause = causeOf({ state: 'outside' }, description);
         if (!scrolledOuter) {
           // In a frame, the frame itself may be out of the tab's view: Playwright scrolls every level.
           scrolledOuter = true;
+          void handle.dispose().catch(() => undefined);
           await loc.scrollIntoViewIfNeeded({ timeout: probeTimeout(ctx) }).catch(() => undefined);
           continue;
         }
@@ -175,99 +220,64 @@ export async function pointOn(ctx: StepContext, loc: Locator, description: strin
     } else if (probe) {
       cause = causeOf(probe, description);
     }
+    void handle?.dispose().catch(() => undefined);
     ctx.pendingCause = cause;
     if (ctx.remaining() <= RETRY_MS) throw new StepError(cause.code, cause.message);
     await ctx.sleep(RETRY_MS);
   }
 }
 
-interface Landing {
-  seen: boolean;
-  inside: boolean;
-  what: string;
-}
-
-/** Runs in the page: records where the next `type` event lands, to check the element received it. */
-function watchLanding(el: Element, type: string): Landing {
-  const rec: Landing = { seen: false, inside: false, what: '' };
-  const win = el.ownerDocument.defaultView ?? window;
-  const on = (e: Event): void => {
-    win.removeEventListener(type, on, true);
-    const target = e.composedPath()[0];
-    rec.seen = true;
-    for (let n: Node | null = target instanceof Node ? target : null; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) {
-      if (n === el) rec.inside = true;
-    }
-    if (target instanceof Element) {
-      const id = target.id ? ` id="${target.id}"` : '';
-      const cls = typeof target.className === 'string' && target.className.trim() ? ` class="${target.className.trim().split(/\s+/).slice(0, 3).join(' ')}"` : '';
-      rec.what = `<${target.tagName.toLowerCase()}${id}${cls}>`;
-    }
-  };
-  win.addEventListener(type, on, true);
-  win.setTimeout(() => win.removeEventListener(type, on, true), 10_000);
-  return rec;
-}
-
 export type PointerKind = 'click' | 'dblClick' | 'rightClick' | 'hover' | 'mouseDown' | 'mouseUp';
 
 /** The first event of each action, whose target tells whether the element got it. */
-const LANDING_EVENT: Record<PointerKind, string> = {
+export const LANDING_EVENT: Record<PointerKind, string> = {
   click: 'mousedown', dblClick: 'mousedown', rightClick: 'mousedown', mouseDown: 'mousedown', mouseUp: 'mouseup', hover: 'mousemove',
 };
 
 /**
- * Dispatches real mouse events at `point` with the modifier keys held, then checks that the
- * element (or a descendant) received them: if something else did, the step fails with
- * EVENT_DISPATCHED_ON_INVALID_ELEMENT naming it. An event that never arrived (a page that
- * navigated or closed in response) is not held against the step.
+ * Dispatches real mouse events at `point` with the modifier keys held, waits for a navigation they
+ * started to commit, then checks that the element (or a descendant) received them: if something
+ * else did, the step fails with EVENT_DISPATCHED_ON_INVALID_ELEMENT naming it. An event we never
+ * saw (the page navigated or closed in response) is not held against the step.
  */
 export async function dispatchPointer(
   ctx: StepContext,
-  loc: Locator,
   description: string,
   kind: PointerKind,
   point: ActionPoint,
   modifiers: Modifier[],
 ): Promise<void> {
   const page = ctx.page;
-  const event = LANDING_EVENT[kind];
-  const watcher = await loc.evaluateHandle(watchLanding, event, { timeout: probeTimeout(ctx) }).catch(() => null);
+  const { x, y } = point;
   try {
-    for (const m of modifiers) await page.keyboard.down(m);
-    switch (kind) {
-      case 'click':
-        await page.mouse.click(point.x, point.y);
-        break;
-      case 'dblClick':
-        await page.mouse.dblclick(point.x, point.y);
-        break;
-      case 'rightClick':
-        await page.mouse.click(point.x, point.y, { button: 'right' });
-        break;
-      case 'hover':
-        await page.mouse.move(point.x, point.y);
-        break;
-      case 'mouseDown':
-        await page.mouse.move(point.x, point.y);
-        await page.mouse.down();
-        break;
-      case 'mouseUp':
-        await page.mouse.move(point.x, point.y);
-        await page.mouse.up();
-        break;
-    }
+    await settlingNavigations(ctx, page, async () => {
+      for (const m of modifiers) await page.keyboard.down(m);
+      try {
+        if (kind === 'click') await page.mouse.click(x, y);
+        else if (kind === 'dblClick') await page.mouse.dblclick(x, y);
+        else if (kind === 'rightClick') await page.mouse.click(x, y, { button: 'right' });
+        else {
+          await page.mouse.move(x, y);
+          if (kind === 'mouseDown') await page.mouse.down();
+          if (kind === 'mouseUp') await page.mouse.up();
+        }
+      } finally {
+        if (!page.isClosed()) for (const m of [...modifiers].reverse()) await page.keyboard.up(m).catch(() => undefined);
+      }
+    });
   } catch (e) {
     // A click that closes its own tab (a popup's "Close" button) did its job.
     if (page.isClosed()) return;
     throw e;
-  } finally {
-    if (!page.isClosed()) for (const m of [...modifiers].reverse()) await page.keyboard.up(m).catch(() => undefined);
   }
-  if (!watcher) return;
-  const landing = await within(watcher.evaluate((r) => ({ ...r })).catch(() => null), VERIFY_LIMIT_MS, null);
-  void watcher.dispose().catch(() => undefined);
+  const handle = point.landing;
+  if (!handle) return;
+  const landing = await within(handle.evaluate((r) => ({ ...r })).catch(() => null), VERIFY_LIMIT_MS, null);
+  void handle.dispose().catch(() => undefined);
   if (landing?.seen && !landing.inside) {
-    throw new StepError('EVENT_DISPATCHED_ON_INVALID_ELEMENT', `The ${event} event landed on ${landing.what || 'another element'} instead of ${description}`);
+    throw new StepError(
+      'EVENT_DISPATCHED_ON_INVALID_ELEMENT',
+      `The ${LANDING_EVENT[kind]} event landed on ${landing.what || 'another element'} instead of ${description}`,
+    );
   }
 }
