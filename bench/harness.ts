@@ -11,7 +11,7 @@ import type { FigureContext, MainService } from './lib/context.js';
 import { closeHttpAgent, sleep } from './lib/http.js';
 import { loadSnapshot, machineFacts, type LoadSnapshot, type MachineFacts } from './lib/machine.js';
 import type { BenchOptions, FigureName } from './lib/options.js';
-import { launchTracked, ownChromiumProcesses } from './lib/processes.js';
+import { browserProcessId, ownChromiumProcesses } from './lib/processes.js';
 import { launchRawBrowser } from './lib/raw-script.js';
 import { describeMix, QUEUE_PROBE_SLUG, REFERENCE_SLUG, referenceSteps, referenceYaml, type BenchStep } from './lib/reference-test.js';
 import { formatRowLine, type Row } from './lib/rows.js';
@@ -119,16 +119,15 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
           const referenceId = ids.get(REFERENCE_SLUG);
           const probeId = ids.get(QUEUE_PROBE_SLUG);
           if (!referenceId || !probeId) throw new Error('bench: the bench tests were not imported');
-          // Launch the pool's browser now, alone, so its process can be told apart from the others.
-          const launched = await launchTracked(() => bench.service.pool.browser());
-          return { bench, referenceId, probeId, browserPid: launched.pid };
+          const browserPid = await browserProcessId(await bench.service.pool.browser());
+          return { bench, referenceId, probeId, browserPid };
         })()),
       rawBrowser: () =>
         (raw ??= (async () => {
-          const { value: browser, pid } = await launchTracked(launchRawBrowser);
+          const browser = await launchRawBrowser();
           cleanups.push({ name: 'raw browser', run: () => browser.close() });
           chromiumVersion = browser.version();
-          rawPid = pid;
+          rawPid = await browserProcessId(browser);
           return browser;
         })()),
       rawBrowserPid: () => rawPid,
@@ -142,9 +141,16 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       throughput: async () => void (figures.throughput = await measureThroughput(ctx)),
       api: async () => void (figures.api = await measureApiLoad(ctx)),
     };
-    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'memory', 'throughput', 'api'];
+    // Cheapest and most telling first; throughput (the most runs) last.
+    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'memory', 'api', 'throughput'];
     for (const name of order) {
       if (options.only.length > 0 && !options.only.includes(name)) continue;
+      const elapsed = (performance.now() - t0) / 1000;
+      if (elapsed > options.budgetSeconds) {
+        errors.push({ figure: name, message: `skipped: the bench had used ${Math.round(elapsed)} s of its ${options.budgetSeconds} s budget (machine too busy?)` });
+        io.log(`!! ${name} skipped: out of time budget`);
+        continue;
+      }
       const start = loadSnapshot();
       const f0 = performance.now();
       io.log(`== ${name} (load ${start.loadavg.join(' ')}, ${start.foreignChromiumProcesses} foreign chromium processes)`);

@@ -53,11 +53,13 @@ async function main(): Promise<number> {
   const options = optionsFor(args.mode, args.only);
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
+  // Figures are skipped once the budget is used up; this hard stop is for a figure that hangs.
+  const hardLimitSeconds = options.budgetSeconds + 240;
   const watchdog = setTimeout(() => {
-    log(`!! bench exceeded its ${options.budgetSeconds} s budget: stopping`);
+    log(`!! bench exceeded its hard limit of ${hardLimitSeconds} s: stopping`);
     emergencyCleanup();
     process.exit(2);
-  }, options.budgetSeconds * 1000);
+  }, hardLimitSeconds * 1000);
   watchdog.unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -28,6 +28,7 @@ export interface ApiLoadResult {
   deepPage: number;
   connections: number;
   seconds: number;
+  workers: number;
   /** Each endpoint with the server idle and while `backgroundRuns` runs execute. */
   idle: Record<'healthz' | 'status' | 'deepPage', LoadFigure>;
   /** A bare node:http server in this process, idle: the machine's ceiling at that moment. */
@@ -37,7 +38,7 @@ export interface ApiLoadResult {
   backgroundRunsCompleted: number;
 }
 
-async function load(url: string, token: string | null, connections: number, seconds: number): Promise<LoadFigure> {
+async function load(url: string, token: string | null, connections: number, seconds: number, workers: number): Promise<LoadFigure> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const result = await autocannon({
@@ -45,8 +46,8 @@ async function load(url: string, token: string | null, connections: number, seco
     connections,
     duration: seconds,
     headers: token ? { authorization: `Token ${token}` } : {},
-    // The load generator runs in a worker thread, so it does not share the server's event loop.
-    workers: 1,
+    // In a worker thread the load generator does not share the server's event loop.
+    ...(workers > 0 ? { workers } : {}),
   });
   delay.disable();
   return {
@@ -63,7 +64,7 @@ async function load(url: string, token: string | null, connections: number, seco
 }
 
 /** A bare node:http server answering a tiny JSON body: what this machine serves at all right now. */
-async function bareHttpCeiling(connections: number, seconds: number): Promise<LoadFigure> {
+async function bareHttpCeiling(connections: number, seconds: number, workers: number): Promise<LoadFigure> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"status":"ok"}');
@@ -72,7 +73,7 @@ async function bareHttpCeiling(connections: number, seconds: number): Promise<Lo
   try {
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('bench: bare server has no port');
-    return await load(`http://127.0.0.1:${address.port}/`, null, connections, seconds);
+    return await load(`http://127.0.0.1:${address.port}/`, null, connections, seconds, workers);
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -111,13 +112,13 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
   const probe = await httpJson('GET', urls.deepPage, { token });
   if (probe.status !== 200) throw new Error(`bench: deep page answered ${probe.status}`);
 
-  const { apiConnections: connections, apiSeconds: seconds } = ctx.options;
+  const { apiConnections: connections, apiSeconds: seconds, apiWorkers: workers } = ctx.options;
   const measure = async (): Promise<ApiLoadResult['idle']> => ({
-    healthz: await load(urls.healthz, null, connections, seconds),
-    status: await load(urls.status, token, connections, seconds),
-    deepPage: await load(urls.deepPage, token, connections, seconds),
+    healthz: await load(urls.healthz, null, connections, seconds, workers),
+    status: await load(urls.status, token, connections, seconds, workers),
+    deepPage: await load(urls.deepPage, token, connections, seconds, workers),
   });
-  const bareHttp = await bareHttpCeiling(connections, seconds);
+  const bareHttp = await bareHttpCeiling(connections, seconds, workers);
   const idle = await measure();
 
   // Busy: keep runs of the reference test executing for the whole measurement.
@@ -144,6 +145,7 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
     deepPage,
     connections,
     seconds,
+    workers,
     idle,
     bareHttp,
     busy,

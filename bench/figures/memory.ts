@@ -39,8 +39,10 @@ function mb(bytes: number): number {
 export async function measureMemory(ctx: FigureContext, rssBeforeService: number): Promise<MemoryResult> {
   const { bench, referenceId, browserPid: servicePid } = await ctx.main();
   const rawBrowser = await ctx.rawBrowser();
-  await runAndCheck(bench, referenceId, 1); // the browser is up and has served a run
-  await sleep(500);
+  if (ctx.options.warmup) {
+    await runAndCheck(bench, referenceId, 1); // the browser is up and has served a run
+    await sleep(500);
+  }
   const usage = process.memoryUsage();
   const rawPid = ctx.rawBrowserPid();
   if (servicePid === null || rawPid === null) throw new Error('bench: cannot find the browsers\' processes (memory needs locally launched browsers)');

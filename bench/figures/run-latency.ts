@@ -1,6 +1,7 @@
 import type { BenchService, RunDetails } from '../lib/bench-service.js';
 import { isoMs } from '../lib/clock.js';
 import type { FigureContext } from '../lib/context.js';
+import { nodeCpuMs, treeCpuMs } from '../lib/processes.js';
 import { rawOneShotRun, rawWarmRun, type RawRunTimes } from '../lib/raw-script.js';
 import { row } from '../lib/rows.js';
 import { median, round, sum, summarize, type Summary } from '../lib/stats.js';
@@ -83,9 +84,28 @@ function rawBreakdown(t: RawRunTimes): RawBreakdown {
   };
 }
 
+/** CPU time one run cost: this Node process (server + client, or the script) and the browser's process tree. */
+export interface RunCpu {
+  nodeMs: number;
+  browserMs: number;
+  totalMs: number;
+}
+
+async function withCpu<T>(browserPid: number | null, work: () => Promise<T>): Promise<{ value: T; cpu: RunCpu | null }> {
+  const n0 = nodeCpuMs();
+  const b0 = browserPid === null ? 0 : treeCpuMs(browserPid);
+  const value = await work();
+  if (browserPid === null) return { value, cpu: null };
+  const nodeMs = nodeCpuMs() - n0;
+  const browserMs = treeCpuMs(browserPid) - b0;
+  return { value, cpu: { nodeMs, browserMs, totalMs: nodeMs + browserMs } };
+}
+
 export interface RunLatencyResult {
   steps: number;
   reps: number;
+  /** Median CPU per run (service includes answering its client's 10 ms status polls). */
+  cpu: { service: Record<keyof RunCpu, number> | null; rawWarm: Record<keyof RunCpu, number> | null };
   service: { clientMs: Summary; serverMs: Summary; breakdown: Record<keyof ServiceRunBreakdown, number>; runs: ServiceRunBreakdown[] };
   rawOneShot: { totalMs: Summary; breakdown: Record<keyof RawBreakdown, number> };
   rawWarm: { totalMs: Summary; breakdown: Record<keyof RawBreakdown, number> };
@@ -111,8 +131,11 @@ export async function timedServiceRun(bench: BenchService, testId: string, pollM
  * (new context per run), alternating the three so machine load hits all of them alike.
  */
 export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyResult> {
-  const { bench, referenceId } = await ctx.main();
+  const { bench, referenceId, browserPid } = await ctx.main();
   const browser = await ctx.rawBrowser();
+  const rawPid = ctx.rawBrowserPid();
+  const serviceCpu: RunCpu[] = [];
+  const warmCpu: RunCpu[] = [];
   // Warm-up, discarded: the service's first run launches its browser; the first context of a
   // browser and the first page load pay one-time costs on both sides.
   if (ctx.options.warmup) {
@@ -127,9 +150,16 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
   for (let rep = 0; rep < ctx.options.latencyReps; rep++) {
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[(rep + k) % kinds.length];
-      if (kind === 'service') service.push(await timedServiceRun(bench, referenceId));
-      else if (kind === 'oneShot') oneShot.push(rawBreakdown(await rawOneShotRun(ctx.steps, ctx.siteUrl)));
-      else warm.push(rawBreakdown(await rawWarmRun(browser, ctx.steps, ctx.siteUrl)));
+      if (kind === 'service') {
+        const { value, cpu } = await withCpu(browserPid, () => timedServiceRun(bench, referenceId));
+        service.push(value);
+        if (cpu) serviceCpu.push(cpu);
+      } else if (kind === 'oneShot') oneShot.push(rawBreakdown(await rawOneShotRun(ctx.steps, ctx.siteUrl)));
+      else {
+        const { value, cpu } = await withCpu(rawPid, () => rawWarmRun(browser, ctx.steps, ctx.siteUrl));
+        warm.push(rawBreakdown(value));
+        if (cpu) warmCpu.push(cpu);
+      }
     }
     const last = service[service.length - 1];
     ctx.log(
@@ -144,6 +174,10 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
   const result: RunLatencyResult = {
     steps: ctx.steps.length,
     reps: ctx.options.latencyReps,
+    cpu: {
+      service: serviceCpu.length > 0 ? medianBreakdown(serviceCpu) : null,
+      rawWarm: warmCpu.length > 0 ? medianBreakdown(warmCpu) : null,
+    },
     service: {
       clientMs: summarize(service.map((s) => s.clientMs)),
       serverMs: summarize(service.map((s) => s.serverMs)),
@@ -159,5 +193,8 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
   ctx.emit(row('latency', `${n}-step run, POST→passed vs one-shot script`, 'ms', clientMedian, { value: oneShotMedian, label: 'launch+run+close' }, { kind: 'ratioMax', max: 0.75 }));
   ctx.emit(row('latency', `${n}-step run, POST→passed vs warm browser`, 'ms', clientMedian, { value: warmMedian, label: 'new context per run' }, { kind: 'ratioMax', max: 1.15 }));
   ctx.emit(row('latency', `${n}-step run, queued→ended (server) vs warm`, 'ms', median(service.map((s) => s.serverMs)), { value: warmMedian, label: 'new context per run' }));
+  if (result.cpu.service && result.cpu.rawWarm) {
+    ctx.emit(row('latency', `${n}-step run, CPU (node + browser) vs warm browser`, 'ms', result.cpu.service.totalMs, { value: result.cpu.rawWarm.totalMs, label: 'new context per run' }));
+  }
   return result;
 }

@@ -69,16 +69,18 @@ export async function rawBatch(browser: Browser, steps: readonly BenchStep[], si
 export async function measureThroughput(ctx: FigureContext): Promise<ThroughputResult> {
   const browser = await ctx.rawBrowser();
   const points: ThroughputPoint[] = [];
+  const main = await ctx.main();
   for (const concurrency of ctx.options.throughputConcurrency) {
-    const bench = await startBenchService({ concurrency, tempRoot: ctx.tempRoot });
+    // The shared service serves its own concurrency; any other needs a service configured for it.
+    const own = concurrency === main.bench.service.config.concurrency ? null : await startBenchService({ concurrency, tempRoot: ctx.tempRoot });
+    const bench = own ?? main.bench;
     try {
-      const ids = await bench.importYaml({ 'bench-reference.yaml': referenceYaml(ctx.siteUrl, ctx.steps) });
-      const testId = ids.get(REFERENCE_SLUG);
+      const testId = own ? (await own.importYaml({ 'bench-reference.yaml': referenceYaml(ctx.siteUrl, ctx.steps) })).get(REFERENCE_SLUG) : main.referenceId;
       if (!testId) throw new Error('bench: reference test not imported');
-      // Warm-up: the service launches its browser; both sides open `concurrency` first contexts.
+      // Warm-up: one run on each side (the service's browser is up and has served a run).
       if (ctx.options.warmup) {
-        await runAndCheck(bench, testId, concurrency);
-        await rawBatch(browser, ctx.steps, ctx.siteUrl, concurrency, concurrency);
+        await runAndCheck(bench, testId, 1);
+        await rawBatch(browser, ctx.steps, ctx.siteUrl, 1, 1);
       }
 
       const count = concurrency * ctx.options.throughputRunsPerWorker;
@@ -105,7 +107,7 @@ export async function measureThroughput(ctx: FigureContext): Promise<ThroughputR
         row('throughput', `runs/min at concurrency ${concurrency} (${count} runs/batch)`, 'runs/min', median(service), { value: median(raw), label: 'raw, shared browser' }, { kind: 'ratioMin', min: 1.0 }),
       );
     } finally {
-      await bench.close();
+      await own?.close();
     }
   }
   return { steps: ctx.steps.length, points };

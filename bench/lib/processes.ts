@@ -1,3 +1,4 @@
+import type { Browser } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux /proc helpers: the browser's process tree and its proportional memory (PSS). */
@@ -6,7 +7,12 @@ export interface ProcInfo {
   pid: number;
   ppid: number;
   cmdline: string;
+  /** utime + stime + cutime + cstime in ms: the process's CPU plus that of children it reaped. */
+  cpuMs: number;
 }
+
+/** USER_HZ is 100 on Linux. */
+const TICK_MS = 10;
 
 function readProc(pid: number): ProcInfo | null {
   try {
@@ -14,8 +20,9 @@ function readProc(pid: number): ProcInfo | null {
     // comm (field 2) may contain spaces and parentheses: ppid is the 2nd field after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ppid = Number(rest[1]);
+    const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { pid, ppid, cmdline };
+    return { pid, ppid, cmdline, cpuMs: ticks * TICK_MS };
   } catch {
     return null; // exited while we looked
   }
@@ -84,30 +91,35 @@ export function treePssMb(rootPid: number): { mb: number; processes: number } {
   return { mb: kb / 1024, processes: tree.length };
 }
 
-/** Chromium processes this Node process spawned itself: one per launched browser. */
-export function ownBrowserRoots(): number[] {
-  return listProcesses()
-    .filter((p) => p.ppid === process.pid && isChromium(p))
-    .map((p) => p.pid);
+/**
+ * The OS pid of a browser's main process, asked from the browser itself over CDP
+ * (SystemInfo.getProcessInfo): Playwright 1.65's Browser has no process(), and the service
+ * launches its pool's browser in the background, so comparing process lists is unreliable.
+ */
+export async function browserProcessId(browser: Browser): Promise<number | null> {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const info = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    return info.processInfo.find((p) => p.type === 'browser')?.id ?? null;
+  } catch {
+    return null;
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
 }
 
-let launching: Promise<unknown> = Promise.resolve();
-
 /**
- * Runs `launch` and returns the pid of the one browser process it spawned. Playwright 1.65's
- * Browser has no process(), so the pid is found by comparing this process's Chromium children
- * before and after; launches go one at a time so the difference is unambiguous.
+ * CPU time of a browser's process tree in ms. Monotonic across a run: a renderer that exits is
+ * reaped by its zygote, whose cutime/cstime then carry its CPU time.
  */
-export function launchTracked<T>(launch: () => Promise<T>): Promise<{ value: T; pid: number | null }> {
-  const run = async (): Promise<{ value: T; pid: number | null }> => {
-    const before = new Set(ownBrowserRoots());
-    const value = await launch();
-    const added = ownBrowserRoots().filter((pid) => !before.has(pid));
-    return { value, pid: added.length === 1 ? (added[0] as number) : null };
-  };
-  const next = launching.then(run, run);
-  launching = next.catch(() => undefined);
-  return next;
+export function treeCpuMs(rootPid: number): number {
+  return processTree(rootPid).reduce((s, p) => s + p.cpuMs, 0);
+}
+
+/** CPU time of this Node process (all threads) in ms. */
+export function nodeCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /**

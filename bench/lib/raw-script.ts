@@ -84,11 +84,10 @@ export async function rawWarmRun(browser: Browser, steps: readonly BenchStep[], 
 }
 
 /** A one-shot script: launch, one run, browser closed; all of it timed. */
-export async function rawOneShotRun(steps: readonly BenchStep[], siteUrl: string, onLaunched?: (browser: Browser) => void): Promise<RawRunTimes> {
+export async function rawOneShotRun(steps: readonly BenchStep[], siteUrl: string): Promise<RawRunTimes> {
   const t0 = performance.now();
   const browser = await launchRawBrowser();
   try {
-    onLaunched?.(browser);
     const t1 = performance.now();
     const run = await rawWarmRun(browser, steps, siteUrl);
     const t2 = performance.now();

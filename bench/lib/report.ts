@@ -67,6 +67,9 @@ export function renderSection(r: BenchResults): string {
     details.push(`- **latency breakdown, service** (median ms of ${f.latency.reps} runs): ${kv(f.latency.service.breakdown)}`);
     details.push(`- **latency breakdown, one-shot script**: ${kv(f.latency.rawOneShot.breakdown)}`);
     details.push(`- **latency breakdown, warm browser**: ${kv(f.latency.rawWarm.breakdown)}`);
+    if (f.latency.cpu.service && f.latency.cpu.rawWarm) {
+      details.push(`- **CPU per run** (median ms): service ${kv(f.latency.cpu.service)}; warm script ${kv(f.latency.cpu.rawWarm)}`);
+    }
   }
   if (f.screenshot) {
     const s = f.screenshot;
@@ -100,7 +103,7 @@ export function renderSection(r: BenchResults): string {
     const a = f.api;
     const fig = (x: { requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; loopDelayP99Ms: number }): string =>
       `${x.requestsPerSec} req/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms (event-loop delay p99 ${x.loopDelayP99Ms} ms)${x.errors || x.non2xx ? `, ${x.errors} errors, ${x.non2xx} non-2xx` : ''}`;
-    details.push(`- **API** (${a.connections} connections, ${a.seconds} s each; ${a.seededRuns} runs seeded in ${(a.seedMs / 1000).toFixed(1)} s = ${a.seedRunsPerSecond} runs/s; deep page ${a.deepPage}):`);
+    details.push(`- **API** (autocannon: ${a.connections} connections, ${a.seconds} s each, ${a.workers ? 'in a worker thread' : 'in the server thread'}; ${a.seededRuns} runs seeded in ${(a.seedMs / 1000).toFixed(1)} s = ${a.seedRunsPerSecond} runs/s; deep page ${a.deepPage}):`);
     details.push(`  - machine ceiling: bare node:http in this process ${fig(a.bareHttp)}`);
     for (const cond of ['idle', 'busy'] as const) {
       const c = a[cond];

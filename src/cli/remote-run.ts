@@ -49,6 +49,7 @@ async function waitForRun(client: ClientConfig, runId: string, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   const notFound = `Test run "${runId}" disappeared while waiting for it`;
   let lastModified = '';
+  let lastRun: RunBody | null = null;
   for (;;) {
     const status = await apiJson<RunStatusBody>(client, 'GET', runPath(runId, 'status/'), { notFound });
     const changed = status.modified !== lastModified;
@@ -58,7 +59,8 @@ async function waitForRun(client: ClientConfig, runId: string, timeoutMs: number
       return apiJson<RunBody>(client, 'GET', runPath(runId), { notFound });
     }
     // Step names live on the full run; fetch it only when something moved.
-    progress.update(status, changed ? await apiJson<RunBody>(client, 'GET', runPath(runId), { notFound }) : null);
+    if (changed) lastRun = await apiJson<RunBody>(client, 'GET', runPath(runId), { notFound });
+    progress.update(status, lastRun);
     if (Date.now() >= deadline) return null;
     await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }

@@ -82,7 +82,7 @@ export class ProgressLine {
     if (text === this.last) return;
     this.last = text;
     if (this.stream.isTTY) {
-      const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+      const width = Math.max(20, (this.stream.columns || 80) - 1);
       this.stream.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
       this.drawn = true;
     } else {

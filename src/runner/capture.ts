@@ -29,18 +29,26 @@ export class Capture {
     return this.pageOf();
   }
 
+  /**
+   * The active tab's CDP session, shared by screenshots and the waiting conditions' main-world
+   * evaluations (Runtime.evaluate needs none of the helper scripts Playwright injects per document).
+   */
+  cdpSession(): Promise<CDPSession> {
+    if (this.cdpPage !== this.page) {
+      // Another tab became active: it needs a session of its own.
+      void this.cdp?.then((old) => old.detach()).catch(() => undefined);
+      this.cdpPage = this.page;
+      this.cdp = null;
+    }
+    this.cdp ??= this.context.newCDPSession(this.page);
+    return this.cdp;
+  }
+
   /** A JPEG of the viewport, or null when the page is gone or the browser does not answer in time. */
   async screenshot(): Promise<Screenshot | null> {
     if (this.page.isClosed()) return null;
     const shot = async (): Promise<Screenshot | null> => {
-      if (this.cdpPage !== this.page) {
-        // Another tab became active: its screenshots need a session of its own.
-        void this.cdp?.then((old) => old.detach()).catch(() => undefined);
-        this.cdpPage = this.page;
-        this.cdp = null;
-      }
-      this.cdp ??= this.context.newCDPSession(this.page);
-      const session = await this.cdp;
+      const session = await this.cdpSession();
       const res = await session.send('Page.captureScreenshot', {
         format: 'jpeg',
         quality: JPEG_QUALITY,

@@ -1,4 +1,4 @@
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type {
   PlanStep,
   RunSettings,
@@ -127,12 +127,10 @@ const NONE: ConditionsOutcome = { results: [], unmet: [] };
  */
 export async function awaitConditions(ctx: StepContext, conditions: WaitingCondition[]): Promise<ConditionsRun> {
   const t0 = Date.now();
-  const TMP0 = performance.now(); // TEMP-MEASURE
   const budgetEnd = Math.min(ctx.deadline, t0 + conditionsBudgetMs(ctx.record.timeout));
   const before = conditions.filter((c) => c.condition !== 'pageNavigationAfterExecution');
   const after = conditions.filter((c) => c.condition === 'pageNavigationAfterExecution');
   const results = before.length > 0 ? await pollBefore(ctx, before, t0, budgetEnd) : [];
-  ((globalThis as unknown as { __wcT?: number[] }).__wcT ??= []).push(performance.now() - TMP0); // TEMP-MEASURE
   const left = Math.max(0, budgetEnd - Date.now());
   const page = ctx.page;
   const network = ctx.session.network;
@@ -199,8 +197,8 @@ class LoadWatch {
 
 interface ProbeTarget {
   loc: Locator;
-  /** Fast path: the chain, resolved by the probe itself in this frame. */
-  fast: { frame: Frame; parts: ProbePart[] } | null;
+  /** Fast path: a plain chain in the tab's top document, resolved by the probe itself. */
+  fast: ProbePart[] | null;
 }
 
 /** What the element conditions look at; null when the selector cannot be used (the action reports why). */
@@ -209,23 +207,52 @@ function probeTarget(ctx: StepContext): ProbeTarget | null {
     const parts = parseSelector(ctx.render(ctx.details.selector));
     const { loc } = ctx.locator();
     const plain = ctx.session.tabs.frame === null && parts.every((p) => (p.engine === 'css' || p.engine === 'xpath') && !p.relation);
-    return {
-      loc,
-      fast: plain ? { frame: ctx.page.mainFrame(), parts: parts.map((p) => ({ engine: p.engine, body: p.body })) } : null,
-    };
+    return { loc, fast: plain ? parts.map((p) => ({ engine: p.engine, body: p.body })) : null };
   } catch (e) {
     if (e instanceof StepError) return null;
     throw e;
   }
 }
 
+function isProbeResult(v: unknown): v is ProbeResult {
+  return typeof v === 'object' && v !== null && 'found' in v && typeof v.found === 'boolean' && 'unsupported' in v;
+}
+
+/**
+ * The fast path: Runtime.evaluate on the tab's CDP session (the one screenshots use). Unlike
+ * Playwright's evaluate it needs no helper script injected into each new document first.
+ */
+async function fastProbe(ctx: StepContext, parts: ProbePart[], want: ProbeWant): Promise<ProbeResult | null> {
+  const session = await ctx.session.capture.cdpSession();
+  const arg: ProbeArg = { parts, want };
+  const res = await session.send('Runtime.evaluate', {
+    expression: `(${elementProbe.toString()})(${JSON.stringify(arg)})`,
+    returnByValue: true,
+    awaitPromise: true,
+  });
+  if (res.exceptionDetails) return { ...NOT_FOUND, unsupported: true };
+  const value: unknown = res.result.value;
+  return isProbeResult(value) ? value : null;
+}
+
+const NOT_FOUND: ProbeResult = {
+  unsupported: false, found: false, visible: false, coveredBy: null, animating: false, disabled: false, focused: false, attribute: null,
+};
+
 /** One evaluation of every element condition. 'invalid' = the selector is malformed; null = no answer. */
-async function probe(target: ProbeTarget, want: ProbeWant, until: number): Promise<ProbeResult | 'invalid' | null> {
+async function probe(ctx: StepContext, target: ProbeTarget, want: ProbeWant, until: number): Promise<ProbeResult | 'invalid' | null> {
   const limit = Math.max(1, until - Date.now());
   try {
     if (target.fast) {
-      const arg: ProbeArg = { parts: target.fast.parts, want };
-      const fast = await within(target.fast.frame.evaluate<ProbeResult, ProbeArg>(elementProbe, arg), limit, null);
+      const fast = await within(
+        fastProbe(ctx, target.fast, want).catch((e: unknown) => {
+          if (isTargetClosedError(e)) throw e;
+          // Navigating, or the session is being replaced: Playwright's path copes with both.
+          return null;
+        }),
+        limit,
+        null,
+      );
       if (fast?.found) return fast;
       if (fast?.unsupported) target.fast = null;
       // Not found by plain CSS/XPath: Playwright's engines (shadow DOM, extensions) may still find it.
@@ -326,7 +353,7 @@ async function pollBefore(ctx: StepContext, conditions: WaitingCondition[], t0: 
     const until = Math.max(...live.map((s) => s.until), Date.now());
     // The load state settles in a few microtasks when the page is already loaded.
     const [probed] = await Promise.all([
-      target && elementLive.length > 0 ? probe(target, want, until) : Promise.resolve(null),
+      target && elementLive.length > 0 ? probe(ctx, target, want, until) : Promise.resolve(null),
       new Promise((resolve) => setImmediate(resolve)),
     ]);
     if (probed === 'invalid') {

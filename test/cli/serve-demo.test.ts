@@ -31,13 +31,25 @@ describe('bugrun serve --demo', () => {
     const created = await fetch(url!, { method: 'POST', headers: { authorization: `Token ${token}`, 'content-type': 'application/json' }, body });
     expect(created.status).toBe(200);
     const { id } = (await created.json()) as { id: string };
-    let status = '';
-    for (let i = 0; i < 300 && !['passed', 'failed', 'error'].includes(status); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const res = await fetch(`${server.url}/api/v2/testruns/${id}/status/`, { headers: { authorization: `Token ${token}` } });
-      status = ((await res.json()) as { status: string }).status;
+    const auth = { authorization: `Token ${token}`, 'content-type': 'application/json' };
+    const finalStatus = async (runId: string) => {
+      let status = '';
+      for (let i = 0; i < 300 && !['passed', 'failed', 'error'].includes(status); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const res = await fetch(`${server!.url}/api/v2/testruns/${runId}/status/`, { headers: auth });
+        status = ((await res.json()) as { status: string }).status;
+      }
+      return status;
+    };
+    expect(await finalStatus(id)).toBe('passed');
+
+    // The other demo tests: the shop served at /demo/ works, and the failing example fails.
+    const tests = (await (await fetch(`${server.url}/api/v2/tests/`, { headers: auth })).json()) as { results: { id: string; slug: string }[] };
+    for (const [slug, expected] of [['cart', 'passed'], ['failing-example', 'failed']]) {
+      const testId = tests.results.find((t) => t.slug === slug)?.id;
+      const res = await fetch(`${server.url}/api/v2/testruns/`, { method: 'POST', headers: auth, body: JSON.stringify({ testId }) });
+      expect(await finalStatus(((await res.json()) as { id: string }).id)).toBe(expected);
     }
-    expect(status).toBe('passed');
 
     // SIGTERM: a clean exit that takes the browser with it.
     const browserPids = (await descendants(server.child.pid!)).map((p) => p.pid);

@@ -1,7 +1,7 @@
 import { StepError } from '../errors.js';
 import type { StepContext } from '../step-context.js';
 import { explainInteractionError } from './interaction-errors.js';
-import { probeTimeout } from './pointer.js';
+import { evaluateOn } from './scope.js';
 import type { ActionHandler } from './types.js';
 
 const RETRY_MS = 150;
@@ -109,10 +109,10 @@ const change: ActionHandler = async (ctx) => {
   const value = fieldValue(ctx);
   const { loc, description } = await ctx.element();
   for (;;) {
-    const outcome = await loc.evaluate(applyChange, value, { timeout: probeTimeout(ctx) });
+    const outcome = await evaluateOn(ctx, loc, applyChange, value);
     if (outcome.state === 'done') {
       ctx.pendingCause = null;
-      const actual = await loc.evaluate(readBack, undefined, { timeout: probeTimeout(ctx) }).catch(() => null);
+      const actual = await evaluateOn(ctx, loc, readBack, null).catch(() => null);
       if (actual === null || actual === outcome.expected) return;
       return {
         warning: {

@@ -1,4 +1,4 @@
-import type { JSHandle, Locator } from 'playwright-core';
+import type { ElementHandle, JSHandle, Locator } from 'playwright-core';
 import type { ActionDetails, InteractionPosition } from '../../domain/index.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, shortPlaywrightMessage } from '../errors.js';
 import type { Cause, StepContext } from '../step-context.js';
@@ -185,19 +185,27 @@ export async function pointOn(ctx: StepContext, loc: Locator, description: strin
   let scrolledOuter = false;
   let cause: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
   for (;;) {
+    let element: ElementHandle | null = null;
     let handle: JSHandle<{ probe: Probe; landing: Landing }> | null = null;
     let probe: Probe | null = null;
     try {
-      // One main-world round trip finds the point and arms the landing check.
-      handle = await loc.evaluateHandle(probePoint, args, { timeout: probeTimeout(ctx) });
+      // Through an element handle: no Playwright helper script needed in the main world. One
+      // call finds the point and arms the landing check.
+      element = await loc.elementHandle({ timeout: probeTimeout(ctx) });
+      handle = await element.evaluateHandle(probePoint, args);
       probe = await handle.evaluate((h) => h.probe);
     } catch (e) {
+      void element?.dispose().catch(() => undefined);
+      element = null;
       const f = fatal(e, ctx, description);
       if (f) throw f;
+      // The element went away (re-rendered, navigated) or the page is busy: say which.
+      const gone = (await loc.count().catch(() => 1)) === 0;
+      cause = gone ? { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` } : { code: 'TIMEOUT', message: `Element ${description} did not respond` };
     }
-    if (probe?.state === 'ok' && handle) {
+    if (probe?.state === 'ok' && handle && element) {
       const ok = probe;
-      const box = await loc.boundingBox({ timeout: probeTimeout(ctx) }).catch(() => null);
+      const box = await element.boundingBox().catch(() => null);
       if (box) {
         // The box is in the tab's viewport even inside iframes; scale for CSS transforms.
         const x = box.x + ok.dx * (ok.w ? box.width / ok.w : 1);
@@ -206,6 +214,7 @@ export async function pointOn(ctx: StepContext, loc: Locator, description: strin
         if (!vp || (x >= 0 && y >= 0 && x < vp.width && y < vp.height)) {
           const landing = req.watch ? await handle.evaluateHandle((h) => h.landing) : null;
           void handle.dispose().catch(() => undefined);
+          void element.dispose().catch(() => undefined);
           return { x, y, clientX: ok.cx, clientY: ok.cy, landing };
         }
         cause = causeOf({ state: 'outside' }, description);
@@ -221,6 +230,7 @@ export async function pointOn(ctx: StepContext, loc: Locator, description: strin
       cause = causeOf(probe, description);
     }
     void handle?.dispose().catch(() => undefined);
+    void element?.dispose().catch(() => undefined);
     ctx.pendingCause = cause;
     if (ctx.remaining() <= RETRY_MS) throw new StepError(cause.code, cause.message);
     await ctx.sleep(RETRY_MS);

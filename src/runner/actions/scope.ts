@@ -36,3 +36,17 @@ export async function scopeOffset(ctx: StepContext): Promise<{ x: number; y: num
   });
   return { x: box.x + inset.x, y: box.y + inset.y };
 }
+
+/**
+ * Evaluates `fn` on the element through an element handle. Unlike locator.evaluate, this needs no
+ * Playwright helper script in the page's main world (injecting one costs 60–700 ms per document
+ * on a busy machine); the handle comes from the utility world the element wait already set up.
+ */
+export async function evaluateOn<R, Arg>(ctx: StepContext, loc: Locator, fn: (el: Element, arg: Arg) => R, arg: Arg): Promise<R> {
+  const handle = await loc.elementHandle({ timeout: Math.max(1, Math.min(ctx.remaining(), 2_000)) });
+  try {
+    return (await handle.evaluate(fn as (el: Element, arg: unknown) => R, arg)) as R;
+  } finally {
+    void handle.dispose().catch(() => undefined);
+  }
+}

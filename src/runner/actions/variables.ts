@@ -1,5 +1,6 @@
 import { StepError } from '../errors.js';
 import { resultToString, runPageCode } from '../page-code.js';
+import { scopeFrame } from './scope.js';
 import type { ActionHandler } from './types.js';
 
 /** Text of an element as a variable: a form control's value, else its visible text. */
@@ -27,7 +28,7 @@ const setLocalVariable: ActionHandler = async (ctx) => {
       break;
     }
     case 'evaluate': {
-      const result = resultToString(await runPageCode(ctx.page, ctx.render(d.code ?? d.value), ctx.session.vars.snapshot()));
+      const result = resultToString(await runPageCode(await scopeFrame(ctx), ctx.render(d.code ?? d.value), ctx.session.vars.snapshot()));
       if (result === null) {
         throw new StepError('INVALID_EXECUTION_RESULT', 'The code returned no value (undefined or null)');
       }

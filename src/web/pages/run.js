@@ -1,9 +1,18 @@
 import { api, apiBlob, ApiError, runPath } from '../api.js';
-import { formatDuration, formatTime, h, isTerminal, message, poll, replace, statusBadge } from '../dom.js';
+import { formatDuration, formatTime, h, isTerminal, message, poll, replace, safeUrl, statusBadge } from '../dom.js';
 
 /** The step that decided a failed run: the first failure `continue_on_failure` did not excuse. */
 function failingStepId(run) {
   return run.stepsRuns.find((s) => (s.status === 'failed' || s.status === 'error') && !s.ignoredFailed)?.id ?? null;
+}
+
+/** `…/files/runs/<id>/report.html?sig=…` → `report.html`. */
+function fileName(url) {
+  try {
+    return decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() ?? '');
+  } catch {
+    return '';
+  }
 }
 
 function lightbox() {
@@ -23,7 +32,7 @@ function lightbox() {
   document.body.append(dialog);
   return {
     open(src, text) {
-      img.setAttribute('src', src);
+      img.setAttribute('src', safeUrl(src));
       img.alt = text;
       replace(caption, text);
       dialog.showModal();
@@ -153,7 +162,7 @@ export function runPage(main, { params }) {
   function renderArtifacts(list) {
     const logs = list.find((a) => a.kind === 'logs') ?? list.find((a) => a.kind === 'logs_partial');
     if (logs) {
-      logsLink.setAttribute('href', logs.file);
+      logsLink.setAttribute('href', safeUrl(logs.file));
       logsLink.setAttribute('target', '_blank');
       logsLink.setAttribute('rel', 'noopener');
       logsLink.classList.remove('disabled');
@@ -163,7 +172,14 @@ export function runPage(main, { params }) {
       artifacts,
       list.length === 0
         ? h('li', { class: 'muted' }, 'None yet.')
-        : list.map((a) => h('li', {}, h('a', { href: a.file, target: '_blank', rel: 'noopener', dataset: { kind: a.kind } }, a.kind), a.expirationTime ? h('span', { class: 'muted' }, ` · expires ${formatTime(a.expirationTime)}`) : null)),
+        : list.map((a) =>
+            h(
+              'li',
+              {},
+              h('a', { href: a.file, target: '_blank', rel: 'noopener', dataset: { kind: a.kind } }, a.kind),
+              h('span', { class: 'muted' }, ` · ${fileName(a.file)}`, a.expirationTime ? ` · expires ${formatTime(a.expirationTime)}` : ''),
+            ),
+          ),
     );
   }
 

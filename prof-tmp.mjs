@@ -1,0 +1,11 @@
+import autocannon from 'autocannon';
+import { createService } from './dist/src/service.js';
+import { configWith } from './dist/src/config/config.js';
+const which = process.argv[2];
+const service = await createService(configWith({ dataDir: '/tmp/seeded-db', port: 0, host: '127.0.0.1', concurrency: 2, token: 'tok-bench-1234567890', publicUrl: 'http://127.0.0.1' }), { logger: false });
+const url = await service.listen();
+const list = await (await fetch(`${url}/api/v2/testruns/?page=4500`, { headers: { authorization: 'Token tok-bench-1234567890' } })).json();
+const target = which === 'status' ? `${url}/api/v2/testruns/${list.results[0].id}/status/` : `${url}/api/v2/testruns/?page=4500`;
+const res = await autocannon({ url: target, connections: 10, duration: 5, workers: 1, headers: { authorization: 'Token tok-bench-1234567890' } });
+console.log(which, res.requests.average, 'req/s p50', res.latency.p50, 'p99', res.latency.p99, 'non2xx', res.non2xx);
+await service.close();

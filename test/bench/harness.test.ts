@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../../bench/harness.js';
+import { optionsFor } from '../../bench/lib/options.js';
+import { ownChromiumProcesses } from '../../bench/lib/processes.js';
+import { writeReport } from '../../bench/lib/report.js';
+
+/**
+ * The benchmark harness in its tiny mode (a 3-step test, one repetition, 1,000 seeded runs, 1 s
+ * of API load): every figure produces positive numbers, the report is written, and nothing it
+ * started outlives it. It checks the harness works, not how fast Bugrun is: that is `npm run bench`.
+ */
+describe('bench harness', () => {
+  it('measures every figure, writes RESULTS.md and results.json, and leaves no browser behind', async () => {
+    const lines: string[] = [];
+    const results = await runBench(optionsFor('tiny'), { log: (line) => lines.push(line) });
+    expect(results.errors, lines.join('\n')).toEqual([]);
+    const f = results.figures;
+
+    expect(f.latency?.service.clientMs.median).toBeGreaterThan(0);
+    expect(f.latency?.rawOneShot.totalMs.median).toBeGreaterThan(0);
+    expect(f.latency?.rawWarm.totalMs.median).toBeGreaterThan(0);
+    expect(f.latency?.ratioVsOneShot).toBeGreaterThan(0);
+    expect(f.latency?.service.breakdown.stepsMs).toBeGreaterThan(0);
+
+    expect(f.screenshot?.cdpJpeg.ms.median).toBeGreaterThan(0);
+    expect(f.screenshot?.playwrightPng.ms.median).toBeGreaterThan(0);
+    expect(f.screenshot?.cdpJpeg.bytes).toBeGreaterThan(0);
+
+    expect(f.queue?.clientLeftQueuedMs.median).toBeGreaterThan(0);
+    expect(f.queue?.queuedToStartedMs.median).toBeGreaterThanOrEqual(0);
+    expect(f.queue?.rawContextMs.median).toBeGreaterThan(0);
+
+    expect(f.memory?.serverRssIdleMb).toBeGreaterThan(0);
+    expect(f.memory?.serviceBrowserIdleMb).toBeGreaterThan(0);
+    expect(f.memory?.rawBrowserIdleMb).toBeGreaterThan(0);
+    expect(f.memory?.points[0]?.servicePeakMb).toBeGreaterThan(0);
+
+    expect(f.throughput?.points[0]?.serviceMedian).toBeGreaterThan(0);
+    expect(f.throughput?.points[0]?.rawMedian).toBeGreaterThan(0);
+
+    expect(f.api?.seededRuns).toBe(1_000);
+    expect(f.api?.idle.status.requestsPerSec).toBeGreaterThan(0);
+    expect(f.api?.busy.status.requestsPerSec).toBeGreaterThan(0);
+    expect(f.api?.idle.deepPage.requestsPerSec).toBeGreaterThan(0);
+    expect(f.api?.busy.deepPage.p99Ms).toBeGreaterThan(0);
+
+    const figures = new Set(results.rows.map((r) => r.figure));
+    expect([...figures].sort()).toEqual(['api', 'latency', 'memory', 'queue', 'screenshot', 'throughput']);
+    for (const r of results.rows) expect(Number.isFinite(r.value), `${r.figure}: ${r.metric}`).toBe(true);
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(results.machine.chromium).toMatch(/\d+\.\d+/);
+
+    const dir = await mkdtemp(join(tmpdir(), 'bugrun-bench-report-'));
+    try {
+      const written = await writeReport(results, dir);
+      const md = await readFile(written.markdown, 'utf8');
+      expect(md).toContain('<!-- bench:tiny:begin');
+      expect(md).toContain('| latency |');
+      const json = JSON.parse(await readFile(written.json, 'utf8')) as { tiny?: { rows: unknown[] } };
+      expect(json.tiny?.rows.length).toBe(results.rows.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    expect(results.cleanup.killed).toBe(0);
+    expect(ownChromiumProcesses()).toEqual([]);
+  }, 60_000);
+});

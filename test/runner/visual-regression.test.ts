@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanStep, RunResources, RunSettings, ScreenSize, StepRunRecord } from '../../src/domain/index.js';
+import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { CollectingSink, goto, plan, step } from './plan-builder.js';
+
+let server: FixtureServer;
+let pool: BrowserPool;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
+  await pool.browser();
+}, 30_000);
+
+afterAll(async () => {
+  await pool?.close();
+  await server?.close();
+});
+
+/** Baselines kept in memory, as runs/ keeps them in its store. */
+class MemoryResources implements RunResources {
+  readonly baselines = new Map<string, Uint8Array>();
+  readonly saved: string[] = [];
+  file = async (): Promise<Uint8Array | null> => null;
+  baseline = async (key: string): Promise<Uint8Array | null> => this.baselines.get(key) ?? null;
+  saveBaseline = async (key: string, png: Uint8Array): Promise<void> => {
+    this.saved.push(key);
+    this.baselines.set(key, png);
+  };
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+const isPng = (data: Uint8Array | string | undefined): boolean =>
+  data instanceof Uint8Array && PNG_SIGNATURE.every((b, i) => data[i] === b);
+
+// The same step objects in every run: baselines are keyed by step id and screen size.
+const pageVr = step('pageVisualRegression', {}, { runTimeout: 1, continueOnFailure: true });
+const elementVr = step('elementVisualRegression', { selector: '#box' }, { runTimeout: 1, continueOnFailure: true });
+
+async function run(
+  page: string,
+  resources: RunResources,
+  steps: PlanStep[] = [pageVr, elementVr],
+  opts: { settings?: Partial<RunSettings>; screen?: ScreenSize } = {},
+): Promise<{ records: StepRunRecord[]; sink: CollectingSink }> {
+  const sink = new CollectingSink();
+  const p = plan([goto(`${server.url}/${page}`), ...steps], { settings: opts.settings });
+  if (opts.screen) p.screen = opts.screen;
+  await runPlan(p, { pool, sink, signal: new AbortController().signal, resources });
+  return { records: sink.steps().slice(1), sink };
+}
+
+const artifactsOf = (sink: CollectingSink, r: StepRunRecord | undefined) => sink.ofType('artifact').filter((a) => a.stepRunId === r?.id);
+
+describe('visual regression', { timeout: 30_000 }, () => {
+  const resources = new MemoryResources();
+
+  it('records the first screenshot as the baseline and passes', async () => {
+    const { records, sink } = await run('vr-a.html', resources);
+    expect(records.map((r) => [r.status, r.warning, r.errorCode])).toEqual([
+      ['passed', false, null],
+      ['passed', false, null],
+    ]);
+    expect(resources.saved).toEqual([`${pageVr.id}@1024x700`, `${elementVr.id}@1024x700`]);
+    expect(isPng(resources.baselines.get(`${pageVr.id}@1024x700`))).toBe(true);
+    expect(isPng(resources.baselines.get(`${elementVr.id}@1024x700`))).toBe(true);
+    expect(sink.ofType('artifact')).toEqual([]);
+    expect(sink.ofType('log').filter((l) => l.message.includes('now the baseline'))).toHaveLength(2);
+  });
+
+  it('passes an identical page, emitting expected, observed and diff images', async () => {
+    const { records, sink } = await run('vr-a.html', resources);
+    expect(resources.saved).toHaveLength(2);
+    for (const r of records) {
+      expect(r).toMatchObject({ status: 'passed', warning: false, assertionExpectedValue: '1', assertionCurrentValue: '0' });
+      const artifacts = artifactsOf(sink, r);
+      expect(artifacts.map((a) => [a.kind, a.name, a.contentType])).toEqual(
+        ['expected', 'observed', 'diff'].map((w) => ['visual_regression_screenshot', `vr-${r.id}-${w}.png`, 'image/png']),
+      );
+      expect(artifacts.every((a) => isPng(a.data))).toBe(true);
+    }
+  });
+
+  it('fails a changed page with ASSERT_FAILED and the difference, and a resized element', async () => {
+    const { records, sink } = await run('vr-b.html', resources);
+    const [pageRun, elementRun] = records;
+    expect(pageRun).toMatchObject({ status: 'failed', ignoredFailed: true, errorCode: 'ASSERT_FAILED', assertionExpectedValue: '1' });
+    // The red panel (100×100) and the wider box (20×100) of 1024×700 pixels: 1.67 %.
+    expect(pageRun?.assertionCurrentValue).toBe('1.67');
+    expect(pageRun?.error).toBe('Screenshots differ by 1.67 % (max 1 %)');
+    expect(artifactsOf(sink, pageRun)).toHaveLength(3);
+    expect(elementRun).toMatchObject({ status: 'failed', errorCode: 'ASSERT_FAILED' });
+    expect(elementRun?.error).toBe('Screenshot size differs from the reference: 220x100 instead of 200x100');
+    expect(artifactsOf(sink, elementRun)).toHaveLength(3);
+    // A failed comparison never replaces the baseline.
+    expect(resources.saved).toHaveLength(2);
+  });
+
+  it('respects the step\'s max diff, else the project default', async () => {
+    const lenient: PlanStep = { ...pageVr, details: { visual_regression_max_diff: 2 } };
+    const byStep = await run('vr-b.html', resources, [lenient]);
+    expect(byStep.records[0]).toMatchObject({ status: 'passed', assertionExpectedValue: '2', assertionCurrentValue: '1.67' });
+    const byProject = await run('vr-b.html', resources, [pageVr], {
+      settings: { visualRegression: { defaultMaxDiff: 1.7, pixelThreshold: 0.1, includeAntiAliasing: false } },
+    });
+    expect(byProject.records[0]).toMatchObject({ status: 'passed', assertionExpectedValue: '1.7' });
+  });
+
+  it('keeps a baseline per screen size', async () => {
+    const { records } = await run('vr-a.html', resources, [pageVr], { screen: { type: 'custom', width: 800, height: 600 } });
+    expect(records[0]).toMatchObject({ status: 'passed' });
+    expect(resources.saved.at(-1)).toBe(`${pageVr.id}@800x600`);
+  });
+});
