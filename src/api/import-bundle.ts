@@ -1,4 +1,4 @@
-import { componentRefs, formatDiagnostic, parseBundle, type SourceFile } from '../definitions/index.js';
+import { componentRefs, fileSources, formatDiagnostic, parseBundle, type SourceFile } from '../definitions/index.js';
 import { bundleFileKey } from '../runs/index.js';
 import type { Store } from '../store/index.js';
 
@@ -38,6 +38,15 @@ export async function importBundle(store: Store, projectId: string, files: Sourc
     for (const ref of componentRefs(test.data)) {
       if (!bundled.has(ref) && !stored.has(ref)) {
         warnings.push(`${test.file}: warning: test "${test.slug}" uses component "${ref}", which is not imported yet; its runs will end with INITIALIZATION_ERROR until it is`);
+      }
+    }
+  }
+
+  const supplied = new Set(others.map((f) => f.path));
+  for (const def of [...bundle.tests, ...bundle.components]) {
+    for (const path of fileSources(def.data)) {
+      if (!supplied.has(path) && !(await store.blobs.exists(bundleFileKey(projectId, path)).catch(() => false))) {
+        warnings.push(`${def.file}: warning: "${def.slug}" uploads "${path}", which is not in the bundle; that step will fail with FILE_DOES_NOT_EXIST`);
       }
     }
   }

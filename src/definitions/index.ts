@@ -14,7 +14,7 @@ export type * from './types.js';
 export { isComponentRef } from './types.js';
 export { parseBundle } from './parse.js';
 export { readBundleFiles } from './read-files.js';
-export { componentRefs, suiteTestRefs } from './refs.js';
+export { componentRefs, fileSources, suiteTestRefs } from './refs.js';
 export { slugify } from './slug.js';
 export { stableId } from './stable-id.js';
 export { buildTestPlan } from './plan.js';

@@ -1,4 +1,4 @@
-import type { SuiteData, TestData } from './types.js';
+import type { ComponentData, StepData, SuiteData, TestData } from './types.js';
 import { isComponentRef } from './types.js';
 
 /**
@@ -13,4 +13,18 @@ export function componentRefs(test: TestData): string[] {
 /** Test slugs a suite lists, each once, in order. */
 export function suiteTestRefs(suite: SuiteData): string[] {
   return [...new Set((suite.tests ?? []).map((t) => t.test_source))];
+}
+
+/** Files the steps upload (`uploadFile`'s `file_source`, relative to the bundle), each once. */
+export function fileSources(data: TestData | ComponentData): string[] {
+  const out = new Set<string>();
+  const walk = (steps: StepData[] | null | undefined) => {
+    for (const step of steps ?? []) {
+      if (step.action === 'uploadFile' && step.action_details.file_source) out.add(step.action_details.file_source);
+      walk(step.conditional_steps);
+    }
+  };
+  if ('component_name' in data) walk(data.steps);
+  else for (const g of data.groups ?? []) walk(isComponentRef(g) ? [] : g.steps);
+  return [...out];
 }

@@ -94,3 +94,39 @@ describe('tests and profiles', () => {
     expect((res.json() as { count: number }).count).toBe(2);
   });
 });
+
+// Last: it adds a test, which the listings above do not expect.
+describe('bundle files', () => {
+  it('keeps the bundle\'s other files for uploadFile, and warns about missing ones', async () => {
+    const yaml = (source: string) => `schema_version: '1.0'
+schema_type: test
+data:
+  name: 'Upload'
+  slug: 'upload'
+  runtime: browser
+  screen_size: desktop
+  groups:
+    - group_name: 'Main'
+      slug: 'main'
+      steps:
+        - action: goto
+          action_details: { url: 'http://127.0.0.1:1/' }
+        - action: uploadFile
+          action_details: { selector: 'css=input', file_source: '${source}' }
+`;
+    const missing = await bugrun.api('POST', '/api/v2/import/', { files: [{ path: 'upload.yaml', content: yaml('files/missing.pdf') }] });
+    expect(missing.statusCode).toBe(200);
+    expect((missing.json() as { warnings: string[] }).warnings.join('\n')).toMatch(/files\/missing\.pdf.*FILE_DOES_NOT_EXIST/);
+    const withFile = await bugrun.api('POST', '/api/v2/import/', {
+      files: [
+        { path: 'upload.yaml', content: yaml('files/photo.png') },
+        { path: 'files/photo.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'), encoding: 'base64' },
+      ],
+    });
+    expect((withFile.json() as { warnings: string[] }).warnings).toEqual([]);
+    const stored = await bugrun.service.store.blobs.get(`bundle-files/${bugrun.service.projectId}/files/photo.png`);
+    expect([...(stored ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const escape = await bugrun.api('POST', '/api/v2/import/', { files: [{ path: 'upload.yaml', content: yaml('x') }, { path: '../evil.txt', content: 'x' }] });
+    expect(escape.statusCode).toBe(400);
+  });
+});
