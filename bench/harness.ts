@@ -37,12 +37,17 @@ export interface BenchResults {
   figures: BenchFigures;
   rows: Row[];
   errors: { figure: string; message: string }[];
+  /** Service runs of the bench's test that did not pass, by figure: findings about the service. */
+  runFailures: { figure: string; description: string }[];
   cleanup: { ownChromiumLeft: number; killed: number };
 }
 
 export interface BenchIo {
   log(line: string): void;
 }
+
+/** What the bench has measured so far: for a report written when it is stopped mid-way. */
+export type PartialResults = () => BenchResults;
 
 const CLEANUP_STEP_LIMIT_MS = 20_000;
 
@@ -75,17 +80,34 @@ export async function reapOwnChromium(graceMs = 3_000): Promise<{ left: number; 
  * then each figure in turn. A figure that fails is recorded in `errors` and the others still run;
  * whatever happens, every browser, server and temp dir it started is closed before it returns.
  */
-export async function runBench(options: BenchOptions, io: BenchIo): Promise<BenchResults> {
+export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: (partial: PartialResults) => void }): Promise<BenchResults> {
   const t0 = performance.now();
   const rssBeforeService = process.memoryUsage().rss;
   const before = loadSnapshot();
   const rows: Row[] = [];
   const errors: BenchResults['errors'] = [];
+  const runFailures: BenchResults['runFailures'] = [];
+  let current: FigureName | 'setup' = 'setup';
   const figures: BenchFigures = {};
   const loadPerFigure: BenchResults['load']['figures'] = {};
   const cleanups: { name: string; run: () => Promise<void> }[] = [];
   const steps: BenchStep[] = referenceSteps(options.steps);
   let chromiumVersion = 'unknown';
+
+  const snapshot = (cleanup: BenchResults['cleanup']): BenchResults => ({
+    mode: options.mode,
+    options,
+    machine: machineFacts(chromiumVersion),
+    referenceTest: { steps: steps.length, mix: describeMix(steps) },
+    load: { before, after: loadSnapshot(), figures: loadPerFigure },
+    durationSeconds: Math.round((performance.now() - t0) / 100) / 10,
+    figures,
+    rows,
+    errors,
+    runFailures,
+    cleanup,
+  });
+  io.onStart?.(() => snapshot({ ownChromiumLeft: -1, killed: 0 }));
 
   const tempRoot = await makeTempRoot();
   cleanups.push({ name: 'temp dir', run: () => removeTempRoot(tempRoot) });
@@ -106,6 +128,10 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       emit: (r) => {
         rows.push(r);
         io.log(formatRowLine(r));
+      },
+      runFailed: (description) => {
+        runFailures.push({ figure: current, description });
+        io.log(`!! ${current}: ${description}`);
       },
       main: () =>
         (main ??= (async () => {
@@ -151,6 +177,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
         io.log(`!! ${name} skipped: out of time budget`);
         continue;
       }
+      current = name;
       const start = loadSnapshot();
       const f0 = performance.now();
       io.log(`== ${name} (load ${start.loadavg.join(' ')}, ${start.foreignChromiumProcesses} foreign chromium processes)`);
@@ -176,16 +203,5 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   }
   const reaped = await reapOwnChromium();
   if (reaped.killed > 0) io.log(`!! killed ${reaped.killed} Chromium processes left behind`);
-  return {
-    mode: options.mode,
-    options,
-    machine: machineFacts(chromiumVersion),
-    referenceTest: { steps: steps.length, mix: describeMix(steps) },
-    load: { before, after: loadSnapshot(), figures: loadPerFigure },
-    durationSeconds: Math.round((performance.now() - t0) / 100) / 10,
-    figures,
-    rows,
-    errors,
-    cleanup: { ownChromiumLeft: reaped.left, killed: reaped.killed },
-  };
+  return snapshot({ ownChromiumLeft: reaped.left, killed: reaped.killed });
 }

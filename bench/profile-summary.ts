@@ -52,6 +52,29 @@ for (const [id, us] of self) {
   const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}`;
   byFn.set(key, (byFn.get(key) ?? 0) + us / 1000);
 }
+// Each sample charged to the innermost frame of our own code (dist/src/…) on its stack: what
+// each of our modules costs including the library work it causes.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const owner = new Map<number, string>();
+const ownerOf = (id: number): string => {
+  const cached = owner.get(id);
+  if (cached !== undefined) return cached;
+  const n = byId.get(id);
+  let result: string;
+  if (!n) result = '(unknown)';
+  else if (n.callFrame.functionName === '(idle)') result = '(idle)';
+  else {
+    const m = /\/dist\/(src\/.+?\.js)$/.exec(n.callFrame.url);
+    const up = parent.get(id);
+    result = m ? (m[1] as string) : up === undefined ? '(no code of ours on the stack)' : ownerOf(up);
+  }
+  owner.set(id, result);
+  return result;
+};
+const byOwner = new Map<string, number>();
+for (const [id, us] of self) byOwner.set(ownerOf(id), (byOwner.get(ownerOf(id)) ?? 0) + us / 1000);
+
 const print = (title: string, m: Map<string, number>, n: number): void => {
   process.stdout.write(`${title}\n`);
   for (const [k, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) {
@@ -60,4 +83,5 @@ const print = (title: string, m: Map<string, number>, n: number): void => {
 };
 process.stdout.write(`profile: ${total.toFixed(0)} ms wall\n`);
 print('self time by area', byArea, 30);
+print('by our innermost module on the stack (self time of everything it called)', byOwner, 30);
 print('top functions (self time)', byFn, top);

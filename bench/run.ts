@@ -3,7 +3,7 @@
  * `npm run bench [-- --quick] [--only latency,api] [--out DIR]`: measures Bugrun against a raw
  * playwright-core baseline on this machine and writes bench/RESULTS.md and bench/results.json.
  */
-import { reapOwnChromium, runBench } from './harness.js';
+import { reapOwnChromium, runBench, type PartialResults } from './harness.js';
 import { FIGURES, optionsFor, type BenchMode, type FigureName } from './lib/options.js';
 import { benchDir } from './lib/paths.js';
 import { ownChromiumProcesses } from './lib/processes.js';
@@ -55,10 +55,19 @@ async function main(): Promise<number> {
 
   // Figures are skipped once the budget is used up; this hard stop is for a figure that hangs.
   const hardLimitSeconds = options.budgetSeconds + 240;
+  let partial: PartialResults | null = null;
   const watchdog = setTimeout(() => {
     log(`!! bench exceeded its hard limit of ${hardLimitSeconds} s: stopping`);
     emergencyCleanup();
-    process.exit(2);
+    const results = partial?.();
+    if (!results) process.exit(2);
+    results.errors.push({ figure: 'bench', message: `stopped by the watchdog after ${hardLimitSeconds} s; figures after the last row were not measured` });
+    // Bounded: the process exits after this whatever happens.
+    setTimeout(() => process.exit(2), 5_000).unref();
+    writeReport(results, args.out).then(
+      (w) => log(`wrote the partial results to ${w.markdown}`),
+      () => undefined,
+    ).finally(() => process.exit(2));
   }, hardLimitSeconds * 1000);
   watchdog.unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -71,7 +80,7 @@ async function main(): Promise<number> {
 
   log(`bugrun bench (${options.mode}): ${options.steps}-step reference test; figures ${(options.only.length ? options.only : FIGURES).join(', ')}`);
   log(`${'figure'.padEnd(11)} ${'metric'.padEnd(44)} ${'Bugrun'.padStart(13)} ${'baseline'.padEnd(40)} ${'ratio'.padStart(7)} ${'goal'.padEnd(16)} verdict`);
-  const results = await runBench(options, { log });
+  const results = await runBench(options, { log, onStart: (p) => (partial = p) });
   clearTimeout(watchdog);
   const written = await writeReport(results, args.out);
   log(`wrote ${written.markdown} and ${written.json} (${results.durationSeconds} s)`);

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { runAndCheck } from '../lib/bench-service.js';
+import { runAndCheck, runBatch } from '../lib/bench-service.js';
 import type { FigureContext } from '../lib/context.js';
 import { httpJson } from '../lib/http.js';
+import { mainThreadCpuMs } from '../lib/processes.js';
 import { row } from '../lib/rows.js';
 import { round } from '../lib/stats.js';
 import { copyStepRuns, seedRunsFromTemplate } from '../lib/seed.js';
@@ -16,6 +17,11 @@ export interface LoadFigure {
   requests: number;
   errors: number;
   non2xx: number;
+  /**
+   * Main-thread (event loop) CPU per request in ms: robust to machine load, unlike req/s;
+   * 1000 / this is what one core could serve. Includes autocannon when it runs in-thread.
+   */
+  cpuPerRequestMs: number;
   /** The server's event-loop delay during the load (same process), p99 and max in ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
@@ -41,6 +47,7 @@ export interface ApiLoadResult {
 async function load(url: string, token: string | null, connections: number, seconds: number, workers: number): Promise<LoadFigure> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  const cpu0 = mainThreadCpuMs();
   const result = await autocannon({
     url,
     connections,
@@ -50,7 +57,9 @@ async function load(url: string, token: string | null, connections: number, seco
     ...(workers > 0 ? { workers } : {}),
   });
   delay.disable();
+  const cpuMs = mainThreadCpuMs() - cpu0;
   return {
+    cpuPerRequestMs: round(cpuMs / Math.max(1, result.requests.total), 3),
     requestsPerSec: round(result.requests.average, 0),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -126,7 +135,8 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
   let completed = 0;
   const loops = Array.from({ length: ctx.options.apiBackgroundRuns }, async () => {
     while (!stop) {
-      await runAndCheck(bench, referenceId, 1);
+      const { failures } = await runBatch(bench, referenceId, 1);
+      for (const f of failures) ctx.runFailed(f);
       completed++;
     }
   });
@@ -158,6 +168,8 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
   ctx.emit(row('api', `list page ${deepPage} req/s while runs execute`, 'req/s', busy.deepPage.requestsPerSec, { value: busy.healthz.requestsPerSec, label: 'GET /healthz' }));
   ctx.emit(row('api', `list page ${deepPage} p99 while runs execute`, 'ms', busy.deepPage.p99Ms, { value: busy.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
   ctx.emit(row('api', `GET /healthz req/s, idle server`, 'req/s', idle.healthz.requestsPerSec, { value: bareHttp.requestsPerSec, label: 'bare node:http' }));
+  ctx.emit(row('api', `status main-thread CPU per request, idle`, 'ms', idle.status.cpuPerRequestMs, { value: idle.healthz.cpuPerRequestMs, label: 'GET /healthz' }));
+  ctx.emit(row('api', `list page ${deepPage} main-thread CPU per request`, 'ms', idle.deepPage.cpuPerRequestMs, { value: idle.healthz.cpuPerRequestMs, label: 'GET /healthz' }));
   ctx.emit(row('api', `status req/s, idle server`, 'req/s', idle.status.requestsPerSec, { value: idle.healthz.requestsPerSec, label: 'GET /healthz' }, { kind: 'valueMin', min: 5000 }));
   ctx.emit(row('api', `status p99, idle server`, 'ms', idle.status.p99Ms, { value: idle.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
   ctx.emit(row('api', `list page ${deepPage} req/s, idle server`, 'req/s', idle.deepPage.requestsPerSec, { value: idle.healthz.requestsPerSec, label: 'GET /healthz' }));

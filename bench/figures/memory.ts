@@ -1,4 +1,4 @@
-import { runAndCheck } from '../lib/bench-service.js';
+import { runBatch } from '../lib/bench-service.js';
 import type { FigureContext } from '../lib/context.js';
 import { sleep } from '../lib/http.js';
 import { sampleTreePss, treePssMb } from '../lib/processes.js';
@@ -40,7 +40,8 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
   const { bench, referenceId, browserPid: servicePid } = await ctx.main();
   const rawBrowser = await ctx.rawBrowser();
   if (ctx.options.warmup) {
-    await runAndCheck(bench, referenceId, 1); // the browser is up and has served a run
+    // The browser is up and has served a run.
+    for (const f of (await runBatch(bench, referenceId, 1)).failures) ctx.runFailed(f);
     await sleep(500);
   }
   const usage = process.memoryUsage();
@@ -55,7 +56,7 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
   for (const concurrency of ctx.options.memoryConcurrency) {
     if (concurrency > bench.service.config.concurrency) throw new Error(`bench: main service runs at most ${bench.service.config.concurrency} at once`);
     const s = sampleTreePss(servicePid);
-    await runAndCheck(bench, referenceId, concurrency);
+    for (const f of (await runBatch(bench, referenceId, concurrency)).failures) ctx.runFailed(f);
     const servicePeak = Math.max(...s.stop());
     const r = sampleTreePss(rawPid);
     await Promise.all(Array.from({ length: concurrency }, () => rawWarmRun(rawBrowser, ctx.steps, ctx.siteUrl)));

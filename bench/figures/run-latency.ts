@@ -1,4 +1,4 @@
-import type { BenchService, RunDetails } from '../lib/bench-service.js';
+import { describeFailure, RunFailedError, type BenchService, type RunDetails } from '../lib/bench-service.js';
 import { isoMs } from '../lib/clock.js';
 import type { FigureContext } from '../lib/context.js';
 import { nodeCpuMs, treeCpuMs } from '../lib/processes.js';
@@ -28,6 +28,16 @@ export interface ServiceRunBreakdown {
   teardownMs: number;
   /** Run ended → the client's poll saw it (polling granularity). */
   observeMs: number;
+}
+
+/** Step duration (started → ended) by step type, for one run. */
+export function stepTimesByType(d: RunDetails): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const s of d.stepsRuns) {
+    if (!s.started || !s.ended) continue;
+    (out[s.type] ??= []).push(isoMs(s.ended) - isoMs(s.started));
+  }
+  return out;
 }
 
 export function breakdownOf(d: RunDetails, sentAt: number, postMs: number, observedAt: number): ServiceRunBreakdown {
@@ -105,23 +115,31 @@ export interface RunLatencyResult {
   steps: number;
   reps: number;
   /** Median CPU per run (service includes answering its client's 10 ms status polls). */
-  cpu: { service: Record<keyof RunCpu, number> | null; rawWarm: Record<keyof RunCpu, number> | null };
+  cpu: {
+    service: Record<keyof RunCpu, number> | null;
+    /** The same service run polled every 250 ms instead of 10 ms: what the client's polling costs. */
+    serviceSlowPoll: Record<keyof RunCpu, number> | null;
+    rawWarm: Record<keyof RunCpu, number> | null;
+  };
   service: { clientMs: Summary; serverMs: Summary; breakdown: Record<keyof ServiceRunBreakdown, number>; runs: ServiceRunBreakdown[] };
   rawOneShot: { totalMs: Summary; breakdown: Record<keyof RawBreakdown, number> };
   rawWarm: { totalMs: Summary; breakdown: Record<keyof RawBreakdown, number> };
+  /**
+   * Median ms per step type: the service's step (waiting conditions + action + its checks, no
+   * screenshot) against the raw script's action alone (no screenshot), warm-browser runs.
+   */
+  perStepType: Record<string, { service: number; raw: number }>;
   ratioVsOneShot: number;
   ratioVsWarm: number;
 }
 
 /** One service run, timed from the client (10 ms status polls over HTTP) and from its timestamps. */
-export async function timedServiceRun(bench: BenchService, testId: string, pollMs = 10): Promise<ServiceRunBreakdown> {
+export async function timedServiceRun(bench: BenchService, testId: string, pollMs = 10, byType?: Record<string, number[]>): Promise<ServiceRunBreakdown> {
   const run = await bench.startRun(testId);
   const seen = await bench.waitForEnd(run.id, { pollMs });
   const details = await bench.details(run.id);
-  if (seen.status !== 'passed') {
-    const bad = details.stepsRuns.find((s) => s.status !== 'passed');
-    throw new Error(`bench: reference run ${run.id} ended ${seen.status} (${details.errorCode ?? ''}) at ${JSON.stringify(bad)}`);
-  }
+  if (seen.status !== 'passed') throw new RunFailedError(describeFailure(details, seen.status));
+  if (byType) for (const [type, ms] of Object.entries(stepTimesByType(details))) (byType[type] ??= []).push(...ms);
   return breakdownOf(details, run.sentAt, run.postMs, seen.observedAt);
 }
 
@@ -136,10 +154,23 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
   const rawPid = ctx.rawBrowserPid();
   const serviceCpu: RunCpu[] = [];
   const warmCpu: RunCpu[] = [];
+  const serviceByType: Record<string, number[]> = {};
+  const rawByType: Record<string, number[]> = {};
+  const rawType = (a: string): string => (a === 'assertText' ? 'assert' : a);
   // Warm-up, discarded: the service's first run launches its browser; the first context of a
   // browser and the first page load pay one-time costs on both sides.
+  // A run that does not pass is reported and left out; the figure needs at least half of them.
+  const tolerant = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (e) {
+      if (!(e instanceof RunFailedError)) throw e;
+      ctx.runFailed(e.message);
+      return null;
+    }
+  };
   if (ctx.options.warmup) {
-    await timedServiceRun(bench, referenceId);
+    await tolerant(() => timedServiceRun(bench, referenceId));
     await rawWarmRun(browser, ctx.steps, ctx.siteUrl);
   }
 
@@ -151,13 +182,14 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[(rep + k) % kinds.length];
       if (kind === 'service') {
-        const { value, cpu } = await withCpu(browserPid, () => timedServiceRun(bench, referenceId));
-        service.push(value);
-        if (cpu) serviceCpu.push(cpu);
+        const { value, cpu } = await withCpu(browserPid, () => tolerant(() => timedServiceRun(bench, referenceId, 10, serviceByType)));
+        if (value) service.push(value);
+        if (value && cpu) serviceCpu.push(cpu);
       } else if (kind === 'oneShot') oneShot.push(rawBreakdown(await rawOneShotRun(ctx.steps, ctx.siteUrl)));
       else {
         const { value, cpu } = await withCpu(rawPid, () => rawWarmRun(browser, ctx.steps, ctx.siteUrl));
         warm.push(rawBreakdown(value));
+        value.actionMs.forEach((ms, i) => (rawByType[rawType(ctx.steps[i]?.action ?? '?')] ??= []).push(ms));
         if (cpu) warmCpu.push(cpu);
       }
     }
@@ -168,6 +200,13 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     );
   }
 
+  // CPU of a run whose client polls every 250 ms: the difference is what 10 ms polling costs.
+  const slowPollCpu: RunCpu[] = [];
+  for (let i = 0; i < (ctx.options.latencyReps >= 3 ? 2 : 0); i++) {
+    const { value, cpu } = await withCpu(browserPid, () => tolerant(() => timedServiceRun(bench, referenceId, 250)));
+    if (value && cpu) slowPollCpu.push(cpu);
+  }
+  if (service.length < Math.ceil(ctx.options.latencyReps / 2)) throw new Error(`bench: only ${service.length} of ${ctx.options.latencyReps} service runs passed`);
   const clientMedian = median(service.map((s) => s.clientMs));
   const oneShotMedian = median(oneShot.map((r) => r.totalMs));
   const warmMedian = median(warm.map((r) => r.totalMs));
@@ -176,6 +215,7 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     reps: ctx.options.latencyReps,
     cpu: {
       service: serviceCpu.length > 0 ? medianBreakdown(serviceCpu) : null,
+      serviceSlowPoll: slowPollCpu.length > 0 ? medianBreakdown(slowPollCpu) : null,
       rawWarm: warmCpu.length > 0 ? medianBreakdown(warmCpu) : null,
     },
     service: {
@@ -186,6 +226,9 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     },
     rawOneShot: { totalMs: summarize(oneShot.map((r) => r.totalMs)), breakdown: medianBreakdown(oneShot) },
     rawWarm: { totalMs: summarize(warm.map((r) => r.totalMs)), breakdown: medianBreakdown(warm) },
+    perStepType: Object.fromEntries(
+      Object.entries(serviceByType).map(([type, ms]) => [type, { service: round(median(ms), 1), raw: round(median(rawByType[type] ?? []), 1) }]),
+    ),
     ratioVsOneShot: round(clientMedian / oneShotMedian, 3),
     ratioVsWarm: round(clientMedian / warmMedian, 3),
   };

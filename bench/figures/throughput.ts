@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { runAndCheck, startBenchService, type BenchService } from '../lib/bench-service.js';
+import { describeFailure, runBatch, startBenchService, type BenchService } from '../lib/bench-service.js';
 import { isoMs, nowMs } from '../lib/clock.js';
 import type { FigureContext } from '../lib/context.js';
 import { sleep } from '../lib/http.js';
@@ -26,25 +26,30 @@ export interface ThroughputResult {
 
 const RUN_LIMIT_MS = 180_000;
 
-/** Submits `count` runs at once; runs/min from the first POST to the last run's `ended`. */
-async function serviceBatch(bench: BenchService, testId: string, count: number): Promise<number> {
+/**
+ * Submits `count` runs at once; passed runs per minute from the first POST to the last run's
+ * `ended`. Runs that do not pass are reported and not counted.
+ */
+async function serviceBatch(bench: BenchService, testId: string, count: number, onFailure: (d: string) => void): Promise<number> {
   const t0 = nowMs();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) ids.push((await bench.startRun(testId)).id);
   const pending = new Set(ids);
+  let passed = 0;
   const deadline = Date.now() + RUN_LIMIT_MS;
   while (pending.size > 0) {
     for (const id of [...pending]) {
       const status = await bench.status(id);
       if (status === 'queued' || status === 'initialized' || status === 'running') continue;
-      if (status !== 'passed') throw new Error(`bench: throughput run ${id} ended ${status}`);
+      if (status !== 'passed') onFailure(describeFailure(await bench.details(id), status));
+      else passed++;
       pending.delete(id);
     }
     if (Date.now() > deadline) throw new Error(`bench: ${pending.size} throughput runs still running after ${RUN_LIMIT_MS} ms`);
     if (pending.size > 0) await sleep(100);
   }
   const ends = await Promise.all(ids.map(async (id) => isoMs((await bench.details(id)).ended)));
-  return (count * 60_000) / (Math.max(...ends) - t0);
+  return (passed * 60_000) / (Math.max(...ends) - t0);
 }
 
 /** `concurrency` workers share one browser, each doing new context → steps → close until `count` runs are done. */
@@ -79,7 +84,7 @@ export async function measureThroughput(ctx: FigureContext): Promise<ThroughputR
       if (!testId) throw new Error('bench: reference test not imported');
       // Warm-up: one run on each side (the service's browser is up and has served a run).
       if (ctx.options.warmup) {
-        await runAndCheck(bench, testId, 1);
+        for (const f of (await runBatch(bench, testId, 1)).failures) ctx.runFailed(f);
         await rawBatch(browser, ctx.steps, ctx.siteUrl, 1, 1);
       }
 
@@ -89,7 +94,7 @@ export async function measureThroughput(ctx: FigureContext): Promise<ThroughputR
       for (let rep = 0; rep < ctx.options.throughputReps; rep++) {
         const order = rep % 2 === 0 ? ['service', 'raw'] : ['raw', 'service'];
         for (const side of order) {
-          if (side === 'service') service.push(await serviceBatch(bench, testId, count));
+          if (side === 'service') service.push(await serviceBatch(bench, testId, count, (d) => ctx.runFailed(d)));
           else raw.push(await rawBatch(browser, ctx.steps, ctx.siteUrl, concurrency, count));
         }
       }

@@ -126,17 +126,38 @@ export async function startBenchService(opts: { concurrency: number; tempRoot?: 
   return bench;
 }
 
-/** Runs `count` runs of a test, waits for all, returns their details (throws unless all passed). */
-export async function runAndCheck(bench: BenchService, testId: string, count: number): Promise<RunDetails[]> {
+/** A run of the bench's own test that did not pass: a finding to report, not a harness error. */
+export class RunFailedError extends Error {
+  override readonly name = 'RunFailedError';
+}
+
+/** One line on why a run did not pass: its status, error code and the first step that failed. */
+export function describeFailure(d: RunDetails, status: string): string {
+  const bad = d.stepsRuns.find((s) => s.status !== 'passed') as (StepRunTimes & { sequence?: number; name?: string; error?: string | null }) | undefined;
+  const took = bad?.started && bad.ended ? ` after ${Date.parse(bad.ended) - Date.parse(bad.started)} ms` : '';
+  const step = bad ? ` at step #${(bad.sequence ?? 0) + 1} ${bad.type} "${bad.name ?? ''}": ${bad.error ?? ''}${took}` : '';
+  return `run ${d.id} ended ${status} (${d.errorCode ?? 'no error code'})${step}`;
+}
+
+export interface BatchOutcome {
+  /** Every run, passed or not. */
+  details: RunDetails[];
+  /** One line per run that did not pass. */
+  failures: string[];
+}
+
+/** Starts `count` runs of a test at once and waits for all of them. */
+export async function runBatch(bench: BenchService, testId: string, count: number): Promise<BatchOutcome> {
   const started = await Promise.all(Array.from({ length: count }, () => bench.startRun(testId)));
   const ended = await Promise.all(started.map((r) => bench.waitForEnd(r.id, { pollMs: 50 })));
   const details = await Promise.all(started.map((r) => bench.details(r.id)));
-  ended.forEach((e, i) => {
-    if (e.status !== 'passed') {
-      const d = details[i];
-      const failedStep = d?.stepsRuns.find((s) => s.status !== 'passed');
-      throw new Error(`bench: run ${started[i]?.id} ended ${e.status} (${d?.errorCode ?? ''}, step ${JSON.stringify(failedStep)})`);
-    }
-  });
+  const failures = details.flatMap((d, i) => (ended[i]?.status === 'passed' ? [] : [describeFailure(d, ended[i]?.status ?? '?')]));
+  return { details, failures };
+}
+
+/** Like runBatch, but a run that does not pass is an error (where the figure needs a good run). */
+export async function runAndCheck(bench: BenchService, testId: string, count: number): Promise<RunDetails[]> {
+  const { details, failures } = await runBatch(bench, testId, count);
+  if (failures[0]) throw new RunFailedError(`bench: ${failures[0]}`);
   return details;
 }

@@ -25,6 +25,8 @@ export interface FigureContext {
   log(line: string): void;
   /** Prints a summary row as soon as it is known and keeps it for the report. */
   emit(row: Row): void;
+  /** Records a run of the service that did not pass (reported; the figure goes on without it). */
+  runFailed(description: string): void;
   /** The shared service (concurrency = max of the figures' needs), started on first use. */
   main(): Promise<MainService>;
   /** A browser launched like the service's, for the raw script; started on first use. */

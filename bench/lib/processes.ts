@@ -116,6 +116,21 @@ export function treeCpuMs(rootPid: number): number {
   return processTree(rootPid).reduce((s, p) => s + p.cpuMs, 0);
 }
 
+/**
+ * CPU time of this process's main thread (the event loop serving HTTP) in ms, from
+ * /proc/self/task/<pid>/stat: unlike process.cpuUsage() it leaves out worker threads such as
+ * autocannon's, libuv's pool and V8's helpers.
+ */
+export function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU time of this Node process (all threads) in ms. */
 export function nodeCpuMs(): number {
   const u = process.cpuUsage();

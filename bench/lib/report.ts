@@ -67,8 +67,16 @@ export function renderSection(r: BenchResults): string {
     details.push(`- **latency breakdown, service** (median ms of ${f.latency.reps} runs): ${kv(f.latency.service.breakdown)}`);
     details.push(`- **latency breakdown, one-shot script**: ${kv(f.latency.rawOneShot.breakdown)}`);
     details.push(`- **latency breakdown, warm browser**: ${kv(f.latency.rawWarm.breakdown)}`);
+    details.push(
+      `- **per step type** (median ms, service step without its screenshot / raw action): ` +
+        Object.entries(f.latency.perStepType).map(([t, v]) => `${t} ${v.service} / ${v.raw}`).join(', '),
+    );
     if (f.latency.cpu.service && f.latency.cpu.rawWarm) {
-      details.push(`- **CPU per run** (median ms): service ${kv(f.latency.cpu.service)}; warm script ${kv(f.latency.cpu.rawWarm)}`);
+      details.push(
+        `- **CPU per run** (median ms): service ${kv(f.latency.cpu.service)}` +
+          (f.latency.cpu.serviceSlowPoll ? `; service polled every 250 ms ${kv(f.latency.cpu.serviceSlowPoll)}` : '') +
+          `; warm script ${kv(f.latency.cpu.rawWarm)}`,
+      );
     }
   }
   if (f.screenshot) {
@@ -101,8 +109,8 @@ export function renderSection(r: BenchResults): string {
   }
   if (f.api) {
     const a = f.api;
-    const fig = (x: { requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; loopDelayP99Ms: number }): string =>
-      `${x.requestsPerSec} req/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms (event-loop delay p99 ${x.loopDelayP99Ms} ms)${x.errors || x.non2xx ? `, ${x.errors} errors, ${x.non2xx} non-2xx` : ''}`;
+    const fig = (x: { requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; loopDelayP99Ms: number; cpuPerRequestMs: number }): string =>
+      `${x.requestsPerSec} req/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms, ${x.cpuPerRequestMs} ms main-thread CPU/request (event-loop delay p99 ${x.loopDelayP99Ms} ms)${x.errors || x.non2xx ? `, ${x.errors} errors, ${x.non2xx} non-2xx` : ''}`;
     details.push(`- **API** (autocannon: ${a.connections} connections, ${a.seconds} s each, ${a.workers ? 'in a worker thread' : 'in the server thread'}; ${a.seededRuns} runs seeded in ${(a.seedMs / 1000).toFixed(1)} s = ${a.seedRunsPerSecond} runs/s; deep page ${a.deepPage}):`);
     details.push(`  - machine ceiling: bare node:http in this process ${fig(a.bareHttp)}`);
     for (const cond of ['idle', 'busy'] as const) {
@@ -112,8 +120,12 @@ export function renderSection(r: BenchResults): string {
   }
   const loads = Object.entries(r.load.figures).map(([name, l]) => `${name} ${l.start.loadavg[0]}→${l.end.loadavg[0]} (${l.seconds} s)`);
   details.push(`- **1-min load average per figure** (start→end): ${loads.join(', ')}`);
+  if (r.runFailures.length > 0) {
+    details.push(`- **service runs that did not pass** (${r.runFailures.length}; left out of the figures):`);
+    for (const f of r.runFailures) details.push(`  - ${f.figure}: ${f.description}`);
+  }
   if (r.errors.length > 0) details.push(`- **errors**: ${r.errors.map((e) => `${e.figure}: ${e.message.split('\n')[0] ?? ''}`).join('; ')}`);
-  details.push(`- **cleanup**: ${r.cleanup.ownChromiumLeft} own Chromium processes left after closing (${r.cleanup.killed} killed)`);
+  details.push(r.cleanup.ownChromiumLeft < 0 ? `- **cleanup**: not checked (the bench was stopped early)` : `- **cleanup**: ${r.cleanup.ownChromiumLeft} own Chromium processes left after closing (${r.cleanup.killed} killed)`);
   out.push(details.join('\n'));
   return out.join('\n');
 }

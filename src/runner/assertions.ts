@@ -20,6 +20,8 @@ export interface AssertionCheck {
   /** Why it failed (ASSERT_FAILED, ELEMENT_DOES_NOT_EXIST, CODE_EXECUTION_ERROR…); meaningless when passed. */
   code: ErrorCode;
   message: string;
+  /** The check could not be completed (a navigation, a probe out of time): it proves nothing. */
+  indeterminate?: boolean;
 }
 
 const BOOLEAN_PROPERTIES: ReadonlySet<AssertionProperty> = new Set([
@@ -241,17 +243,21 @@ export async function checkSafely(ctx: StepContext, spec: AssertionSpec): Promis
     return await checkOnce(ctx, spec);
   } catch (e) {
     if (e instanceof StepError || isTargetClosedError(e) || ctx.signal.aborted) throw e;
-    return { passed: false, current: null, code: 'ASSERT_FAILED', message: shortPlaywrightMessage(e) };
+    return { passed: false, current: null, code: 'ASSERT_FAILED', message: shortPlaywrightMessage(e), indeterminate: true };
   }
 }
 
 /** Retries until the assertion holds or the step's time is up; returns the last check. */
 export async function checkUntil(ctx: StepContext, spec: AssertionSpec): Promise<AssertionCheck> {
+  let settled: AssertionCheck | null = null;
   for (;;) {
     const check = await checkSafely(ctx, spec);
-    recordAssertion(ctx.record, spec, check);
-    ctx.pendingCause = check.passed ? null : { code: check.code, message: check.message };
-    if (check.passed || ctx.remaining() < POLL_MS) return check;
+    // A last check cut short by the deadline must not hide what the ones before it found.
+    if (!check.indeterminate) settled = check;
+    const shown = settled ?? check;
+    recordAssertion(ctx.record, spec, shown);
+    ctx.pendingCause = shown.passed ? null : { code: shown.code, message: shown.message };
+    if (check.passed || ctx.remaining() < POLL_MS) return shown;
     await ctx.sleep(POLL_MS);
   }
 }

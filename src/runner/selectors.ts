@@ -28,6 +28,10 @@ export type SelectorRoot = Page | Frame | FrameLocator;
 export function parseSelector(raw: string | null | undefined): SelectorPart[] {
   const text = (raw ?? '').trim();
   if (!text) throw new StepError('SELECTOR_REQUIRED', 'This step needs a selector');
+  // A chain operator with nothing on one side (trimming ate the space that made it an operator).
+  if (/^(>>|<<)(\s|$)|\s(>>|<<|~)$/.test(text)) {
+    throw new StepError('INVALID_ELEMENT_SELECTOR', `Selector chain "${text}" starts or ends with an operator`);
+  }
   return splitChain(text).map(({ text: part, relation }, i) => {
     const parsed = parsePart(part, text);
     if (i > 0 && relation) parsed.relation = relation;

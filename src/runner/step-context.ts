@@ -6,6 +6,9 @@ import { describeSelector, parseSelector, toLocator } from './selectors.js';
 import type { Scope } from './tabs.js';
 import { delay } from './timing.js';
 
+/** How often an element wait inside a frame checks that the frame is still there. */
+const FRAME_CHECK_MS = 500;
+
 export interface Cause {
   code: ErrorCode;
   message: string;
@@ -82,10 +85,23 @@ export class StepContext {
     const { loc, description } = this.locator(selector);
     const first = loc.first();
     await this.frameElement();
-    this.pendingCause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+    const missing: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+    this.pendingCause = missing;
     this.record.elementExists = false;
+    const frame = this.session.tabs.frame;
     try {
-      await first.waitFor({ state: 'attached', timeout: this.pwTimeout() });
+      for (;;) {
+        // Inside a frame, wait in slices: a frame that goes away meanwhile is FRAME_DOES_NOT_EXIST.
+        const slice = frame ? Math.min(this.pwTimeout(), FRAME_CHECK_MS) : this.pwTimeout();
+        try {
+          await first.waitFor({ state: 'attached', timeout: slice });
+          break;
+        } catch (e) {
+          if (!frame || !isTimeoutError(e) || this.remaining() <= 0) throw e;
+          const gone = (await frame.element.count().catch(() => 1)) === 0;
+          this.pendingCause = gone ? { code: 'FRAME_DOES_NOT_EXIST', message: `Frame ${frame.description} does not exist` } : missing;
+        }
+      }
     } catch (e) {
       throw this.selectorFailure(e, description);
     }

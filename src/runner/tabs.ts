@@ -59,7 +59,7 @@ export class Tabs {
       if (this.tabOf(page)) return;
       this.track(page, null);
       hooks.onPage(page);
-      this.classifying = this.classifying.then(() => this.classify(page));
+      this.classifying = this.classifying.then(() => this.classify(page)).catch(() => undefined);
     });
   }
 

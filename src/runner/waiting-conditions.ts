@@ -197,6 +197,7 @@ class LoadWatch {
 
 interface ProbeTarget {
   loc: Locator;
+  description: string;
   /** Fast path: a plain chain in the tab's top document, resolved by the probe itself. */
   fast: ProbePart[] | null;
 }
@@ -205,9 +206,9 @@ interface ProbeTarget {
 function probeTarget(ctx: StepContext): ProbeTarget | null {
   try {
     const parts = parseSelector(ctx.render(ctx.details.selector));
-    const { loc } = ctx.locator();
+    const { loc, description } = ctx.locator();
     const plain = ctx.session.tabs.frame === null && parts.every((p) => (p.engine === 'css' || p.engine === 'xpath') && !p.relation);
-    return { loc, fast: plain ? parts.map((p) => ({ engine: p.engine, body: p.body })) : null };
+    return { loc, description, fast: plain ? parts.map((p) => ({ engine: p.engine, body: p.body })) : null };
   } catch (e) {
     if (e instanceof StepError) return null;
     throw e;
@@ -235,6 +236,7 @@ async function fastProbe(ctx: StepContext, parts: ProbePart[], want: ProbeWant):
   return isProbeResult(value) ? value : null;
 }
 
+const NOT_FOUND_TEXT = 'element not found';
 const NOT_FOUND: ProbeResult = {
   unsupported: false, found: false, visible: false, coveredBy: null, animating: false, disabled: false, focused: false, attribute: null,
 };
@@ -273,7 +275,7 @@ async function probe(ctx: StepContext, target: ProbeTarget, want: ProbeWant, unt
 function applyProbe(s: Slot, r: ProbeResult): void {
   if (!r.found) {
     s.ok = false;
-    s.current = 'element not found';
+    s.current = NOT_FOUND_TEXT;
     return;
   }
   switch (s.cond.condition) {
@@ -385,6 +387,13 @@ async function pollBefore(ctx: StepContext, conditions: WaitingCondition[], t0: 
     await ctx.sleep(Math.max(1, Math.min(POLL_MS, next - now)));
   }
 
+  // §3: a step that then runs out of time with its element never found fails ELEMENT_DOES_NOT_EXIST,
+  // before any blame on the conditions; the action replaces this cause as soon as it finds more.
+  const elementSlots = slots.filter((s) => ELEMENT_CONDITIONS.has(s.cond.condition) && !s.ok);
+  if (target && elementSlots.length > 0 && elementSlots.every((s) => s.current === NOT_FOUND_TEXT)) {
+    ctx.pendingCause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${target.description} does not exist` };
+    ctx.record.elementExists = false;
+  }
   if (docSlot && !docSlot.ok) {
     docSlot.current = await within(page.evaluate(() => document.readyState).catch(() => null), READY_STATE_LIMIT_MS, null);
   }

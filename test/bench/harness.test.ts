@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/harness.js';
 import { optionsFor } from '../../bench/lib/options.js';
 import { ownChromiumProcesses } from '../../bench/lib/processes.js';
 import { writeReport } from '../../bench/lib/report.js';
+import { removeLiveTempRootsSync } from '../../bench/lib/temp.js';
 
 /**
  * The benchmark harness in its tiny mode (a 3-step test, one repetition, 1,000 seeded runs, 1 s
@@ -13,10 +14,14 @@ import { writeReport } from '../../bench/lib/report.js';
  * started outlives it. It checks the harness works, not how fast Bugrun is: that is `npm run bench`.
  */
 describe('bench harness', () => {
+  // Only matters when the test timed out mid-run: the harness cleans up after itself otherwise.
+  afterAll(() => removeLiveTempRootsSync());
+
   it('measures every figure, writes RESULTS.md and results.json, and leaves no browser behind', async () => {
     const lines: string[] = [];
     const results = await runBench(optionsFor('tiny'), { log: (line) => lines.push(line) });
     expect(results.errors, lines.join('\n')).toEqual([]);
+    expect(results.runFailures, lines.join('\n')).toEqual([]);
     const f = results.figures;
 
     expect(f.latency?.service.clientMs.median).toBeGreaterThan(0);

@@ -123,6 +123,8 @@ describe('buildTestPlan', () => {
         { condition: 'documentComplete', expected: null, timeout: null, isActive: true },
         { condition: 'networkIdle', expected: '3', timeout: 5, isActive: true },
       ],
+      timezone: expect.any(String),
+      visualRegression: expect.objectContaining({ defaultMaxDiff: expect.any(Number) }),
     });
   });
 
@@ -139,6 +141,8 @@ describe('buildTestPlan', () => {
       userAgent: null,
       customHeaders: [],
       waitingConditions: null,
+      timezone: null,
+      visualRegression: { defaultMaxDiff: 1, pixelThreshold: 0.1, includeAntiAliasing: false },
     });
   });
 

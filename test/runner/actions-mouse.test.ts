@@ -3,33 +3,22 @@ import { act, expectFailedAt, expectPassed, read, useActionRunner } from './acti
 import { goto } from './plan-builder.js';
 
 const { url, run } = useActionRunner();
+// Expected failures wait out their step timeout: short, yet long enough for a loaded machine.
+// continue_on_failure lets one run show several failures.
 const FAST = { runTimeout: 2 };
+const FAST_GO_ON = { runTimeout: 2, continueOnFailure: true };
 
 describe('mouse actions', { timeout: 30_000 }, () => {
-  it('click: dispatches a real click with modifier keys held, scrolling a far element into view first', async () => {
-    const click = act('click', { selector: '#btn', modifier_keys: ['Shift', 'Control'] });
-    const far = act('click', { selector: '#far' });
-    const r = await run([goto(url('/act-mouse.html')), click, read('#out'), far, read('#out')]);
-    expectPassed(r);
-    expect(r.steps[2]?.computedValue).toBe('clicked+shift+ctrl');
-    expect(r.steps[4]?.computedValue).toBe('far clicked at scrollY>0: true');
-  });
-
-  it('click (smart): finds an uncovered point of a partly covered element instead of clicking the overlay', async () => {
-    const r = await run([goto(url('/act-mouse.html')), act('click', { selector: '#half' }), read('#out')]);
-    expectPassed(r);
-    expect(r.steps[2]?.computedValue).toBe('half clicked');
-  });
-
-  it('click: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT naming the element covering every point', async () => {
-    const click = act('click', { selector: '#covered' }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), click]);
-    expectFailedAt(r, click, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT', /covered by <div id="cover">/);
-  });
-
-  it('click: honours interaction_position (corners and custom client_x/client_y)', async () => {
+  it('click: real mouse events with modifier keys, after scrolling into view, at an uncovered point, at interaction_position', async () => {
     const r = await run([
       goto(url('/act-mouse.html')),
+      act('click', { selector: '#btn', modifier_keys: ['Shift', 'Control'] }),
+      read('#out'),
+      act('click', { selector: '#far' }),
+      read('#out'),
+      // #half's centre is under an overlay: smart positioning finds a point the overlay leaves free.
+      act('click', { selector: '#half' }),
+      read('#out'),
       act('click', { selector: '#pad', interaction_position: 'topLeft' }),
       read('#out'),
       act('click', { selector: '#pad', interaction_position: 'bottomRight' }),
@@ -40,62 +29,56 @@ describe('mouse actions', { timeout: 30_000 }, () => {
       read('#out'),
     ]);
     expectPassed(r);
-    expect([r.steps[2], r.steps[4], r.steps[6], r.steps[8]].map((s) => s?.computedValue)).toEqual([
-      'at 1,1', 'at 199,99', 'at 30,40', 'at 100,50',
+    expect([2, 4, 6, 8, 10, 12, 14].map((i) => r.steps[i]?.computedValue)).toEqual([
+      'clicked+shift+ctrl',
+      'far clicked at scrollY>0: true',
+      'half clicked',
+      'at 1,1',
+      'at 199,99',
+      'at 30,40',
+      'at 100,50',
     ]);
   });
 
-  it('click: a position outside the viewport fails INTERACTION_POSITION_OUT_OF_VIEWPORT', async () => {
-    const click = act('click', { selector: '#pad', interaction_position: 'custom', client_x: 5000, client_y: 10 }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), click]);
-    expectFailedAt(r, click, 'INTERACTION_POSITION_OUT_OF_VIEWPORT');
+  it('click: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT naming the covering element; INTERACTION_POSITION_OUT_OF_VIEWPORT; ELEMENT_DOES_NOT_EXIST', async () => {
+    const outside = act('click', { selector: '#pad', interaction_position: 'custom', client_x: 5000, client_y: 10 }, FAST_GO_ON);
+    const missing = act('click', { selector: '#nope' }, FAST_GO_ON);
+    const covered = act('click', { selector: '#covered' }, FAST);
+    const r = await run([goto(url('/act-mouse.html')), outside, missing, covered, read('#out')]);
+    expect(r.record(outside)).toMatchObject({ status: 'failed', errorCode: 'INTERACTION_POSITION_OUT_OF_VIEWPORT', ignoredFailed: true });
+    expect(r.record(missing)).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST', elementExists: false });
+    expectFailedAt(r, covered, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT', /covered by <div id="cover">/);
+    // Nothing was clicked: the run stopped at the covered element.
+    expect(r.steps).toHaveLength(4);
   });
 
-  it('click: a selector that matches nothing fails ELEMENT_DOES_NOT_EXIST; a disabled button times out', async () => {
-    const missing = act('click', { selector: '#nope' }, { ...FAST, continueOnFailure: true });
-    const disabled = act('click', { selector: '#off' }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), missing, disabled]);
-    expect(r.record(missing)).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST', ignoredFailed: true, elementExists: false });
-    expectFailedAt(r, disabled, 'TIMEOUT', /stayed disabled/);
-  });
-
-  it('dblClick: fires dblclick on the element', async () => {
-    const r = await run([goto(url('/act-mouse.html')), act('dblClick', { selector: '#dbl' }), read('#out')]);
+  it('dblClick, rightClick and hover dispatch dblclick, contextmenu and mouseover on the element', async () => {
+    const r = await run([
+      goto(url('/act-mouse.html')),
+      act('dblClick', { selector: '#dbl' }),
+      read('#out'),
+      act('rightClick', { selector: '#ctx' }),
+      read('#out'),
+      act('hover', { selector: '#hov' }),
+      read('#out'),
+    ]);
     expectPassed(r);
-    expect(r.steps[2]?.computedValue).toBe('double');
+    expect([2, 4, 6].map((i) => r.steps[i]?.computedValue)).toEqual(['double', 'context', 'hovered']);
   });
 
-  it('dblClick: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT on a covered element', async () => {
-    const dbl = act('dblClick', { selector: '#covered' }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), dbl, read('#out')]);
-    expectFailedAt(r, dbl, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT');
+  it('dblClick, rightClick, hover and mouseDown fail with the code of what stops them', async () => {
+    const dbl = act('dblClick', { selector: '#covered' }, FAST_GO_ON);
+    const right = act('rightClick', { selector: 'xpath=//button[text()="Nope"]' }, FAST_GO_ON);
+    const hover = act('hover', { selector: '#covered' }, FAST_GO_ON);
+    const down = act('mouseDown', { selector: '#covered' }, FAST);
+    const r = await run([goto(url('/act-mouse.html')), dbl, right, hover, down]);
+    expect(r.record(dbl)).toMatchObject({ status: 'failed', errorCode: 'EVENT_DISPATCHED_ON_INVALID_ELEMENT' });
+    expect(r.record(right)).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST' });
+    expect(r.record(hover)).toMatchObject({ status: 'failed', errorCode: 'EVENT_DISPATCHED_ON_INVALID_ELEMENT' });
+    expectFailedAt(r, down, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT');
   });
 
-  it('rightClick: fires contextmenu on the element', async () => {
-    const r = await run([goto(url('/act-mouse.html')), act('rightClick', { selector: '#ctx' }), read('#out')]);
-    expectPassed(r);
-    expect(r.steps[2]?.computedValue).toBe('context');
-  });
-
-  it('rightClick: fails ELEMENT_DOES_NOT_EXIST for a missing element', async () => {
-    const rc = act('rightClick', { selector: 'xpath=//button[text()="Nope"]' }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), rc]);
-    expectFailedAt(r, rc, 'ELEMENT_DOES_NOT_EXIST');
-  });
-
-  it('hover: moves the mouse over the element', async () => {
-    const r = await run([goto(url('/act-mouse.html')), act('hover', { selector: '#hov' }), read('#out')]);
-    expectPassed(r);
-    expect(r.steps[2]?.computedValue).toBe('hovered');
-  });
-
-  it('hover: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT when covered', async () => {
-    const hover = act('hover', { selector: '#covered' }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), hover]);
-    expectFailedAt(r, hover, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT');
-  });
-
-  it('mouseDown + mouseUp: press on one element, release on another, the button held in between', async () => {
+  it('mouseDown + mouseUp: press on one element with a modifier, release on another, the button held in between', async () => {
     const r = await run([
       goto(url('/act-mouse.html')),
       act('mouseDown', { selector: '#press', modifier_keys: ['alt'] }),
@@ -108,12 +91,6 @@ describe('mouse actions', { timeout: 30_000 }, () => {
     expect(r.steps[4]?.computedValue).toBe('up on release, buttons 0');
   });
 
-  it('mouseDown: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT when covered', async () => {
-    const down = act('mouseDown', { selector: '#covered' }, FAST);
-    const r = await run([goto(url('/act-mouse.html')), down]);
-    expectFailedAt(r, down, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT');
-  });
-
   it('mouseUp: fails INVALID_ELEMENT_SELECTOR at once for a malformed selector', async () => {
     const up = act('mouseUp', { selector: 'xpath=//div[' }, { runTimeout: 10 });
     const r = await run([goto(url('/act-mouse.html')), up]);
@@ -124,24 +101,18 @@ describe('mouse actions', { timeout: 30_000 }, () => {
 });
 
 describe('selector chains', { timeout: 30_000 }, () => {
-  it('<< finds the closest matching ancestor and ~ evaluates from the parent (siblings)', async () => {
+  it('<< finds the closest matching ancestor, ~ evaluates from the parent (siblings); a malformed chain fails INVALID_ELEMENT_SELECTOR', async () => {
+    const bad = act('click', { selector: 'css=.card << ' }, FAST);
     const r = await run([
       goto(url('/act-selectors.html')),
       act('click', { selector: 'xpath=//h3[text()="Beta"] << css=.card >> css=button' }),
       read('#out'),
       read('xpath=//h3[text()="Alpha"] ~ css=.value'),
+      // Beta's card, its label, and the value next to that label.
       read('xpath=//h3[text()="Beta"] << css=.card >> css=.label ~ css=.value'),
+      bad,
     ]);
-    expectPassed(r);
-    expect(r.steps[2]?.computedValue).toBe('bought card-b');
-    expect(r.steps[3]?.computedValue).toBe('10');
-    // Beta's card, its label, and the value next to that label.
-    expect(r.steps[4]?.computedValue).toBe('20');
-  });
-
-  it('a malformed chain fails INVALID_ELEMENT_SELECTOR', async () => {
-    const bad = act('click', { selector: 'css=.card << ' }, FAST);
-    const r = await run([goto(url('/act-selectors.html')), bad]);
+    expect([2, 3, 4].map((i) => r.steps[i]?.computedValue)).toEqual(['bought card-b', '10', '20']);
     expectFailedAt(r, bad, 'INVALID_ELEMENT_SELECTOR');
   });
 });

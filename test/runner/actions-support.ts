@@ -104,7 +104,8 @@ export function expectPassed(r: ActionRun): void {
 /** The run failed at `s` with `code`, and the step run says so. */
 export function expectFailedAt(r: ActionRun, s: PlanStep, code: ErrorCode, message?: RegExp): StepRunRecord {
   const rec = r.record(s);
-  expect({ status: rec.status, errorCode: rec.errorCode, error: rec.error }).toMatchObject({ status: 'failed', errorCode: code });
+  expect(rec.status, `${rec.errorCode}: ${rec.error}`).toBe('failed');
+  expect(rec.errorCode, rec.error ?? '').toBe(code);
   expect(r.outcome).toMatchObject({ status: 'failed', errorCode: code });
   if (message) expect(rec.error).toMatch(message);
   return rec;

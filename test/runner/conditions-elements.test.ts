@@ -24,21 +24,24 @@ async function run(steps: PlanStep[]): Promise<StepRunRecord[]> {
   return sink.steps().slice(1);
 }
 
-const cond = (condition: WaitingConditionName, expected: string | null = null): WaitingCondition => ({
+const cond = (condition: WaitingConditionName, expected: string | null = null, timeout: number | null = null): WaitingCondition => ({
   condition,
   expected,
-  timeout: null,
+  timeout,
   isActive: true,
 });
 function result(r: StepRunRecord | undefined, name: WaitingConditionName): WaitingConditionResult | undefined {
   return r?.waitingConditions.find((w) => w.type === name);
 }
-/** A step whose action ignores the condition, so only the condition decides the warning. */
+/**
+ * A step whose action ignores the condition, so only the condition decides the warning. The
+ * condition's own 0.4 s timeout keeps the test short and leaves the action seconds to run.
+ */
 const existsWith = (selector: string, c: WaitingCondition): PlanStep =>
-  assertStep({ selector, assertion_property: 'exist' }, { runTimeout: 1, waitingConditions: [c] });
+  assertStep({ selector, assertion_property: 'exist' }, { runTimeout: 3, waitingConditions: [{ ...c, timeout: c.timeout ?? 0.4 }] });
 /** An action that never finishes and names no cause: the unresolved conditions are to blame. */
 const hangsWith = (selector: string, c: WaitingCondition): PlanStep =>
-  step('execute', { selector, code: 'await new Promise(() => {})' }, { runTimeout: 1, continueOnFailure: true, waitingConditions: [c] });
+  step('execute', { selector, code: 'await new Promise(() => {})' }, { runTimeout: 1, continueOnFailure: true, waitingConditions: [{ ...c, timeout: 0.3 }] });
 const SOFT = { status: 'passed', warning: true, errorCode: 'FAILED_WAITING_CONDITIONS' };
 const FAILED = { status: 'failed', errorCode: 'FAILED_WAITING_CONDITIONS', ignoredFailed: true };
 
@@ -57,11 +60,12 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
   });
 
   it('elementIsVisible: waits for a late element; a hidden one passes softly, or fails a click', async () => {
-    const [late, soft, clickHidden, missing] = await run([
+    const [late, soft, clickHidden, missing, hangsMissing] = await run([
       click('#late', { waitingConditions: [cond('elementIsVisible')] }),
       existsWith('#hidden', cond('elementIsVisible')),
-      click('#hidden', { runTimeout: 1, continueOnFailure: true }),
+      click('#hidden', { runTimeout: 2, continueOnFailure: true, waitingConditions: [cond('elementIsVisible', null, 0.3)] }),
       click('#nope', { runTimeout: 1, continueOnFailure: true }),
+      hangsWith('#nope', cond('elementIsVisible')),
     ]);
     expect(late).toMatchObject({ status: 'passed', warning: false });
     expect(result(late, 'elementIsVisible')).toMatchObject({ current: 'visible', isSuccess: true });
@@ -72,12 +76,14 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
     // A selector that never matches is more specific than the conditions it kept unresolved.
     expect(missing).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST' });
     expect(result(missing, 'elementIsVisible')).toMatchObject({ current: 'element not found', isSuccess: false });
+    // §3 order: an element never found is blamed before the conditions, whatever the action.
+    expect(hangsMissing).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST', elementExists: false });
   });
 
   it('elementIsNotCovered: names the covering element; a click on it fails with EVENT_DISPATCHED_ON_INVALID_ELEMENT', async () => {
     const [soft, covered, fails] = await run([
       existsWith('#covered', cond('elementIsNotCovered')),
-      click('#covered', { runTimeout: 1, continueOnFailure: true }),
+      click('#covered', { runTimeout: 2, continueOnFailure: true, waitingConditions: [cond('elementIsNotCovered', null, 0.3)] }),
       hangsWith('#covered', cond('elementIsNotCovered')),
     ]);
     expect(soft).toMatchObject(SOFT);
@@ -104,7 +110,7 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
     const [soft, aria, clickDisabled] = await run([
       existsWith('#disabled', cond('elementIsNotDisabled')),
       existsWith('#aria-off', cond('elementIsNotDisabled')),
-      click('#disabled', { runTimeout: 1, continueOnFailure: true }),
+      click('#disabled', { runTimeout: 2, continueOnFailure: true, waitingConditions: [cond('elementIsNotDisabled', null, 0.3)] }),
     ]);
     expect(soft).toMatchObject(SOFT);
     expect(result(soft, 'elementIsNotDisabled')).toEqual({ type: 'elementIsNotDisabled', expected: 'enabled', current: 'disabled', isSuccess: false, isSoftSuccess: true });
@@ -117,7 +123,7 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
     const [typed, soft, notField, fails] = await run([
       type('#field', 'hello'),
       existsWith('#plain', cond('elementHasFocus')),
-      type('#plain', 'x', { runTimeout: 1, continueOnFailure: true }),
+      type('#plain', 'x', { runTimeout: 2, continueOnFailure: true, waitingConditions: [cond('elementHasFocus', null, 0.3)] }),
       hangsWith('#plain', cond('elementHasFocus')),
     ]);
     expect(typed).toMatchObject({ status: 'passed', warning: false });

@@ -20,7 +20,9 @@ afterAll(async () => {
 
 async function run(page: string, steps: PlanStep[], settings: Partial<RunSettings> = {}): Promise<StepRunRecord[]> {
   const sink = new CollectingSink();
-  await runPlan(plan([goto(`${server.url}/${page}`, { runTimeout: 1, continueOnFailure: true }), ...steps], { settings }), {
+  // loading.html never fires `load`: its goto times out on purpose, and the run goes on.
+  const open = goto(`${server.url}/${page}`, page === 'loading.html' ? { runTimeout: 1, continueOnFailure: true } : {});
+  await runPlan(plan([open, ...steps], { settings }), {
     pool,
     sink,
     signal: new AbortController().signal,
@@ -50,7 +52,10 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     expect(result(loaded[1], 'documentComplete')).toEqual({
       type: 'documentComplete', expected: 'complete', current: 'complete', isSuccess: true, isSoftSuccess: false,
     });
-    const [gotoStep, soft, fails] = await run('loading.html', [exec({ runTimeout: 1 }), hang()]);
+    const [gotoStep, soft, fails] = await run('loading.html', [
+      exec({ runTimeout: 3, waitingConditions: [cond('documentComplete', null, 0.4)] }),
+      hang({ waitingConditions: [cond('documentComplete', null, 0.3)] }),
+    ]);
     // goto waits for no network condition, ever.
     expect(gotoStep?.waitingConditions.map((w) => w.type)).toEqual(['documentComplete']);
     expect(soft).toMatchObject(SOFT);
@@ -71,14 +76,18 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
   });
 
   it('networkIdle: requests that never finish pass softly, fail a hanging action, and count against expected', async () => {
-    const [, , soft, fails] = await run('wc-network.html', [click('#three-hanging'), exec({ runTimeout: 1 }), hang()]);
+    const [, , soft, fails] = await run('wc-network.html', [
+      click('#three-hanging'),
+      exec({ runTimeout: 3, waitingConditions: [cond('networkIdle', null, 0.4)] }),
+      hang({ waitingConditions: [cond('networkIdle', null, 0.3)] }),
+    ]);
     expect(soft).toMatchObject(SOFT);
     expect(result(soft, 'networkIdle')).toEqual({ type: 'networkIdle', expected: '2', current: '3', isSuccess: false, isSoftSuccess: true });
     expect(fails).toMatchObject(FAILED);
 
     const [, , strict, lenient] = await run('wc-network.html', [
       click('#one-hanging'),
-      exec({ runTimeout: 1, waitingConditions: [cond('networkIdle', '0')] }),
+      exec({ runTimeout: 3, waitingConditions: [cond('networkIdle', '0', 0.4)] }),
       exec({ waitingConditions: [cond('networkIdle', '1')] }),
     ]);
     expect(strict).toMatchObject(SOFT);
@@ -105,7 +114,7 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
   it('pageNavigationAfterExecution: no navigation passes softly; a failed action keeps its own code', async () => {
     const nav = [cond('pageNavigationAfterExecution')];
     const [, soft, missing] = await run('wc-network.html', [
-      click('#nothing', { runTimeout: 1, waitingConditions: nav }),
+      click('#nothing', { runTimeout: 3, waitingConditions: [cond('pageNavigationAfterExecution', null, 0.4)] }),
       click('#missing', { runTimeout: 1, continueOnFailure: true, waitingConditions: nav }),
     ]);
     expect(soft).toMatchObject(SOFT);
@@ -117,14 +126,14 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     expect(result(missing, 'pageNavigationAfterExecution')).toBeUndefined();
   });
 
-  it('spends 70 % of a 2 s step on conditions, then acts anyway; a condition\'s own timeout caps it', async () => {
+  it('spends 70 % of a 3 s step on conditions, then acts anyway; a condition\'s own timeout caps it', async () => {
     const [, budget, capped] = await run('loading.html', [
-      exec({ runTimeout: 2 }),
+      exec({ runTimeout: 3 }),
       exec({ runTimeout: 4, waitingConditions: [cond('documentComplete', null, 0.3)] }),
     ]);
-    expect(budget).toMatchObject({ ...SOFT, timeout: 2_000 });
-    // 1.4 s of conditions, and the action still had time to run.
-    expect(ms(budget)).toBeGreaterThanOrEqual(1_350);
+    expect(budget).toMatchObject({ ...SOFT, timeout: 3_000 });
+    // 2.1 s of conditions, and the action still had time to run.
+    expect(ms(budget)).toBeGreaterThanOrEqual(2_050);
     expect(capped).toMatchObject(SOFT);
     expect(ms(capped)).toBeGreaterThanOrEqual(250);
     // Far below the 2.8 s budget of a 4 s step.
@@ -137,7 +146,7 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
       'wc-network.html',
       [
         click('#one-hanging'),
-        exec({ runTimeout: 1 }),
+        exec({ runTimeout: 3 }),
         exec({ waitingConditions: [cond('networkIdle', '3')] }),
         exec({ runTimeout: 1, waitingConditions: [] }),
       ],

@@ -35,8 +35,8 @@ const isPng = (data: Uint8Array | string | undefined): boolean =>
   data instanceof Uint8Array && PNG_SIGNATURE.every((b, i) => data[i] === b);
 
 // The same step objects in every run: baselines are keyed by step id and screen size.
-const pageVr = step('pageVisualRegression', {}, { runTimeout: 1, continueOnFailure: true });
-const elementVr = step('elementVisualRegression', { selector: '#box' }, { runTimeout: 1, continueOnFailure: true });
+const pageVr = step('pageVisualRegression', {}, { runTimeout: 3, continueOnFailure: true });
+const elementVr = step('elementVisualRegression', { selector: '#box' }, { runTimeout: 3, continueOnFailure: true });
 
 async function run(
   page: string,

@@ -14,7 +14,7 @@ async function coordsPoint(ctx: StepContext, x: number | null | undefined, y: nu
     throw new StepError('INTERACTION_POSITION_OUT_OF_VIEWPORT', `The ${what} coordinates are missing`);
   }
   const offset = await scopeOffset(ctx);
-  const point = { x: offset.x + x, y: offset.y + y, clientX: x, clientY: y, landing: null };
+  const point = { x: offset.x + x, y: offset.y + y, clientX: x, clientY: y, watched: null };
   const vp = ctx.page.viewportSize();
   if (x < 0 || y < 0 || (vp && (point.x >= vp.width || point.y >= vp.height))) {
     throw new StepError('INTERACTION_POSITION_OUT_OF_VIEWPORT', `The ${what} position ${x},${y} is outside of the viewport`);

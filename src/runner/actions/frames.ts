@@ -68,6 +68,7 @@ async function findBySrc(page: Page, src: string): Promise<Candidate | null> {
 async function locateFrame(ctx: StepContext): Promise<Candidate> {
   const src = ctx.render(ctx.details.frame_src).trim();
   const list = src ? null : candidates(ctx);
+  if (!src && !list) throw new StepError('FRAME_DOES_NOT_EXIST', 'The step names no frame (selector, frame_no or frame_src)');
   const description = list?.[0]?.description ?? `with src "${src}"`;
   ctx.pendingCause = { code: 'FRAME_DOES_NOT_EXIST', message: `Frame ${description} does not exist` };
   for (;;) {

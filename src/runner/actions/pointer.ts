@@ -1,4 +1,4 @@
-import type { ElementHandle, JSHandle, Locator } from 'playwright-core';
+import type { ElementHandle, Locator } from 'playwright-core';
 import type { ActionDetails, InteractionPosition } from '../../domain/index.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, shortPlaywrightMessage } from '../errors.js';
 import type { Cause, StepContext } from '../step-context.js';
@@ -56,8 +56,12 @@ export interface ActionPoint {
   y: number;
   clientX: number;
   clientY: number;
-  landing: JSHandle<Landing> | null;
+  /** The element, kept to read where the watched event landed; null when nothing is watched. */
+  watched: ElementHandle | null;
 }
+
+/** Expando property of the element where probePoint leaves its landing record. */
+const LANDING_KEY = '__bugrunLanding';
 
 type Probe =
   | { state: 'ok'; dx: number; dy: number; w: number; h: number; cx: number; cy: number }
@@ -81,7 +85,7 @@ interface ProbeArgs {
  * point. When a point is found and `watch` is set, it also starts recording where the next event
  * of that type lands, in the same round trip.
  */
-function probePoint(el: Element, a: ProbeArgs): { probe: Probe; landing: Landing } {
+function probePoint(el: Element, a: ProbeArgs & { key: string }): Probe {
   const doc = el.ownerDocument;
   const win = doc.defaultView ?? window;
   const contains = (hit: Node): boolean => {
@@ -93,10 +97,12 @@ function probePoint(el: Element, a: ProbeArgs): { probe: Probe; landing: Landing
     const cls = typeof n.className === 'string' && n.className.trim() ? ` class="${n.className.trim().split(/\s+/).slice(0, 3).join(' ')}"` : '';
     return `<${n.tagName.toLowerCase()}${id}${cls}>`;
   };
-  const landing: Landing = { seen: false, inside: false, what: '' };
-  const found = (probe: Probe): { probe: Probe; landing: Landing } => {
+  const found = (probe: Probe): Probe => {
     const type = a.watch;
-    if (probe.state !== 'ok' || !type) return { probe, landing };
+    if (probe.state !== 'ok' || !type) return probe;
+    // Kept on the element itself, so reading it later needs no handle of its own.
+    const landing: Landing = { seen: false, inside: false, what: '' };
+    Reflect.set(el, a.key, landing);
     const on = (e: Event): void => {
       win.removeEventListener(type, on, true);
       const target = e.composedPath()[0];
@@ -106,7 +112,7 @@ function probePoint(el: Element, a: ProbeArgs): { probe: Probe; landing: Landing
     };
     win.addEventListener(type, on, true);
     win.setTimeout(() => win.removeEventListener(type, on, true), 10_000);
-    return { probe, landing };
+    return probe;
   };
 
   const vw = doc.documentElement.clientWidth || win.innerWidth;
@@ -179,57 +185,60 @@ function fatal(e: unknown, ctx: StepContext, description: string): unknown {
  * element is hidden, disabled, covered or out of the viewport; the last reason is the step's code.
  */
 export async function pointOn(ctx: StepContext, loc: Locator, description: string, req: PointRequest): Promise<ActionPoint> {
-  const args: ProbeArgs = {
+  const args = {
     where: req.where, ox: req.offset?.x ?? null, oy: req.offset?.y ?? null, mustHit: req.mustHit, needEnabled: req.needEnabled, watch: req.watch,
+    key: LANDING_KEY,
   };
+  const inFrame = ctx.session.tabs.frame !== null;
   let scrolledOuter = false;
+  let known = false;
   let cause: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
   for (;;) {
     let element: ElementHandle | null = null;
-    let handle: JSHandle<{ probe: Probe; landing: Landing }> | null = null;
     let probe: Probe | null = null;
     try {
       // Through an element handle: no Playwright helper script needed in the main world. One
       // call finds the point and arms the landing check.
       element = await loc.elementHandle({ timeout: probeTimeout(ctx) });
-      handle = await element.evaluateHandle(probePoint, args);
-      probe = await handle.evaluate((h) => h.probe);
+      probe = await element.evaluate(probePoint, args);
     } catch (e) {
       void element?.dispose().catch(() => undefined);
       element = null;
       const f = fatal(e, ctx, description);
       if (f) throw f;
-      // The element went away (re-rendered, navigated) or the page is busy: say which.
+      // The element went away (re-rendered, navigated), or the page is busy; a probe cut short
+      // by the deadline does not replace a reason an earlier probe found.
       const gone = (await loc.count().catch(() => 1)) === 0;
-      cause = gone ? { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` } : { code: 'TIMEOUT', message: `Element ${description} did not respond` };
+      if (gone) cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+      else if (!known) cause = { code: 'TIMEOUT', message: `Element ${description} did not respond` };
     }
-    if (probe?.state === 'ok' && handle && element) {
+    if (probe?.state === 'ok' && element) {
       const ok = probe;
-      const box = await element.boundingBox().catch(() => null);
+      // In the top document the probe's client point is the tab's viewport point; inside a frame,
+      // the element's box (in the tab's viewport) places it.
+      const box = inFrame ? await element.boundingBox().catch(() => null) : { x: ok.cx - ok.dx, y: ok.cy - ok.dy, width: ok.w, height: ok.h };
       if (box) {
-        // The box is in the tab's viewport even inside iframes; scale for CSS transforms.
         const x = box.x + ok.dx * (ok.w ? box.width / ok.w : 1);
         const y = box.y + ok.dy * (ok.h ? box.height / ok.h : 1);
         const vp = ctx.page.viewportSize();
         if (!vp || (x >= 0 && y >= 0 && x < vp.width && y < vp.height)) {
-          const landing = req.watch ? await handle.evaluateHandle((h) => h.landing) : null;
-          void handle.dispose().catch(() => undefined);
-          void element.dispose().catch(() => undefined);
-          return { x, y, clientX: ok.cx, clientY: ok.cy, landing };
+          if (!req.watch) void element.dispose().catch(() => undefined);
+          return { x, y, clientX: ok.cx, clientY: ok.cy, watched: req.watch ? element : null };
         }
         cause = causeOf({ state: 'outside' }, description);
+        known = true;
         if (!scrolledOuter) {
           // In a frame, the frame itself may be out of the tab's view: Playwright scrolls every level.
           scrolledOuter = true;
-          void handle.dispose().catch(() => undefined);
+          void element.dispose().catch(() => undefined);
           await loc.scrollIntoViewIfNeeded({ timeout: probeTimeout(ctx) }).catch(() => undefined);
           continue;
         }
       }
     } else if (probe) {
       cause = causeOf(probe, description);
+      known = true;
     }
-    void handle?.dispose().catch(() => undefined);
     void element?.dispose().catch(() => undefined);
     ctx.pendingCause = cause;
     if (ctx.remaining() <= RETRY_MS) throw new StepError(cause.code, cause.message);
@@ -280,10 +289,11 @@ export async function dispatchPointer(
     if (page.isClosed()) return;
     throw e;
   }
-  const handle = point.landing;
-  if (!handle) return;
-  const landing = await within(handle.evaluate((r) => ({ ...r })).catch(() => null), VERIFY_LIMIT_MS, null);
-  void handle.dispose().catch(() => undefined);
+  const element = point.watched;
+  if (!element) return;
+  const read = element.evaluate((el, key) => Reflect.get(el, key) as Landing | undefined, LANDING_KEY).catch(() => undefined);
+  const landing = await within(read, VERIFY_LIMIT_MS, undefined);
+  void element.dispose().catch(() => undefined);
   if (landing?.seen && !landing.inside) {
     throw new StepError(
       'EVENT_DISPATCHED_ON_INVALID_ELEMENT',

@@ -30,10 +30,10 @@ export async function scopeOffset(ctx: StepContext): Promise<{ x: number; y: num
   const el = frame.element.first();
   const box = await el.boundingBox({ timeout: ctx.pwTimeout() });
   if (!box) throw new StepError('FRAME_DOES_NOT_EXIST', `Frame ${frame.description} is not displayed`);
-  const inset = await el.evaluate((e) => {
+  const inset = await evaluateOn(ctx, el, (e) => {
     const s = getComputedStyle(e);
     return { x: e.clientLeft + parseFloat(s.paddingLeft), y: e.clientTop + parseFloat(s.paddingTop) };
-  });
+  }, null);
   return { x: box.x + inset.x, y: box.y + inset.y };
 }
 

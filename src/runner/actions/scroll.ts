@@ -54,13 +54,20 @@ function scrollTo(el: Element, a: ScrollArgs): { ok: boolean; detail: string } {
   return { ok: Math.abs(ax - tx) <= 1 && Math.abs(ay - ty) <= 1, detail: `scrolled to ${Math.round(ax)},${Math.round(ay)} instead of ${tx},${ty}` };
 }
 
-/** Runs in the page: one scroll step (half the visible size) in `dir`. */
+/** Runs in the page: one scroll step in `dir`, most of the visible size, keeping some overlap. */
 function scrollStep(el: Element, a: { window: boolean; dir: string }): void {
   const doc = el.ownerDocument;
   const win = doc.defaultView ?? window;
   const box = a.window ? (doc.scrollingElement ?? doc.documentElement) : el;
-  const stepX = Math.max(50, Math.round((a.window ? win.innerWidth : box.clientWidth) / 2));
-  const stepY = Math.max(50, Math.round((a.window ? win.innerHeight : box.clientHeight) / 2));
+  if (!a.window) {
+    // What is scrolled into sight inside an element only shows if the element itself is in sight.
+    const r = el.getBoundingClientRect();
+    if (r.bottom <= 0 || r.top >= win.innerHeight || r.right <= 0 || r.left >= win.innerWidth) {
+      el.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: 'instant' });
+    }
+  }
+  const stepX = Math.max(50, Math.round((a.window ? win.innerWidth : box.clientWidth) * 0.8));
+  const stepY = Math.max(50, Math.round((a.window ? win.innerHeight : box.clientHeight) * 0.8));
   const left = a.dir === 'right' ? stepX : a.dir === 'left' ? -stepX : 0;
   const top = a.dir === 'down' ? stepY : a.dir === 'up' ? -stepY : 0;
   if (a.window) win.scrollBy({ left, top, behavior: 'instant' });
@@ -107,18 +114,22 @@ async function untilNextStepElementIsVisible(ctx: StepContext, inside: 'window' 
   ctx.pendingCause = failure;
   let boxHandle: ElementHandle | null = null;
   try {
-    if (inside === 'element') boxHandle = await box.loc.elementHandle({ timeout: probeTimeout(ctx) });
+    boxHandle = await box.loc.elementHandle({ timeout: probeTimeout(ctx) });
+    const within = inside === 'element' ? boxHandle : null;
     for (;;) {
       let visible = false;
       try {
-        visible = (await target.count()) > 0 && (await target.evaluate(inView, boxHandle, { timeout: probeTimeout(ctx) }));
+        if ((await target.count()) > 0) {
+          const el = await target.elementHandle({ timeout: probeTimeout(ctx) });
+          visible = await el.evaluate(inView, within).finally(() => void el.dispose().catch(() => undefined));
+        }
       } catch (e) {
         if (isSelectorSyntaxError(e)) throw new StepError('INVALID_ELEMENT_SELECTOR', `Invalid selector ${description}: ${shortPlaywrightMessage(e)}`);
         if (ctx.signal.aborted) throw e;
       }
       if (visible) break;
       if (ctx.remaining() <= SCROLL_STEP_PAUSE_MS) throw new StepError(failure.code, failure.message);
-      await evaluateOn(ctx, box.loc, scrollStep, { window: inside === 'window', dir });
+      await boxHandle.evaluate(scrollStep, { window: inside === 'window', dir });
       await ctx.sleep(SCROLL_STEP_PAUSE_MS);
     }
   } finally {

@@ -13,8 +13,14 @@ const COMMIT_LIMIT_MS = 5_000;
  */
 export async function settlingNavigations<T>(ctx: StepContext, page: Page, action: () => Promise<T>): Promise<T> {
   const pending = new Set<Request>();
+  // Only documents that were already there: an iframe the action adds loads on its own time.
+  const existing = new Set(page.frames());
   const onRequest = (r: Request): void => {
-    if (r.isNavigationRequest()) pending.add(r);
+    try {
+      if (r.isNavigationRequest() && existing.has(r.frame())) pending.add(r);
+    } catch {
+      // A request without a frame (service worker) is no navigation of ours.
+    }
   };
   const onDone = (r: Request): void => {
     pending.delete(r);

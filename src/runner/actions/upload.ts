@@ -29,7 +29,7 @@ export function baseName(path: string): string {
  */
 const uploadFile: ActionHandler = async (ctx) => {
   const d = ctx.details;
-  const source = ctx.render(d.file_source ?? d.project_artifact_id).trim();
+  const source = ctx.render(d.file_source?.trim() ? d.file_source : d.project_artifact_id).trim();
   if (!source) throw new StepError('FILE_DOES_NOT_EXIST', 'The step names no file to upload (file_source)');
   const name = baseName(source);
   const contentType = mimeTypeOf(name);

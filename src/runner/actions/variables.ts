@@ -1,6 +1,6 @@
 import { StepError } from '../errors.js';
 import { resultToString, runPageCode } from '../page-code.js';
-import { scopeFrame } from './scope.js';
+import { evaluateOn, scopeFrame } from './scope.js';
 import type { ActionHandler } from './types.js';
 
 /** Text of an element as a variable: a form control's value, else its visible text. */
@@ -24,7 +24,7 @@ const setLocalVariable: ActionHandler = async (ctx) => {
       break;
     case 'element': {
       const { loc } = await ctx.element();
-      value = await loc.evaluate(elementText, undefined, { timeout: ctx.pwTimeout() });
+      value = await evaluateOn(ctx, loc, elementText, null);
       break;
     }
     case 'evaluate': {

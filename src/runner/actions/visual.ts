@@ -4,10 +4,13 @@ import { StepError } from '../errors.js';
 import type { StepContext } from '../step-context.js';
 import type { ActionHandler } from './types.js';
 
-/** A failed comparison is retried (the page may still be settling) while this much time is left. */
+/**
+ * A failed comparison is retried while the page is still changing (two shots in a row differ) and
+ * this much of the step's time is left; a page that stands still fails at its second shot.
+ */
 const RETRY_ROOM_MS = 1_000;
-const RETRY_PAUSE_MS = 300;
-const MAX_ATTEMPTS = 3;
+const RETRY_PAUSE_MS = 200;
+const MAX_ATTEMPTS = 4;
 
 export interface VisualComparison {
   /** Share of differing pixels, in percent of the larger image's area. */
@@ -80,11 +83,14 @@ function visualRegression(shoot: (ctx: StepContext) => Promise<Uint8Array>): Act
     ctx.record.assertionExpectedValue = formatPercent(maxDiff);
     let observed: Uint8Array;
     let result: VisualComparison;
+    let previous: Uint8Array | null = null;
     for (let attempt = 1; ; attempt++) {
       observed = await shoot(ctx);
       result = compareScreenshots(baseline, observed, settings);
       const passed = result.sizeMatches && result.diffPercent <= maxDiff;
-      if (passed || attempt >= MAX_ATTEMPTS || ctx.remaining() < RETRY_ROOM_MS) break;
+      const settled = previous !== null && Buffer.compare(previous, observed) === 0;
+      if (passed || settled || attempt >= MAX_ATTEMPTS || ctx.remaining() < RETRY_ROOM_MS) break;
+      previous = observed;
       await ctx.sleep(RETRY_PAUSE_MS);
     }
     ctx.record.assertionCurrentValue = formatPercent(result.diffPercent);
