@@ -96,3 +96,36 @@ describe('debug artifacts of a run', () => {
     expect(res.json()).toEqual({ detail: 'Logs not found or expired' });
   });
 });
+
+describe('files a run produces through the runner', () => {
+  it('keeps an uploaded bundle file as uploaded_file, and visual regression images as visual_regression_screenshot', async () => {
+    const res = await bugrun.api('POST', '/api/v2/import/', {
+      files: [
+        {
+          path: 'upload.yaml',
+          content: yamlTest(
+            'upload-and-compare',
+            yamlStep('goto', `url: '${fixture.url}/act-upload.html'`) +
+              yamlStep('uploadFile', "selector: 'css=#file', file_source: 'files/hello.txt'", { name: 'Upload' }) +
+              yamlStep('assert', "selector: 'css=#file-out', assertion_property: textContent, assertion_type: contain, assertion_expected_value: 'hello.txt'") +
+              yamlStep('pageVisualRegression', '', { name: 'Looks the same' }),
+          ),
+        },
+        { path: 'files/hello.txt', content: 'hello from the bundle' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const first = await bugrun.startRun('upload-and-compare');
+    expect((await bugrun.waitFor(first, ['passed', 'failed', 'error'], 60_000)).status).toBe('passed');
+    const second = await bugrun.startRun('upload-and-compare');
+    expect((await bugrun.waitFor(second, ['passed', 'failed', 'error'], 60_000)).status).toBe('passed');
+
+    const list = (await bugrun.api('GET', `/api/v2/testruns/${second}/debug-artifacts/`)).json() as Artifact[];
+    const uploaded = list.filter((a) => a.kind === 'uploaded_file');
+    expect(uploaded).toHaveLength(1);
+    expect((await bugrun.download(uploaded[0]!.file)).body).toBe('hello from the bundle');
+    const images = list.filter((a) => a.kind === 'visual_regression_screenshot');
+    expect(images).toHaveLength(3);
+    for (const image of images) expect((await bugrun.download(image.file)).rawPayload.subarray(1, 4).toString()).toBe('PNG');
+  }, 120_000);
+});
