@@ -1,5 +1,5 @@
 import type { ArtifactKind, ConsoleEntry, NetworkEntry, RunEvent, RunOutcome, RunSink, StepRunRecord } from '../domain/index.js';
-import { formatLogLine, renderHtmlReport, renderJUnit, type EmbeddedScreenshots, type LogEntry } from '../reports/index.js';
+import { formatLogLine, renderHtmlReport, renderJUnit, type EmbeddedScreenshots } from '../reports/index.js';
 import type { Store } from '../store/index.js';
 import { toHar } from './har.js';
 import type { ProcessSample } from './process-stats.js';
@@ -48,8 +48,8 @@ export class RunRecorder implements RunSink {
   }
 
   /** A line of the run's own log (what `/logs/` serves). */
-  log(level: LogEntry['level'], message: string): void {
-    this.emit({ type: 'log', at: new Date().toISOString(), level: level as 'info', message });
+  log(level: Extract<RunEvent, { type: 'log' }>['level'], message: string): void {
+    this.emit({ type: 'log', at: new Date().toISOString(), level, message });
   }
 
   /** A line of the worker's log of orchestrating the run (`cloud_logs`). */
