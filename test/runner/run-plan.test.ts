@@ -77,7 +77,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
         goto(`${server.url}/button.html`),
         assertStep(
           { selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Clicked!' },
-          { runTimeout: 1 },
+          { runTimeout: 3 },
         ),
         click('#go'),
       ]),
