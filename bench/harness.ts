@@ -168,7 +168,7 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
       api: async () => void (figures.api = await measureApiLoad(ctx)),
     };
     // Cheapest and most telling first; throughput (the most runs) last.
-    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'memory', 'api', 'throughput'];
+    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'api', 'memory', 'throughput'];
     for (const name of order) {
       if (options.only.length > 0 && !options.only.includes(name)) continue;
       const elapsed = (performance.now() - t0) / 1000;

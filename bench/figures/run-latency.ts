@@ -202,7 +202,7 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
 
   // CPU of a run whose client polls every 250 ms: the difference is what 10 ms polling costs.
   const slowPollCpu: RunCpu[] = [];
-  for (let i = 0; i < (ctx.options.latencyReps >= 3 ? 2 : 0); i++) {
+  for (let i = 0; i < (ctx.options.latencyReps >= 5 ? 2 : 0); i++) {
     const { value, cpu } = await withCpu(browserPid, () => tolerant(() => timedServiceRun(bench, referenceId, 250)));
     if (value && cpu) slowPollCpu.push(cpu);
   }

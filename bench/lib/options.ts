@@ -51,8 +51,8 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
       return {
         mode, steps: 20, latencyReps: 3, screenshotShots: 10, queueReps: 4,
         throughputConcurrency: [1, 2, 4], throughputRunsPerWorker: 1, throughputReps: 1,
-        memoryConcurrency: [1, 2], apiSeedRuns: 100_000, apiSeconds: 2, apiConnections: 10, apiWorkers: 1,
-        apiBackgroundRuns: 1, only, budgetSeconds: 150, warmup: true,
+        memoryConcurrency: [2], apiSeedRuns: 100_000, apiSeconds: 2, apiConnections: 10, apiWorkers: 1,
+        apiBackgroundRuns: 1, only, budgetSeconds: 170, warmup: true,
       };
     case 'tiny':
       return {

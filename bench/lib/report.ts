@@ -67,10 +67,10 @@ export function renderSection(r: BenchResults): string {
     details.push(`- **latency breakdown, service** (median ms of ${f.latency.reps} runs): ${kv(f.latency.service.breakdown)}`);
     details.push(`- **latency breakdown, one-shot script**: ${kv(f.latency.rawOneShot.breakdown)}`);
     details.push(`- **latency breakdown, warm browser**: ${kv(f.latency.rawWarm.breakdown)}`);
-    details.push(
-      `- **per step type** (median ms, service step without its screenshot / raw action): ` +
-        Object.entries(f.latency.perStepType).map(([t, v]) => `${t} ${v.service} / ${v.raw}`).join(', '),
-    );
+    const types = Object.entries(f.latency.perStepType ?? {});
+    if (types.length > 0) {
+      details.push(`- **per step type** (median ms, service step without its screenshot / raw action): ${types.map(([t, v]) => `${t} ${v.service} / ${v.raw}`).join(', ')}`);
+    }
     if (f.latency.cpu.service && f.latency.cpu.rawWarm) {
       details.push(
         `- **CPU per run** (median ms): service ${kv(f.latency.cpu.service)}` +
