@@ -94,8 +94,8 @@ describe('runPlan', { timeout: 30_000 }, () => {
       assertionExpectedValue: 'Clicked!',
       assertionCurrentValue: 'Not clicked',
       elementExists: true,
-      timeout: 1000,
-      runTimeout: 1,
+      timeout: 3000,
+      runTimeout: 3,
     });
     // The run stops at the failed step.
     expect(sink.steps()).toHaveLength(2);
