@@ -16,7 +16,7 @@ beforeAll(async () => {
     't.yaml': yamlTest(
       'console-fail',
       yamlStep('goto', `url: '${fixture.url}/console.html'`, { name: 'Open the console page' }) +
-        yamlStep('assert', "selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope'", { name: 'Wrong text', execution: 'run_timeout: 2' }),
+        yamlStep('assert', "selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope'", { name: 'Wrong text', execution: 'run_timeout: 4' }),
     ),
   });
   runId = await bugrun.startRun('console-fail');
