@@ -146,7 +146,7 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
           const probeId = ids.get(QUEUE_PROBE_SLUG);
           if (!referenceId || !probeId) throw new Error('bench: the bench tests were not imported');
           const browserPid = await browserProcessId(await bench.service.pool.browser());
-          return { bench, referenceId, probeId, browserPid };
+          return { bench, referenceId, probeId, browserPid, memoryAtStart: process.memoryUsage() };
         })()),
       rawBrowser: () =>
         (raw ??= (async () => {
@@ -168,7 +168,7 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
       api: async () => void (figures.api = await measureApiLoad(ctx)),
     };
     // Cheapest and most telling first; throughput (the most runs) last.
-    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'api', 'memory', 'throughput'];
+    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'memory', 'api', 'throughput'];
     for (const name of order) {
       if (options.only.length > 0 && !options.only.includes(name)) continue;
       const elapsed = (performance.now() - t0) / 1000;

@@ -18,9 +18,12 @@ export interface MemoryPoint {
 export interface MemoryResult {
   /** RSS of this Node process before the service existed (Node + playwright-core + harness). */
   processRssBeforeServiceMb: number;
-  /** RSS with the service started, warm (one run done) and idle. */
+  /** RSS once the service listened and its browser was up, before any run. */
   serverRssIdleMb: number;
   serverHeapUsedIdleMb: number;
+  /** RSS and heap when this figure ran: after the runs of the figures before it. */
+  serverRssAfterRunsMb: number;
+  serverHeapUsedAfterRunsMb: number;
   serviceBrowserIdleMb: number;
   serviceBrowserProcesses: number;
   rawBrowserIdleMb: number;
@@ -37,7 +40,7 @@ function mb(bytes: number): number {
  * of the browser process and all its descendants), idle and at its peak during N concurrent runs.
  */
 export async function measureMemory(ctx: FigureContext, rssBeforeService: number): Promise<MemoryResult> {
-  const { bench, referenceId, browserPid: servicePid } = await ctx.main();
+  const { bench, referenceId, browserPid: servicePid, memoryAtStart } = await ctx.main();
   const rawBrowser = await ctx.rawBrowser();
   if (ctx.options.warmup) {
     // The browser is up and has served a run.
@@ -50,7 +53,7 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
 
   const serviceIdle = treePssMb(servicePid);
   const rawIdle = treePssMb(rawPid);
-  ctx.emit(row('memory', 'server RSS idle (in-process, incl. harness)', 'MiB', mb(usage.rss), { value: mb(rssBeforeService), label: 'same process before service' }));
+  ctx.emit(row('memory', 'server RSS idle (in-process, incl. harness)', 'MiB', mb(memoryAtStart.rss), { value: mb(rssBeforeService), label: 'same process before service' }));
   ctx.emit(row('memory', 'browser PSS idle (all Chromium processes)', 'MiB', serviceIdle.mb, { value: rawIdle.mb, label: 'raw browser idle' }));
   const points: MemoryPoint[] = [];
   for (const concurrency of ctx.options.memoryConcurrency) {
@@ -73,8 +76,10 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
   }
   const result: MemoryResult = {
     processRssBeforeServiceMb: mb(rssBeforeService),
-    serverRssIdleMb: mb(usage.rss),
-    serverHeapUsedIdleMb: mb(usage.heapUsed),
+    serverRssIdleMb: mb(memoryAtStart.rss),
+    serverHeapUsedIdleMb: mb(memoryAtStart.heapUsed),
+    serverRssAfterRunsMb: mb(usage.rss),
+    serverHeapUsedAfterRunsMb: mb(usage.heapUsed),
     serviceBrowserIdleMb: round(serviceIdle.mb, 1),
     serviceBrowserProcesses: serviceIdle.processes,
     rawBrowserIdleMb: round(rawIdle.mb, 1),

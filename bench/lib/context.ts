@@ -13,6 +13,8 @@ export interface MainService {
   probeId: string;
   /** The service's browser process (launched when the main service starts), for memory figures. */
   browserPid: number | null;
+  /** process.memoryUsage() once the service listened and its browser was up, before any run. */
+  memoryAtStart: NodeJS.MemoryUsage;
 }
 
 /** What each figure gets from the harness. */

@@ -96,7 +96,8 @@ export function renderSection(r: BenchResults): string {
   if (f.memory) {
     const mm = f.memory;
     details.push(
-      `- **memory**: process RSS ${mm.processRssBeforeServiceMb} MiB before the service, ${mm.serverRssIdleMb} MiB with it idle (heap used ${mm.serverHeapUsedIdleMb} MiB); ` +
+      `- **memory**: process RSS ${mm.processRssBeforeServiceMb} MiB before the service, ${mm.serverRssIdleMb} MiB with it started and idle (heap used ${mm.serverHeapUsedIdleMb} MiB)` +
+        (mm.serverRssAfterRunsMb === undefined ? '; ' : `, ${mm.serverRssAfterRunsMb} MiB (heap ${mm.serverHeapUsedAfterRunsMb} MiB) after the runs of the figures before it; `) +
         `service browser idle ${mm.serviceBrowserIdleMb} MiB PSS in ${mm.serviceBrowserProcesses} processes, raw browser ${mm.rawBrowserIdleMb} MiB in ${mm.rawBrowserProcesses}; ` +
         mm.points.map((p) => `c=${p.concurrency}: peak ${p.servicePeakMb} vs ${p.rawPeakMb} MiB`).join(', '),
     );
