@@ -1,10 +1,17 @@
 import type { AssertionProperty, AssertionType, ErrorCode, StepRunRecord } from '../domain/index.js';
 import { StepError, errorMessage, isTargetClosedError, shortPlaywrightMessage } from './errors.js';
+import { fastProbe, plainChain } from './fast-probe.js';
 import { resultToString, runPageCode } from './page-code.js';
 import type { StepContext } from './step-context.js';
+import { within } from './timing.js';
 
 /** BugBug retries every 1.5 s; polling faster makes passing assertions finish sooner. */
 const POLL_MS = 250;
+/**
+ * One check may take at least this long, or half the step's remaining time if that is more: short
+ * enough that a check stuck on a changing page is retried, long enough that a machine so loaded
+ * that one evaluation takes over a second still gets its answer.
+ */
 const PROBE_TIMEOUT_MS = 1_000;
 
 export interface AssertionSpec {
@@ -119,7 +126,8 @@ function missing(description: string): AssertionCheck {
 export async function checkOnce(ctx: StepContext, spec: AssertionSpec): Promise<AssertionCheck> {
   const page = ctx.page;
   const d = ctx.details;
-  const probe = { timeout: Math.max(1, Math.min(ctx.remaining(), PROBE_TIMEOUT_MS)) };
+  const left = ctx.remaining();
+  const probe = { timeout: Math.max(1, Math.min(left, Math.max(PROBE_TIMEOUT_MS, left / 2))) };
   switch (spec.property) {
     case 'pageUrlIs':
       return valueCheck(spec, page.url());
@@ -170,7 +178,26 @@ export async function checkOnce(ctx: StepContext, spec: AssertionSpec): Promise<
   }
 }
 
+/**
+ * Text and value assertions on a plain CSS/XPath selector read the first match in one CDP round
+ * trip (fast-probe.ts). Null when that path does not apply or finds nothing: Playwright's engines
+ * (shadow DOM, their CSS extensions) then have the last word.
+ */
+async function readFast(ctx: StepContext, spec: AssertionSpec, probe: { timeout: number }): Promise<AssertionCheck | null> {
+  if (spec.property !== 'textContent' && spec.property !== 'value') return null;
+  const parts = plainChain(ctx);
+  if (!parts) return null;
+  const want = { notCovered: false, notAnimating: false, focus: false, attribute: null, read: true };
+  const found = await within(fastProbe(ctx, parts, want), probe.timeout, null);
+  if (!found?.found) return null;
+  ctx.record.elementExists = true;
+  if (spec.property === 'value') return valueCheck(spec, found.value ?? '');
+  return valueCheck(spec, collapse(found.text ?? ''));
+}
+
 async function checkElement(ctx: StepContext, spec: AssertionSpec, probe: { timeout: number }): Promise<AssertionCheck> {
+  const fast = await readFast(ctx, spec, probe);
+  if (fast) return fast;
   const { loc, description } = ctx.locator();
   let count: number;
   try {
@@ -234,7 +261,7 @@ async function checkElement(ctx: StepContext, spec: AssertionSpec, probe: { time
     undefined,
     probe,
   );
-  return valueCheck(spec, text.replace(/\s+/g, ' ').trim());
+  return valueCheck(spec, collapse(text));
 }
 
 /** checkOnce, with errors of a changing page (navigation, detached node) counted as "not yet". */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export interface BrowserPoolOptions {
   executablePath?: string;
@@ -28,15 +28,35 @@ export function defaultChromiumPath(): string {
   return existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium';
 }
 
+interface Spare {
+  /** The options it was opened with (JSON). */
+  key: string;
+  ready: Promise<FreshPage | null>;
+  /** Set once open. */
+  context: BrowserContext | null;
+}
+
+/** A run's own context with its first, blank page. */
+export interface FreshPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
 /**
  * One warm browser per process: launching costs far more than a fresh context, and contexts give
  * each run its own cookies and storage. A browser that died is relaunched on the next request.
+ *
+ * Opening a context and its page takes 100-300 ms, so once a run has taken one the pool opens the
+ * next one for the same options in the background: the next run starts on a page nobody has used,
+ * without waiting. The spare costs one idle blank page (a renderer process) while the pool lives.
  */
 export class BrowserPool {
   private readonly opts: BrowserPoolOptions;
   private current: Browser | null = null;
   private pending: Promise<Browser> | null = null;
   private closing = false;
+  private spare: Spare | null = null;
 
   constructor(opts: BrowserPoolOptions) {
     this.opts = { ...opts };
@@ -59,8 +79,62 @@ export class BrowserPool {
     return { name: browser.browserType().name(), version: browser.version() };
   }
 
+  /** A new context and page for a run, never handed out before; the caller closes the context. */
+  async freshPage(options: BrowserContextOptions): Promise<FreshPage> {
+    const key = JSON.stringify(options);
+    const spare = this.takeSpare();
+    let fresh = spare?.key === key ? await spare.ready : null;
+    if (spare && spare.key !== key) void discard(spare.ready);
+    if (fresh && (!fresh.browser.isConnected() || fresh.page.isClosed())) {
+      void discard(Promise.resolve(fresh));
+      fresh = null;
+    }
+    fresh ??= await this.open(options);
+    if (!this.closing) this.prepareSpare(key, options);
+    return fresh;
+  }
+
+  /** Whether `context` is the idle spare (not a run's): leak checks leave it out. */
+  isSpare(context: BrowserContext): boolean {
+    return this.spare?.context === context;
+  }
+
+  private prepareSpare(key: string, options: BrowserContextOptions): void {
+    const spare: Spare = { key, context: null, ready: Promise.resolve(null) };
+    spare.ready = this.open(options, (context) => {
+      spare.context = context;
+    }).catch(() => null);
+    this.spare = spare;
+  }
+
+  private takeSpare(): Spare | null {
+    const spare = this.spare;
+    this.spare = null;
+    return spare;
+  }
+
+  /** The contexts runs are using now: all of the browser's but the spare. */
+  contextsInUse(): BrowserContext[] {
+    return this.current?.contexts().filter((c) => !this.isSpare(c)) ?? [];
+  }
+
+  private async open(options: BrowserContextOptions, onContext?: (context: BrowserContext) => void): Promise<FreshPage> {
+    const browser = await this.browser();
+    const context = await browser.newContext(options);
+    onContext?.(context);
+    try {
+      const page = await context.newPage();
+      return { browser, context, page };
+    } catch (e) {
+      await context.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    const spare = this.takeSpare();
+    if (spare) await discard(spare.ready);
     const launching = this.pending;
     if (launching) await launching.catch(() => undefined);
     const browser = this.current;
@@ -96,4 +170,9 @@ export class BrowserPool {
       args: headless ? [...CHROMIUM_ARGS] : CHROMIUM_ARGS.filter((a) => a !== '--headless'),
     });
   }
+}
+
+async function discard(ready: Promise<FreshPage | null>): Promise<void> {
+  const fresh = await ready.catch(() => null);
+  await fresh?.context.close().catch(() => undefined);
 }

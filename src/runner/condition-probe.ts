@@ -11,6 +11,8 @@ export interface ProbeWant {
   /** Focus the element when nothing else stands in the way, then report whether it has focus. */
   focus: boolean;
   attribute: string | null;
+  /** Also read the element's text and value (element assertions). */
+  read?: boolean;
 }
 
 export interface ProbePart {
@@ -36,6 +38,9 @@ export interface ProbeResult {
   focused: boolean;
   /** Value of the requested attribute; null when absent. */
   attribute: string | null;
+  /** With `read`: the rendered text (innerText; textContent outside HTML) and the value (a form control's, else the attribute). */
+  text: string | null;
+  value: string | null;
 }
 
 /**
@@ -56,6 +61,8 @@ export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeAr
     disabled: false,
     focused: false,
     attribute: null,
+    text: null,
+    value: null,
   };
 
   let el: Element | null = null;
@@ -102,6 +109,13 @@ export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeAr
   out.visible = displayed && style.visibility !== 'hidden' && rect.width > 0 && rect.height > 0;
   out.disabled = target.matches(':disabled') || target.closest('[aria-disabled="true"]') !== null;
   if (want.attribute !== null) out.attribute = target.getAttribute(want.attribute);
+  if (want.read) {
+    out.text = target instanceof HTMLElement ? target.innerText : (target.textContent ?? '');
+    out.value =
+      target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement
+        ? target.value
+        : (target.getAttribute('value') ?? '');
+  }
 
   if (want.notAnimating && out.visible) {
     // CSS animations and transitions (and element.animate()) are visible to the Web Animations

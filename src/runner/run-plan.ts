@@ -116,13 +116,10 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
   try {
     let page: Page;
     try {
-      browser = await race(opts.pool.browser(), abort.signal);
-      browser.on('disconnected', onDisconnect);
-      // Not raced against the stop: a context created after we stopped listening would leak.
-      // Opening one takes ~150 ms, well inside the time a stop may take.
       const timezoneId = knownTimezone(plan.settings.timezone);
       if (plan.settings.timezone && !timezoneId) events.log('warn', `Unknown time zone "${plan.settings.timezone}"; the browser keeps the machine's`);
-      context = await browser.newContext({
+      // Instant when the pool has a spare; a launch or a new context can take a while.
+      const opening = opts.pool.freshPage({
         viewport: { width: plan.screen.width, height: plan.screen.height },
         timezoneId,
         // downloadStarted assertions watch the pages' downloads.
@@ -131,14 +128,19 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
         userAgent: plan.settings.userAgent ?? undefined,
         extraHTTPHeaders: Object.fromEntries(plan.settings.customHeaders.map((h) => [h.name, h.value])),
       });
-      if (abort.signal.aborted) return stoppedOrLimit();
+      const fresh = await race(opening, abort.signal).catch((e: unknown) => {
+        // Stopped while it opened: the context must not outlive the run.
+        void opening.then((f) => f.context.close()).catch(() => undefined);
+        throw e;
+      });
+      ({ browser, context, page } = fresh);
+      browser.on('disconnected', onDisconnect);
       context.on('close', () => {
         if (!closing) health.browserGone = true;
       });
-      // Before the first page, so its first request is logged too.
-      network = new NetworkLog(context, events, secrets);
-      page = await context.newPage();
       if (abort.signal.aborted) return stoppedOrLimit();
+      // The page is still blank, so the log sees its first request.
+      network = new NetworkLog(context, events, secrets);
     } catch (e) {
       if (stopReason) return stoppedOrLimit();
       const message = `Could not start the browser: ${errorMessage(e)}`;

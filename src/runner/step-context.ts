@@ -22,6 +22,12 @@ export class StepContext {
    */
   pendingCause: Cause | null = null;
 
+  /**
+   * The step's waiting conditions just found its element in the tab's top document; the action's
+   * own Playwright call resolves it again, so element() need not wait for it first.
+   */
+  elementSeen = false;
+
   constructor(
     readonly session: RunSession,
     readonly step: PlanStep,
@@ -84,6 +90,10 @@ export class StepContext {
   async element(selector: string | null | undefined = this.details.selector): Promise<{ loc: Locator; description: string }> {
     const { loc, description } = this.locator(selector);
     const first = loc.first();
+    if (this.elementSeen && selector === this.details.selector && !this.session.tabs.frame) {
+      this.record.elementExists = true;
+      return { loc: first, description };
+    }
     await this.frameElement();
     const missing: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
     this.pendingCause = missing;

@@ -8,8 +8,8 @@ import type {
   WaitingConditionResult,
 } from '../domain/index.js';
 import { elementProbe, type ProbeArg, type ProbePart, type ProbeResult, type ProbeWant } from './condition-probe.js';
+import { fastProbe, plainChain } from './fast-probe.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, isTimeoutError } from './errors.js';
-import { parseSelector } from './selectors.js';
 import type { StepContext } from './step-context.js';
 import { within } from './timing.js';
 
@@ -205,41 +205,16 @@ interface ProbeTarget {
 /** What the element conditions look at; null when the selector cannot be used (the action reports why). */
 function probeTarget(ctx: StepContext): ProbeTarget | null {
   try {
-    const parts = parseSelector(ctx.render(ctx.details.selector));
+    const fast = plainChain(ctx);
     const { loc, description } = ctx.locator();
-    const plain = ctx.session.tabs.frame === null && parts.every((p) => (p.engine === 'css' || p.engine === 'xpath') && !p.relation);
-    return { loc, description, fast: plain ? parts.map((p) => ({ engine: p.engine, body: p.body })) : null };
+    return { loc, description, fast };
   } catch (e) {
     if (e instanceof StepError) return null;
     throw e;
   }
 }
 
-function isProbeResult(v: unknown): v is ProbeResult {
-  return typeof v === 'object' && v !== null && 'found' in v && typeof v.found === 'boolean' && 'unsupported' in v;
-}
-
-/**
- * The fast path: Runtime.evaluate on the tab's CDP session (the one screenshots use). Unlike
- * Playwright's evaluate it needs no helper script injected into each new document first.
- */
-async function fastProbe(ctx: StepContext, parts: ProbePart[], want: ProbeWant): Promise<ProbeResult | null> {
-  const session = await ctx.session.capture.cdpSession();
-  const arg: ProbeArg = { parts, want };
-  const res = await session.send('Runtime.evaluate', {
-    expression: `(${elementProbe.toString()})(${JSON.stringify(arg)})`,
-    returnByValue: true,
-    awaitPromise: true,
-  });
-  if (res.exceptionDetails) return { ...NOT_FOUND, unsupported: true };
-  const value: unknown = res.result.value;
-  return isProbeResult(value) ? value : null;
-}
-
 const NOT_FOUND_TEXT = 'element not found';
-const NOT_FOUND: ProbeResult = {
-  unsupported: false, found: false, visible: false, coveredBy: null, animating: false, disabled: false, focused: false, attribute: null,
-};
 
 /** One evaluation of every element condition. 'invalid' = the selector is malformed; null = no answer. */
 async function probe(ctx: StepContext, target: ProbeTarget, want: ProbeWant, until: number): Promise<ProbeResult | 'invalid' | null> {
@@ -364,6 +339,7 @@ async function pollBefore(ctx: StepContext, conditions: WaitingCondition[], t0: 
       continue;
     }
     if (load?.error) throw load.error;
+    if (probed) ctx.elementSeen = probed.found;
     for (const s of live) {
       switch (s.cond.condition) {
         case 'documentComplete':

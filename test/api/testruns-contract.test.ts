@@ -196,9 +196,9 @@ describe('status and stop', () => {
     expect(stopped.status).toBe('stopped');
     await bugrun.waitFor(runId, ['stopped'], 2000);
     // The runner closes the context; poll briefly for it.
-    const browser = await bugrun.service.pool.browser();
-    while (browser.contexts().length > 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
-    expect(browser.contexts().length).toBe(0);
+    const pool = bugrun.service.pool;
+    while (pool.contextsInUse().length > 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.contextsInUse()).toHaveLength(0);
     expect(Date.now() - t0).toBeLessThan(2000);
 
     const again = await call('POST', '/api/v2/testruns/{id}/stop/', `/api/v2/testruns/${runId}/stop/`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { act, expectFailedAt, expectPassed, read, useActionRunner } from './actions-support.js';
+import { act, evaluate, expectFailedAt, expectPassed, read, useActionRunner } from './actions-support.js';
 import { goto } from './plan-builder.js';
 
 const { url, run } = useActionRunner();
@@ -38,6 +38,26 @@ describe('mouse actions', { timeout: 30_000 }, () => {
       'at 30,40',
       'at 100,50',
     ]);
+  });
+
+  it('click: the next step meets the document a link click navigated to, not the one it left', async () => {
+    const link = (id: string, href: string): string =>
+      `(() => { const a = document.createElement('a'); a.id = '${id}'; a.href = '${href}'; a.textContent = '${id}'; ` +
+      `a.style.cssText = 'position:fixed;top:0;right:0;z-index:99;padding:8px;background:#fff'; document.body.append(a); return a.id; })()`;
+    const r = await run([
+      goto(url('/act-mouse.html')),
+      evaluate(link('hash', '#there')),
+      act('click', { selector: '#hash' }),
+      evaluate('location.hash'),
+      evaluate(link('away', '/slow?ms=400')),
+      act('click', { selector: '#away' }),
+      evaluate('location.pathname + " " + document.title'),
+    ]);
+    expectPassed(r);
+    expect(r.steps[3]?.computedValue).toBe('#there');
+    expect(r.steps[6]?.computedValue).toBe('/slow Slow');
+    // The step after the click started on the new document: the click waited for it to commit.
+    expect(r.steps[6]?.executionUrl).toBe(url('/slow?ms=400'));
   });
 
   it('click: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT naming the covering element; INTERACTION_POSITION_OUT_OF_VIEWPORT; ELEMENT_DOES_NOT_EXIST', async () => {

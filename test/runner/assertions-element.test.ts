@@ -115,6 +115,23 @@ describe('element assertion properties', { timeout: 30_000 }, () => {
     expect(records[15]?.error).toContain('Expected textContent to equal "Total: 41 items", got "Total: 42 items"');
   });
 
+  it('textContent and value through every selector kind: CSS, XPath, chains, ancestors, shadow DOM', async () => {
+    const cases: Case[] = [
+      { selector: 'css=#text b', property: 'textContent', expected: '42' },
+      { selector: 'xpath=//p[@id="text"]/b', property: 'textContent', expected: '42' },
+      { selector: '#text >> b', property: 'textContent', expected: '42' },
+      { selector: '#text b << p', property: 'textContent', expected: 'Total: 42 items' },
+      { selector: '#hidden', property: 'textContent', expected: 'hidden panel' },
+      { selector: '#in-shadow', property: 'textContent', expected: 'shadow text' },
+      { selector: '#shadow-field', property: 'value', expected: 'deep' },
+      { selector: '#aria-on', property: 'value', expected: '' },
+    ];
+    const records = await run(cases.map((c) => passing({ ...c, type: 'equal' })));
+    cases.forEach((c, i) => {
+      expect(records[i], c.selector).toMatchObject({ ...passed, elementExists: true, assertionCurrentValue: c.expected });
+    });
+  });
+
   it('fails with ELEMENT_DOES_NOT_EXIST on a missing element and ASSERT_FAILED on a bad pattern', async () => {
     const [text, value, visible, pattern] = await run([
       failing({ selector: '#nope', property: 'textContent', type: 'equal', expected: 'x' }),

@@ -1,3 +1,4 @@
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
@@ -38,7 +39,7 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
 
   it('reports a crashed page as error INTERNAL_ERROR', async () => {
     const { done, sink } = await startLongRun();
-    const page = (await pool.browser()).contexts()[0]?.pages()[0];
+    const page = pool.contextsInUse()[0]?.pages()[0];
     if (!page) throw new Error('no page');
     const cdp = await page.context().newCDPSession(page);
     cdp.send('Page.crash').catch(() => undefined);
@@ -49,7 +50,7 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
 
   it('reports a closed tab as WINDOW_OR_TAB_DOES_NOT_EXIST', async () => {
     const { done } = await startLongRun();
-    void (await pool.browser()).contexts()[0]?.pages()[0]?.close();
+    void pool.contextsInUse()[0]?.pages()[0]?.close();
     expect(await done).toMatchObject({ status: 'failed', errorCode: 'WINDOW_OR_TAB_DOES_NOT_EXIST' });
   });
 
@@ -61,5 +62,51 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
     const next = await pool.browser();
     expect(next).not.toBe(first);
     expect(next.isConnected()).toBe(true);
+  });
+
+  it('hands out a fresh context per run and keeps the next one ready: never the same twice, the spare discarded when the options change', async () => {
+    const opts = { viewport: { width: 800, height: 600 } };
+    const first = await pool.freshPage(opts);
+    // The spare for these options opens in the background; wait until the pool has it.
+    const until = Date.now() + 10_000;
+    while (pool.contextsInUse().length === (await pool.browser()).contexts().length && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    const spare = (await pool.browser()).contexts().find((c) => pool.isSpare(c));
+    expect(spare).toBeDefined();
+    const second = await pool.freshPage(opts);
+    expect(second.context).toBe(spare);
+    expect(second.context).not.toBe(first.context);
+    expect(pool.isSpare(second.context)).toBe(false);
+    expect(second.page.url()).toBe('about:blank');
+    expect(second.page.viewportSize()).toEqual({ width: 800, height: 600 });
+
+    // Other options: the waiting spare does not fit and is closed.
+    const other = await pool.freshPage({ viewport: { width: 640, height: 480 } });
+    expect(other.page.viewportSize()).toEqual({ width: 640, height: 480 });
+    await Promise.all([first, second, other].map((f) => f.context.close()));
+    expect(pool.contextsInUse()).toHaveLength(0);
+    // What is left is the spare for the last options, and nothing else.
+    const browser = await pool.browser();
+    const settled = Date.now() + 10_000;
+    while (browser.contexts().length !== 1 && Date.now() < settled) await new Promise((r) => setTimeout(r, 10));
+    expect(browser.contexts().map((c) => pool.isSpare(c))).toEqual([true]);
+  });
+
+  it('does not hand out a spare of a browser that died, and close() closes the spare with the browser', async () => {
+    const own = new BrowserPool({ executablePath: defaultChromiumPath() });
+    let last: Browser | null = null;
+    try {
+      const first = await own.freshPage({});
+      const dead = first.browser;
+      await first.context.close();
+      await dead.close();
+      const next = await own.freshPage({});
+      expect(next.browser).not.toBe(dead);
+      expect(next.browser.isConnected()).toBe(true);
+      expect(next.page.isClosed()).toBe(false);
+      last = next.browser;
+    } finally {
+      await own.close();
+    }
+    expect(last?.isConnected()).toBe(false);
   });
 });

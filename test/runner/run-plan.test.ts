@@ -331,13 +331,12 @@ describe('runPlan', { timeout: 30_000 }, () => {
   });
 
   it('records the documentComplete waiting condition and closes every context it opened', async () => {
-    const browser = await pool.browser();
     const { sink } = await run(plan([goto(`${server.url}/title.html`), step('execute', { code: '1' }, { waitingConditions: null })]));
     expect(sink.steps()[1]?.waitingConditions).toEqual([
       { type: 'documentComplete', expected: 'complete', current: 'complete', isSuccess: true, isSoftSuccess: false },
       { type: 'networkIdle', expected: '2', current: '0', isSuccess: true, isSoftSuccess: false },
     ]);
-    expect(browser.contexts()).toHaveLength(0);
+    expect(pool.contextsInUse()).toHaveLength(0);
   });
 
   it('fails goto with PAGE_LOADING_ERROR naming the net error, and INVALID_URL for a bad URL', async () => {

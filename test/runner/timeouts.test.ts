@@ -31,7 +31,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
     expect(sink.steps()[0]).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT', timeout: 2000 });
     expect(ms).toBeLessThan(6_000);
-    expect((await pool.browser()).contexts()).toHaveLength(0);
+    expect(pool.contextsInUse()).toHaveLength(0);
   });
 
   it('waits for a late element and retries assertions until the text changes', async () => {
@@ -69,7 +69,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
     expect(Date.now() - t0).toBeLessThan(1_500);
     expect(outcome).toEqual({ status: 'stopped', errorCode: null, message: 'Stopped' });
     expect(sink.steps()[1]).toMatchObject({ status: 'stopped', errorCode: null });
-    expect((await pool.browser()).contexts()).toHaveLength(0);
+    expect(pool.contextsInUse()).toHaveLength(0);
   });
 
   it('stops during a step sleep too', async () => {

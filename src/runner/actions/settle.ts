@@ -1,47 +1,74 @@
-import type { Frame, Page, Request } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import type { StepContext } from '../step-context.js';
+import { within } from '../timing.js';
 
-/** A navigation a click starts shows up as a request within a few ms of the mouse events. */
-const START_GRACE_MS = 50;
 /** Beyond this, the next step's waiting conditions (documentComplete) take over the wait. */
 const COMMIT_LIMIT_MS = 5_000;
+/** A hung page must not hold the step: the barrier gives up after this and the step goes on. */
+const BARRIER_LIMIT_MS = 500;
+/** A requested navigation that has not started loading this long after the barrier was cancelled. */
+const START_GRACE_MS = 50;
+const POLL_MS = 10;
+
+/** Sessions whose Page domain is on (its navigation events are what settle watches). */
+const pageEventsOn = new WeakSet<CDPSession>();
+
+async function enablePageEvents(session: CDPSession): Promise<void> {
+  if (pageEventsOn.has(session)) return;
+  await session.send('Page.enable');
+  pageEventsOn.add(session);
+}
+
+type FrameState = 'requested' | 'loading';
 
 /**
  * Runs a raw input action and, like Playwright's own actions, waits until the navigations it
- * started have committed (or failed): a screenshot or the next step must not meet a page that is
- * half-way between two documents.
+ * started have committed (or were cancelled, or became a download): a screenshot or the next step
+ * must not meet a page that is half-way between two documents.
+ *
+ * The page reports a navigation an input event asks for (a link, a form, a script, even a
+ * `setTimeout(0)` one) before it answers a command sent after that event on the same CDP session,
+ * so one round trip after the action tells whether there is anything to wait for; an action that
+ * navigates nowhere costs no sleep.
  */
 export async function settlingNavigations<T>(ctx: StepContext, page: Page, action: () => Promise<T>): Promise<T> {
-  const pending = new Set<Request>();
-  // Only documents that were already there: an iframe the action adds loads on its own time.
-  const existing = new Set(page.frames());
-  const onRequest = (r: Request): void => {
-    try {
-      if (r.isNavigationRequest() && existing.has(r.frame())) pending.add(r);
-    } catch {
-      // A request without a frame (service worker) is no navigation of ours.
-    }
+  const session = await ctx.session.capture.cdpSession();
+  await enablePageEvents(session);
+  const frames = new Map<string, FrameState>();
+  const requested = (e: { frameId: string }): void => void frames.set(e.frameId, 'requested');
+  const started = (e: { frameId: string }): void => {
+    if (frames.has(e.frameId)) frames.set(e.frameId, 'loading');
   };
-  const onDone = (r: Request): void => {
-    pending.delete(r);
+  const stopped = (e: { frameId: string }): void => {
+    if (frames.get(e.frameId) === 'loading') frames.delete(e.frameId);
   };
-  const onCommit = (f: Frame): void => {
-    for (const r of pending) if (r.frame() === f) pending.delete(r);
-  };
-  page.on('request', onRequest);
-  page.on('requestfailed', onDone);
-  page.on('requestfinished', onDone);
-  page.on('framenavigated', onCommit);
+  const done = (e: { frameId: string }): void => void frames.delete(e.frameId);
+  const committed = (e: { frame: { id: string } }): void => void frames.delete(e.frame.id);
+  session.on('Page.frameRequestedNavigation', requested);
+  session.on('Page.frameStartedLoading', started);
+  session.on('Page.frameStoppedLoading', stopped);
+  session.on('Page.navigatedWithinDocument', done);
+  session.on('Page.frameDetached', done);
+  session.on('Page.frameNavigated', committed);
   try {
     const result = await action();
-    await ctx.sleep(START_GRACE_MS);
-    const until = Date.now() + Math.min(COMMIT_LIMIT_MS, ctx.remaining());
-    while (pending.size > 0 && Date.now() < until && !page.isClosed()) await ctx.sleep(20);
+    await within(session.send('Runtime.evaluate', { expression: '0' }).catch(() => undefined), BARRIER_LIMIT_MS, undefined);
+    const start = Date.now();
+    const until = start + Math.min(COMMIT_LIMIT_MS, ctx.remaining());
+    while (frames.size > 0 && Date.now() < until && !page.isClosed()) {
+      if (Date.now() - start >= START_GRACE_MS) {
+        for (const [id, state] of frames) if (state === 'requested') frames.delete(id);
+        if (frames.size === 0) break;
+      }
+      await ctx.sleep(POLL_MS);
+    }
     return result;
   } finally {
-    page.off('request', onRequest);
-    page.off('requestfailed', onDone);
-    page.off('requestfinished', onDone);
-    page.off('framenavigated', onCommit);
+    session.off('Page.frameRequestedNavigation', requested);
+    session.off('Page.frameStartedLoading', started);
+    session.off('Page.frameStoppedLoading', stopped);
+    session.off('Page.navigatedWithinDocument', done);
+    session.off('Page.frameDetached', done);
+    session.off('Page.frameNavigated', committed);
   }
 }
