@@ -100,6 +100,10 @@ export class BrowserPool {
   }
 
   private prepareSpare(key: string, options: BrowserContextOptions): void {
+    // Runs that start together share one spare; one for other options gives way.
+    if (this.spare?.key === key) return;
+    const old = this.takeSpare();
+    if (old) void discard(old.ready);
     const spare: Spare = { key, context: null, ready: Promise.resolve(null) };
     spare.ready = this.open(options, (context) => {
       spare.context = context;

@@ -28,6 +28,17 @@ async function startLongRun(): Promise<{ done: ReturnType<typeof runPlan>; sink:
   return { done, sink };
 }
 
+/** Waits (up to 10 s) until the browser holds nothing but one spare context, then checks it stays so. */
+async function expectOnlySpareLeft(): Promise<void> {
+  const browser = await pool.browser();
+  const spares = (): boolean[] => browser.contexts().map((c) => pool.isSpare(c));
+  const until = Date.now() + 10_000;
+  while (JSON.stringify(spares()) !== '[true]' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  // Nothing more opens behind it.
+  await new Promise((r) => setTimeout(r, 300));
+  expect(spares()).toEqual([true]);
+}
+
 describe('BrowserPool', { timeout: 30_000 }, () => {
   it('shares one launch between concurrent callers and reports the browser', async () => {
     const [a, b] = await Promise.all([pool.browser(), pool.browser()]);
@@ -83,12 +94,16 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
     const other = await pool.freshPage({ viewport: { width: 640, height: 480 } });
     expect(other.page.viewportSize()).toEqual({ width: 640, height: 480 });
     await Promise.all([first, second, other].map((f) => f.context.close()));
-    expect(pool.contextsInUse()).toHaveLength(0);
-    // What is left is the spare for the last options, and nothing else.
-    const browser = await pool.browser();
-    const settled = Date.now() + 10_000;
-    while (browser.contexts().length !== 1 && Date.now() < settled) await new Promise((r) => setTimeout(r, 10));
-    expect(browser.contexts().map((c) => pool.isSpare(c))).toEqual([true]);
+    // What is left, once the spare that did not fit is closed, is the spare for the last options.
+    await expectOnlySpareLeft();
+  });
+
+  it('runs that start together get contexts of their own and leave one spare behind', async () => {
+    const opts = { viewport: { width: 700, height: 500 } };
+    const fresh = await Promise.all([1, 2, 3, 4].map(() => pool.freshPage(opts)));
+    expect(new Set(fresh.map((f) => f.context)).size).toBe(4);
+    await Promise.all(fresh.map((f) => f.context.close()));
+    await expectOnlySpareLeft();
   });
 
   it('does not hand out a spare of a browser that died, and close() closes the spare with the browser', async () => {
