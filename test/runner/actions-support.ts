@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
-  NO_RESOURCES,
   WAITING_CONDITIONS,
   type ActionDetails,
   type ErrorCode,
@@ -11,9 +10,8 @@ import {
   type StepRunRecord,
   type WaitingCondition,
 } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, plan, step, type PlanOptions } from './plan-builder.js';
+import { plan, step, type CollectingSink, type PlanOptions } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
 /** Project-level conditions: documentComplete only, every other one switched off. */
 const ONLY_DOCUMENT_COMPLETE: WaitingCondition[] = WAITING_CONDITIONS.map((condition) => ({
@@ -32,38 +30,22 @@ export interface ActionRun {
 }
 
 /**
- * One browser and one fixture server per test file (vitest runs files in parallel), and a `run`
- * that executes steps and returns what the runner reported.
+ * The file's runner fixture (see useRunnerFixture), with a `run` that executes steps and returns
+ * what the runner reported.
  */
 export function useActionRunner(): {
   url: (path: string) => string;
   run: (steps: PlanStep[], opts?: PlanOptions & { resources?: RunResources }) => Promise<ActionRun>;
 } {
-  let server: FixtureServer;
-  let pool: BrowserPool;
-  beforeAll(async () => {
-    server = await startFixtureServer();
-    pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-    await pool.browser();
-  }, 30_000);
-  afterAll(async () => {
-    await pool?.close();
-    await server?.close();
-  });
+  const fixture = useRunnerFixture();
   return {
-    url: (path) => `${server.url}${path.startsWith('/') ? '' : '/'}${path}`,
+    url: fixture.url,
     run: async (steps, opts = {}) => {
-      const sink = new CollectingSink();
       const { resources, ...planOpts } = opts;
       // These tests are about actions: waiting conditions other than documentComplete are left to
       // their own tests, so each step here is the action itself (and the suite stays fast).
       const settings = { waitingConditions: ONLY_DOCUMENT_COMPLETE, ...planOpts.settings };
-      const outcome = await runPlan(plan(steps, { ...planOpts, settings }), {
-        pool,
-        sink,
-        signal: new AbortController().signal,
-        resources: resources ?? NO_RESOURCES,
-      });
+      const { outcome, sink } = await fixture.run(plan(steps, { ...planOpts, settings }), { resources });
       const records = sink.steps();
       return {
         outcome,

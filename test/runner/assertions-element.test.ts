@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionDetails, AssertionProperty, AssertionType, PlanStep, StepRunRecord } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, assertStep, goto, plan } from './plan-builder.js';
+import { assertStep, goto, plan } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const fixture = useRunnerFixture();
 
 interface Case {
   selector: string;
@@ -34,8 +21,7 @@ const passing = (c: Case): PlanStep => assertStep(details(c), { runTimeout: 5, w
 const failing = (c: Case): PlanStep => assertStep(details(c), { runTimeout: 1, continueOnFailure: true, waitingConditions: [] });
 
 async function run(steps: PlanStep[]): Promise<StepRunRecord[]> {
-  const sink = new CollectingSink();
-  await runPlan(plan([goto(`${server.url}/as-elements.html`), ...steps]), { pool, sink, signal: new AbortController().signal });
+  const { sink } = await fixture.run(plan([goto(fixture.url('/as-elements.html')), ...steps]));
   return sink.steps().slice(1);
 }
 

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionDetails, PlanStep, RunSettings, StepRunRecord } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, assertStep, click, goto, plan, step } from './plan-builder.js';
+import { assertStep, click, goto, plan, step, type CollectingSink } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const fixture = useRunnerFixture();
 
 const passing = (d: ActionDetails): PlanStep => assertStep(d, { runTimeout: 5, waitingConditions: [] });
 const failing = (d: ActionDetails): PlanStep => assertStep(d, { runTimeout: 1, continueOnFailure: true, waitingConditions: [] });
 
 async function run(steps: PlanStep[], settings: Partial<RunSettings> = {}): Promise<{ records: StepRunRecord[]; sink: CollectingSink }> {
-  const sink = new CollectingSink();
-  await runPlan(plan([goto(`${server.url}/as-page.html`), ...steps], { settings }), { pool, sink, signal: new AbortController().signal });
+  const { sink } = await fixture.run(plan([goto(fixture.url('/as-page.html')), ...steps], { settings }));
   return { records: sink.steps().slice(1), sink };
 }
 
@@ -33,7 +19,7 @@ const values = (r: StepRunRecord | undefined) => [r?.assertionExpectedValue, r?.
 
 describe('page assertion properties', { timeout: 30_000 }, () => {
   it('pageTitle, pageUrlIs, pageShowsText and pageDoesNotShowText', async () => {
-    const url = `${server.url}/as-page.html`;
+    const url = fixture.url('/as-page.html');
     const { records: r } = await run([
       passing({ assertion_property: 'pageTitle', assertion_type: 'equal', assertion_expected_value: 'Assertions: page' }),
       failing({ assertion_property: 'pageTitle', assertion_type: 'contain', assertion_expected_value: 'Dashboard' }),

@@ -1,26 +1,17 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { CollectingSink, goto, plan, step } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-const pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-});
-
-afterAll(async () => {
-  await pool.close();
-  await server?.close();
-});
+// The first launch is left to the tests: they check how the pool shares it.
+const { pool, url } = useRunnerFixture({ launchBrowser: false });
 
 /** Starts a plan whose second step waits 5 s in the page, and resolves once that step runs. */
 async function startLongRun(): Promise<{ done: ReturnType<typeof runPlan>; sink: CollectingSink }> {
   const sink = new CollectingSink();
   const done = runPlan(
-    plan([goto(`${server.url}/title.html`), step('execute', { code: 'await new Promise((r) => setTimeout(r, 5000))' })]),
+    plan([goto(url('/title.html')), step('execute', { code: 'await new Promise((r) => setTimeout(r, 5000))' })]),
     { pool, sink, signal: new AbortController().signal },
   );
   while (sink.ofType('step-started').length < 2) await new Promise((r) => setTimeout(r, 20));

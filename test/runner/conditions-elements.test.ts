@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlanStep, StepRunRecord, WaitingCondition, WaitingConditionName, WaitingConditionResult } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, assertStep, click, goto, plan, step, type } from './plan-builder.js';
+import { assertStep, click, goto, plan, step, type } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const fixture = useRunnerFixture();
 
 async function run(steps: PlanStep[]): Promise<StepRunRecord[]> {
-  const sink = new CollectingSink();
-  await runPlan(plan([goto(`${server.url}/wc-elements.html`), ...steps]), { pool, sink, signal: new AbortController().signal });
+  const { sink } = await fixture.run(plan([goto(fixture.url('/wc-elements.html')), ...steps]));
   return sink.steps().slice(1);
 }
 

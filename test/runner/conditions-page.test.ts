@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlanStep, RunSettings, StepRunRecord, WaitingCondition, WaitingConditionName, WaitingConditionResult } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, click, goto, plan, step } from './plan-builder.js';
+import { click, goto, plan, step } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const fixture = useRunnerFixture();
 
 async function run(page: string, steps: PlanStep[], settings: Partial<RunSettings> = {}): Promise<StepRunRecord[]> {
-  const sink = new CollectingSink();
   // loading.html never fires `load`: its goto times out on purpose, and the run goes on.
-  const open = goto(`${server.url}/${page}`, page === 'loading.html' ? { runTimeout: 1, continueOnFailure: true } : {});
-  await runPlan(plan([open, ...steps], { settings }), {
-    pool,
-    sink,
-    signal: new AbortController().signal,
-  });
+  const open = goto(fixture.url(page), page === 'loading.html' ? { runTimeout: 1, continueOnFailure: true } : {});
+  const { sink } = await fixture.run(plan([open, ...steps], { settings }));
   return sink.steps();
 }
 
@@ -105,10 +87,10 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     ]);
     expect(pushed).toMatchObject({ status: 'passed', warning: false });
     expect(result(pushed, 'pageNavigationAfterExecution')).toEqual({
-      type: 'pageNavigationAfterExecution', expected: 'navigation', current: `${server.url}/wc-network.html?pushed`, isSuccess: true, isSoftSuccess: false,
+      type: 'pageNavigationAfterExecution', expected: 'navigation', current: fixture.url('/wc-network.html?pushed'), isSuccess: true, isSoftSuccess: false,
     });
     expect(result(opened, 'pageNavigationAfterExecution')).toMatchObject({ current: 'a new tab opened', isSuccess: true });
-    expect(result(linked, 'pageNavigationAfterExecution')).toMatchObject({ current: `${server.url}/title.html`, isSuccess: true });
+    expect(result(linked, 'pageNavigationAfterExecution')).toMatchObject({ current: fixture.url('/title.html'), isSuccess: true });
   });
 
   it('pageNavigationAfterExecution: no navigation passes softly; a failed action keeps its own code', async () => {

@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_MASK, type NetworkEntry } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, assertStep, goto, plan, variable } from './plan-builder.js';
+import { startFixtureServer } from '../helpers/fixture-server.js';
+import { assertStep, goto, plan, variable } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const { url, run } = useRunnerFixture();
 
 describe('network log', { timeout: 30_000 }, () => {
   it('reports every request of the run: status, type, timing, failures, pending ones, headers with secrets masked', async () => {
     const closed = await startFixtureServer();
     await closed.close();
-    const sink = new CollectingSink();
-    const outcome = await runPlan(
+    const { outcome, sink } = await run(
       plan(
         [
-          goto(`${server.url}/wc-subresources.html?refuse=${encodeURIComponent(closed.url)}`),
+          goto(url(`/wc-subresources.html?refuse=${encodeURIComponent(closed.url)}`)),
           assertStep({ selector: '#state', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'refused' }),
         ],
         {
@@ -34,7 +21,6 @@ describe('network log', { timeout: 30_000 }, () => {
           settings: { customHeaders: [{ name: 'X-Api-Token', value: 'tok-secret-123' }] },
         },
       ),
-      { pool, sink, signal: new AbortController().signal },
     );
     expect(outcome.status).toBe('passed');
     const entries = sink.ofType('network').map((e) => e.entry);

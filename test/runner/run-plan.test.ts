@@ -1,29 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, assertStep, click, goto, plan, step, type, variable } from './plan-builder.js';
-import type { TestPlan } from '../../src/domain/index.js';
+import { startFixtureServer } from '../helpers/fixture-server.js';
+import { assertStep, click, goto, plan, step, type, variable } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
-
-async function run(p: TestPlan): Promise<{ outcome: Awaited<ReturnType<typeof runPlan>>; sink: CollectingSink }> {
-  const sink = new CollectingSink();
-  const outcome = await runPlan(p, { pool, sink, signal: new AbortController().signal });
-  return { outcome, sink };
-}
+const { pool, url, run } = useRunnerFixture();
 
 describe('runPlan', { timeout: 30_000 }, () => {
   it('runs a login flow with profile and override variables, the override winning', async () => {
@@ -39,7 +20,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
       ],
       {
         variables: [
-          variable('baseUrl', server.url, 'profile'),
+          variable('baseUrl', url(), 'profile'),
           variable('email', 'profile@example.com', 'profile'),
           variable('email', 'override@example.com', 'override'),
           variable('password', 'hunter2-secret', 'profile', true),
@@ -51,11 +32,11 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const steps = sink.steps();
     expect(steps.map((s) => s.status)).toEqual(Array(7).fill('passed'));
     expect(steps.map((s) => s.sequence)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(steps[0]?.computedUrl).toBe(`${server.url}/login.html`);
+    expect(steps[0]?.computedUrl).toBe(url('/login.html'));
     expect(steps[1]?.computedValue).toBe('override@example.com');
     expect(steps[2]?.computedValue).toBe(SECRET_MASK);
     expect(steps[5]?.assertionCurrentValue).toBe('Welcome, override@example.com');
-    expect(steps[6]?.executionUrl).toBe(`${server.url}/dashboard.html`);
+    expect(steps[6]?.executionUrl).toBe(url('/dashboard.html'));
     const started = sink.ofType('run-started')[0];
     expect(started).toMatchObject({ browserName: 'chromium', osName: 'Linux', width: 1024, height: 700 });
     expect(started?.browserVersion).toMatch(/^\d+\./);
@@ -74,7 +55,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   it('fails an assertion with ASSERT_FAILED and records expected and current values', async () => {
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/button.html`),
+        goto(url('/button.html')),
         assertStep(
           { selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Clicked!' },
           { runTimeout: 3 },
@@ -105,7 +86,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const a = (d: Parameters<typeof assertStep>[0]): ReturnType<typeof assertStep> => assertStep(d, { runTimeout: 2 });
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/button.html`),
+        goto(url('/button.html')),
         click('#go'),
         a({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Clicked!' }),
         step('dblClick', { selector: '#twice' }),
@@ -145,7 +126,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
 
   it('fails with ELEMENT_DOES_NOT_EXIST when the selector never matches', async () => {
     const t0 = Date.now();
-    const { outcome, sink } = await run(plan([goto(`${server.url}/button.html`), click('#missing', { runTimeout: 1 })]));
+    const { outcome, sink } = await run(plan([goto(url('/button.html')), click('#missing', { runTimeout: 1 })]));
     expect(outcome.status).toBe('failed');
     expect(outcome.errorCode).toBe('ELEMENT_DOES_NOT_EXIST');
     expect(sink.steps()[1]).toMatchObject({ errorCode: 'ELEMENT_DOES_NOT_EXIST', elementExists: false, executed: true });
@@ -154,7 +135,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
 
   it('fails fast with INVALID_ELEMENT_SELECTOR on a malformed CSS or XPath', async () => {
     for (const selector of ['css=div[', 'xpath=//div[']) {
-      const { outcome, sink } = await run(plan([goto(`${server.url}/button.html`), click(selector, { runTimeout: 20 })]));
+      const { outcome, sink } = await run(plan([goto(url('/button.html')), click(selector, { runTimeout: 20 })]));
       expect(outcome.errorCode).toBe('INVALID_ELEMENT_SELECTOR');
       const rec = sink.steps()[1];
       expect(rec && rec.ended && rec.started && Date.parse(rec.ended) - Date.parse(rec.started)).toBeLessThan(3_000);
@@ -162,7 +143,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   });
 
   it('requires the first step to be goto', async () => {
-    const { outcome, sink } = await run(plan([click('#go'), goto(`${server.url}/button.html`)]));
+    const { outcome, sink } = await run(plan([click('#go'), goto(url('/button.html'))]));
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'MISSING_GOTO_STEP' });
     expect(sink.steps()).toHaveLength(1);
     expect(sink.steps()[0]).toMatchObject({ type: 'click', status: 'failed', executed: false });
@@ -171,7 +152,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   it('sets local variables from a value, an element and JavaScript, and asserts on them', async () => {
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/button.html`),
+        goto(url('/button.html')),
         step('setLocalVariable', { local_variable_name: 'greeting', local_variable_source: 'value', value: 'hi {{who}}' }),
         step('setLocalVariable', { local_variable_name: 'first', local_variable_source: 'element', selector: '.item' }),
         step('setLocalVariable', { local_variable_name: 'sum', local_variable_source: 'evaluate', code: 'return 20 + 22' }),
@@ -194,7 +175,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
       step('execute', { code: `document.getElementById('out').textContent = '${text}'` });
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/button.html`),
+        goto(url('/button.html')),
         step('ifCondition', { selector: '#go', assertion_property: 'visible' }, { conditionalSteps: [branch('taken'), click('#go')] }),
         step('ifCondition', { selector: '#nope', assertion_property: 'visible' }, { conditionalSteps: [branch('not taken')] }),
         assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Clicked!' }, { runTimeout: 2 }),
@@ -213,7 +194,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   it('continues after a failed step with continueOnFailure and skips inactive steps', async () => {
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/button.html`),
+        goto(url('/button.html')),
         click('#missing', { runTimeout: 1, continueOnFailure: true }),
         assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'nope' }, { runTimeout: 1, continueOnFailure: true }),
         click('#go', { isActive: false }),
@@ -234,7 +215,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const typedSecret = 'literal-pin-9876';
     const p = plan(
       [
-        goto(`${server.url}/login.html`),
+        goto(url('/login.html')),
         type('#email', 'someone@example.com'),
         type('#password', '{{password}}', { secret: true }),
         type('#pin', typedSecret, { secret: true }),
@@ -264,7 +245,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const { sink } = await run(
       plan(
         [
-          goto(`${server.url}/login.html`),
+          goto(url('/login.html')),
           type('#password', 'pw-{{password}}', { secret: true }),
           type('#pin', '{{password}}'),
           assertStep({ assertion_property: 'pageTitle', assertion_type: 'equal', assertion_expected_value: 'nope' }, { runTimeout: 1 }),
@@ -281,7 +262,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   it('reports console messages, page errors and execute failures', async () => {
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/console.html`),
+        goto(url('/console.html')),
         step('execute', { code: 'await new Promise((r) => setTimeout(r, 100)); console.warn("from execute")' }),
         step('execute', { code: 'throw new Error("boom in step")' }),
       ]),
@@ -298,7 +279,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   it('never hangs on dialogs: dismisses alerts and answers prompts for answerPrompt', async () => {
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/dialogs.html`),
+        goto(url('/dialogs.html')),
         click('#alert'),
         assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'after alert' }, { runTimeout: 2 }),
         click('#prompt'),
@@ -316,7 +297,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const { outcome, sink } = await run(
       plan(
         [
-          goto(`${server.url}/echo-headers`),
+          goto(url('/echo-headers')),
           assertStep({ assertion_property: 'pageShowsText', assertion_expected_value: '"x-bugrun-test":"yes"' }, { runTimeout: 2 }),
           assertStep({ assertion_property: 'pageShowsText', assertion_expected_value: 'BugrunAgent/1.0' }, { runTimeout: 2 }),
           assertStep({ assertion_property: 'customJavaScript', assertion_java_script: 'navigator.language === "de-DE"' }, { runTimeout: 2 }),
@@ -331,7 +312,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   });
 
   it('records the documentComplete waiting condition and closes every context it opened', async () => {
-    const { sink } = await run(plan([goto(`${server.url}/title.html`), step('execute', { code: '1' }, { waitingConditions: null })]));
+    const { sink } = await run(plan([goto(url('/title.html')), step('execute', { code: '1' }, { waitingConditions: null })]));
     expect(sink.steps()[1]?.waitingConditions).toEqual([
       { type: 'documentComplete', expected: 'complete', current: 'complete', isSuccess: true, isSoftSuccess: false },
       { type: 'networkIdle', expected: '2', current: '0', isSuccess: true, isSoftSuccess: false },

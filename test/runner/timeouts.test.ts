@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunOutcome, TestPlan } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { runPlan } from '../../src/runner/index.js';
 import { CollectingSink, assertStep, click, goto, plan, step } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const fixture = useRunnerFixture();
+const { pool, url } = fixture;
 
 async function run(p: TestPlan, signal = new AbortController().signal): Promise<{ outcome: RunOutcome; sink: CollectingSink; ms: number }> {
-  const sink = new CollectingSink();
   const t0 = Date.now();
-  const outcome = await runPlan(p, { pool, sink, signal });
+  const { outcome, sink } = await fixture.run(p, { signal });
   return { outcome, sink, ms: Date.now() - t0 };
 }
 
 describe('runPlan timing', { timeout: 30_000 }, () => {
   it('fails a goto to a page that never loads with TIMEOUT, without hanging', async () => {
-    const { outcome, sink, ms } = await run(plan([goto(`${server.url}/hang`, { runTimeout: 2 })]));
+    const { outcome, sink, ms } = await run(plan([goto(url('/hang'), { runTimeout: 2 })]));
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
     expect(sink.steps()[0]).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT', timeout: 2000 });
     expect(ms).toBeLessThan(6_000);
@@ -37,9 +25,9 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
   it('waits for a late element and retries assertions until the text changes', async () => {
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/slow?ms=300`),
+        goto(url('/slow?ms=300')),
         assertStep({ selector: '#slow', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'answered after 300 ms' }),
-        goto(`${server.url}/delayed.html`),
+        goto(url('/delayed.html')),
         assertStep({ selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Ready' }, { runTimeout: 3 }),
         click('#late', { runTimeout: 3 }),
         assertStep({ selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Late clicked' }, { runTimeout: 3 }),
@@ -51,7 +39,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
 
   it('stops mid-step within about a second, closing the context', async () => {
     const controller = new AbortController();
-    const p = plan([goto(`${server.url}/title.html`), goto(`${server.url}/hang`, { runTimeout: 30 })]);
+    const p = plan([goto(url('/title.html')), goto(url('/hang'), { runTimeout: 30 })]);
     const sink = new CollectingSink();
     const done = runPlan(p, { pool, sink, signal: controller.signal });
     // Abort once the hanging step is under way.
@@ -74,7 +62,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
 
   it('stops during a step sleep too', async () => {
     const controller = new AbortController();
-    const p = plan([goto(`${server.url}/title.html`), step('execute', { code: '1' }, { sleep: 20 })]);
+    const p = plan([goto(url('/title.html')), step('execute', { code: '1' }, { sleep: 20 })]);
     const sink = new CollectingSink();
     const done = runPlan(p, { pool, sink, signal: controller.signal });
     while (sink.ofType('step-started').length < 2) await new Promise((r) => setTimeout(r, 20));
@@ -90,7 +78,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
   it('returns stopped at once for an already aborted signal', async () => {
     const controller = new AbortController();
     controller.abort();
-    const { outcome, sink, ms } = await run(plan([goto(`${server.url}/title.html`)]), controller.signal);
+    const { outcome, sink, ms } = await run(plan([goto(url('/title.html'))]), controller.signal);
     expect(outcome.status).toBe('stopped');
     expect(sink.ofType('run-started')).toHaveLength(0);
     expect(sink.steps()).toHaveLength(0);
@@ -99,7 +87,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
 
   it('fails with SINGLE_TEST_TIME_EXCEEDED when the whole run outlasts its limit', async () => {
     const { outcome, sink, ms } = await run(
-      plan([goto(`${server.url}/title.html`), goto(`${server.url}/hang`, { runTimeout: 30 })], { settings: { runTimeoutMs: 2_000 } }),
+      plan([goto(url('/title.html')), goto(url('/hang'), { runTimeout: 30 })], { settings: { runTimeoutMs: 2_000 } }),
     );
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'SINGLE_TEST_TIME_EXCEEDED' });
     expect(sink.steps()[1]?.errorCode).toBe('SINGLE_TEST_TIME_EXCEEDED');
@@ -111,7 +99,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
     // and the next step's documentComplete waits out its budget (70 % of 1 s) before acting anyway.
     const { outcome, sink } = await run(
       plan([
-        goto(`${server.url}/loading.html`, { runTimeout: 1, continueOnFailure: true }),
+        goto(url('/loading.html'), { runTimeout: 1, continueOnFailure: true }),
         step('execute', { code: 'document.title = "acted"' }, { runTimeout: 1 }),
         assertStep({ assertion_property: 'pageTitle', assertion_type: 'equal', assertion_expected_value: 'acted' }, { waitingConditions: [] }),
       ]),

@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlanStep, RunResources, RunSettings, ScreenSize, StepRunRecord } from '../../src/domain/index.js';
-import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
-import { CollectingSink, goto, plan, step } from './plan-builder.js';
+import { goto, plan, step, type CollectingSink } from './plan-builder.js';
+import { useRunnerFixture } from './runner-fixture.js';
 
-let server: FixtureServer;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  pool = new BrowserPool({ executablePath: defaultChromiumPath() });
-  await pool.browser();
-}, 30_000);
-
-afterAll(async () => {
-  await pool?.close();
-  await server?.close();
-});
+const fixture = useRunnerFixture();
 
 /** Baselines kept in memory, as runs/ keeps them in its store. */
 class MemoryResources implements RunResources {
@@ -44,10 +31,9 @@ async function run(
   steps: PlanStep[] = [pageVr, elementVr],
   opts: { settings?: Partial<RunSettings>; screen?: ScreenSize } = {},
 ): Promise<{ records: StepRunRecord[]; sink: CollectingSink }> {
-  const sink = new CollectingSink();
-  const p = plan([goto(`${server.url}/${page}`), ...steps], { settings: opts.settings });
+  const p = plan([goto(fixture.url(page)), ...steps], { settings: opts.settings });
   if (opts.screen) p.screen = opts.screen;
-  await runPlan(p, { pool, sink, signal: new AbortController().signal, resources });
+  const { sink } = await fixture.run(p, { resources });
   return { records: sink.steps().slice(1), sink };
 }
 
