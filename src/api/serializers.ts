@@ -1,5 +1,5 @@
 import type { StepRunRecord } from '../domain/index.js';
-import type { ArtifactRow, RunRow } from '../store/index.js';
+import type { ArtifactRow, RunListRow, RunStatusRow } from '../store/index.js';
 import type { FileUrls } from './file-urls.js';
 
 /** DRF DurationField format: `HH:MM:SS.ffffff` (hours may exceed 24). */
@@ -65,7 +65,7 @@ export function serializeStepRun(runId: string, step: StoredStepRun, links: Link
   };
 }
 
-export function serializeRunStatus(run: RunRow, links: Links) {
+export function serializeRunStatus(run: RunStatusRow, links: Links) {
   return {
     id: run.id,
     status: run.status,
@@ -76,7 +76,7 @@ export function serializeRunStatus(run: RunRow, links: Links) {
   };
 }
 
-export function serializeRun(run: RunRow, steps: StoredStepRun[], links: Links) {
+export function serializeRun(run: RunListRow, steps: StoredStepRun[], links: Links) {
   return {
     id: run.id,
     name: run.testName,

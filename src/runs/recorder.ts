@@ -16,8 +16,21 @@ export interface RecorderOptions {
 }
 
 interface StepShot {
-  key: string;
   contentType: string;
+  /** Kept for report.html, which embeds every screenshot: no reading them back at the end. */
+  data: Uint8Array;
+}
+
+/** A file of the run to store: its artifact row is added once its bytes are written. */
+interface RunFile {
+  kind: ArtifactKind;
+  name: string;
+  content: string | Uint8Array;
+  contentType: string;
+  /** One file per kind, replaced when rewritten (else another file of its kind). */
+  replace: boolean;
+  /** False for files derived from other data or rewritten soon (see BlobStore.put). */
+  durable: boolean;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -77,20 +90,23 @@ export class RunRecorder implements RunSink {
       ended,
       steps: [...this.steps.values()].sort((a, b) => a.sequence - b.sequence),
     };
-    const embedded: EmbeddedScreenshots = new Map();
-    for (const [stepRunId, shot] of this.shots) {
-      const bytes = await this.opts.store.blobs.get(shot.key);
-      if (bytes) embedded.set(stepRunId, { contentType: shot.contentType, data: bytes });
-    }
-    const files: [ArtifactKind, string, string, string][] = [
-      ['logs', 'logs.txt', this.logLines.join(''), TEXT],
-      ['chrome_debug_logs', 'chrome-debug-logs.json', JSON.stringify(this.consoleEntries, null, 1), 'application/json'],
-      ['extension_network_logs', 'network.har', toHar(this.network), 'application/json'],
-      ['container_stats', 'container-stats.json', JSON.stringify({ scope: 'browser processes of this server (shared by concurrent runs)', samples: stats }, null, 1), 'application/json'],
+    const embedded: EmbeddedScreenshots = new Map(this.shots);
+    const file = (kind: ArtifactKind, name: string, content: string, contentType: string, replace: boolean, durable: boolean): RunFile => ({ kind, name, content, contentType, replace, durable });
+    // What the run recorded is synced to disk; what can be derived again (reports, HAR) is not.
+    const files = [
+      file('logs', 'logs.txt', this.logLines.join(''), TEXT, true, true),
+      file('chrome_debug_logs', 'chrome-debug-logs.json', JSON.stringify(this.consoleEntries, null, 1), 'application/json', true, true),
+      file('extension_network_logs', 'network.har', toHar(this.network), 'application/json', true, false),
+      file('container_stats', 'container-stats.json', JSON.stringify({ scope: 'browser processes of this server (shared by concurrent runs)', samples: stats }, null, 1), 'application/json', true, true),
+      file('report', 'junit.xml', renderJUnit(report), 'application/xml', false, false),
+      file('report', 'report.html', renderHtmlReport(report, embedded), 'text/html; charset=utf-8', false, false),
     ];
-    for (const [kind, name, content, type] of files) await this.writeFile(kind, name, content, type);
-    await this.addFile('report', 'junit.xml', renderJUnit(report), 'application/xml');
-    await this.addFile('report', 'report.html', renderHtmlReport(report, embedded), 'text/html; charset=utf-8');
+    // The files are independent: write them all at once, then add their rows in a fixed order.
+    const written = await Promise.allSettled(files.map((f) => this.writeBlob(f)));
+    for (const result of written) if (result.status === 'rejected') throw result.reason;
+    for (const [i, result] of written.entries()) {
+      if (result.status === 'fulfilled') await this.addRow(files[i] as RunFile, result.value);
+    }
     this.orchestration('Files written');
     await this.writeFile('cloud_logs', 'cloud-logs.txt', this.cloudLines.join(''), TEXT);
   }
@@ -114,12 +130,13 @@ export class RunRecorder implements RunSink {
           const ext = event.screenshot.contentType.split('/')[1] ?? 'bin';
           screenshotKey = `${runId}/screenshots/${String(event.step.sequence).padStart(4, '0')}-${event.step.id}.${ext === 'jpeg' ? 'jpg' : ext}`;
           await store.blobs.put(screenshotKey, event.screenshot.data);
-          this.shots.set(event.step.id, { key: screenshotKey, contentType: event.screenshot.contentType });
+          this.shots.set(event.step.id, { contentType: event.screenshot.contentType, data: event.screenshot.data });
         }
         await store.stepRuns.upsert(runId, event.step, screenshotKey);
         if (event.step.parentStepRunId === null && event.step.status !== 'skipped') await store.runs.incrementFinishedSteps(runId);
-        await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT);
-        if (this.network.length > 0) await this.writeFile('extension_network_logs_partial', 'network-partial.har', toHar(this.network), 'application/json');
+        // Rewritten after every step: not synced each time (a killed process keeps them anyway).
+        await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT, null, false);
+        if (this.network.length > 0) await this.writeFile('extension_network_logs_partial', 'network-partial.har', toHar(this.network), 'application/json', null, false);
         return;
       }
       case 'console':
@@ -131,7 +148,7 @@ export class RunRecorder implements RunSink {
       case 'log':
         this.logLines.push(formatLogLine(event));
         // The first line makes the partial log exist from the start of the run.
-        if (this.logLines.length === 1) await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT);
+        if (this.logLines.length === 1) await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT, null, false);
         return;
       case 'dom-snapshot':
         await this.writeFile('dom_snapshot', `dom-snapshot-${event.stepRunId}.html`, event.html, 'text/html; charset=utf-8', event.stepRunId);
@@ -143,21 +160,35 @@ export class RunRecorder implements RunSink {
   }
 
   /** One file per kind, replaced when rewritten. */
-  private async writeFile(kind: ArtifactKind, name: string, content: string | Uint8Array, contentType: string, stepRunId: string | null = null): Promise<void> {
-    const { store, runId } = this.opts;
-    const blobKey = `${runId}/${name}`;
-    await store.blobs.put(blobKey, content);
-    const { replaced } = await store.artifacts.replace(runId, kind, this.row(kind, name, blobKey, content, contentType, stepRunId));
-    for (const old of replaced) if (old.blobKey !== blobKey) await store.blobs.delete(old.blobKey);
+  private async writeFile(kind: ArtifactKind, name: string, content: string | Uint8Array, contentType: string, stepRunId: string | null = null, durable = true): Promise<void> {
+    const f: RunFile = { kind, name, content, contentType, replace: true, durable };
+    await this.addRow(f, await this.writeBlob(f), stepRunId);
   }
 
   /** Another file of a kind that has many per run (reports, uploads, visual regression images). */
   private async addFile(kind: ArtifactKind, name: string, content: string | Uint8Array, contentType: string, stepRunId: string | null = null): Promise<void> {
+    const f: RunFile = { kind, name, content, contentType, replace: false, durable: true };
+    await this.addRow(f, await this.writeBlob(f), stepRunId);
+  }
+
+  /** Writes the bytes; returns the blob key (and the name the row gets). */
+  private async writeBlob(f: RunFile): Promise<{ blobKey: string; name: string }> {
     const { store, runId } = this.opts;
-    const safe = name.replace(/[^\w.-]+/g, '_');
-    const blobKey = `${runId}/${kind}/${crypto.randomUUID().slice(0, 8)}-${safe}`;
-    await store.blobs.put(blobKey, content);
-    await store.artifacts.add(this.row(kind, safe, blobKey, content, contentType, stepRunId));
+    const name = f.replace ? f.name : f.name.replace(/[^\w.-]+/g, '_');
+    const blobKey = f.replace ? `${runId}/${name}` : `${runId}/${f.kind}/${crypto.randomUUID().slice(0, 8)}-${name}`;
+    await store.blobs.put(blobKey, f.content, { durable: f.durable });
+    return { blobKey, name };
+  }
+
+  private async addRow(f: RunFile, { blobKey, name }: { blobKey: string; name: string }, stepRunId: string | null = null): Promise<void> {
+    const { store, runId } = this.opts;
+    const row = this.row(f.kind, name, blobKey, f.content, f.contentType, stepRunId);
+    if (!f.replace) {
+      await store.artifacts.add(row);
+      return;
+    }
+    const { replaced } = await store.artifacts.replace(runId, f.kind, row);
+    for (const old of replaced) if (old.blobKey !== blobKey) await store.blobs.delete(old.blobKey);
   }
 
   private row(kind: ArtifactKind, name: string, blobKey: string, content: string | Uint8Array, contentType: string, stepRunId: string | null) {

@@ -2,11 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
+export interface PutOptions {
+  /**
+   * Default true: the bytes reach the disk (fsync) before the file appears under its name, so
+   * it survives a power loss. False for files that are derived from other data or rewritten
+   * soon anyway (reports, HAR, partial logs): still atomic for readers and kept when the process
+   * is killed (the kernel has the bytes), only a power loss can lose the latest version.
+   */
+  durable?: boolean;
+}
+
 /** Artifact bytes (screenshots, logs, snapshots) as files under `<dataDir>/artifacts/`. */
 export interface BlobStore {
   readonly root: string;
   /** Writes atomically: readers see the old file or the whole new one, never a partial write. */
-  put(key: string, data: Uint8Array | string): Promise<void>;
+  put(key: string, data: Uint8Array | string, options?: PutOptions): Promise<void>;
   /** Null when there is no such blob. */
   get(key: string): Promise<Buffer | null>;
   /** Absolute file path, for streaming. Does not check that the file exists. */
@@ -50,17 +60,21 @@ export function createBlobStore(root: string): BlobStore {
 
     path: pathOf,
 
-    async put(key, data) {
+    async put(key, data, { durable = true } = {}) {
       const target = pathOf(key);
-      await mkdir(dirname(target), { recursive: true });
       // Same directory as the target, so the rename is atomic; a crash leaves at most a stray
       // temp file, never a half-written blob under the real name.
       const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        const file = await open(temp, 'w');
+        // Most puts go to a directory that exists (a run's own): create it only when missing.
+        const file = await open(temp, 'w').catch(async (err: unknown) => {
+          if (!isMissing(err)) throw err;
+          await mkdir(dirname(target), { recursive: true });
+          return open(temp, 'w');
+        });
         try {
           await file.writeFile(data);
-          await file.datasync();
+          if (durable) await file.datasync();
         } finally {
           await file.close();
         }

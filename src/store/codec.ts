@@ -73,6 +73,15 @@ export async function atomic<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>
   return db.transaction().execute(fn);
 }
 
+/**
+ * Runs `fn`'s reads in one snapshot (REPEATABLE READ on PostgreSQL; a SQLite transaction reads
+ * one snapshot anyway), so several queries see the same rows whatever commits in between.
+ */
+export async function snapshot<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  return db.transaction().setIsolationLevel('repeatable read').execute(fn);
+}
+
 export interface Page<Row> {
   /** Rows matching the filters, all pages together. */
   count: number;

@@ -21,6 +21,8 @@ export interface ProjectTable {
   settings: string | null;
   /** Last run sequence handed out; bumped in the transaction that creates a run. */
   run_sequence: ColumnType<number, number | undefined, number>;
+  /** Runs of the project, kept exact by triggers on test_runs; read-only for the code. */
+  run_count: ColumnType<number, never, never>;
   created: string;
   modified: string;
 }
@@ -89,6 +91,8 @@ export interface TestRunTable {
   plan: string | null;
   suite_run_id: string | null;
   user_id: string | null;
+  /** Bumped by a trigger on every write to the run's step runs; read-only for the code. */
+  steps_version: ColumnType<number, never, never>;
 }
 
 export interface StepRunTable {

@@ -14,7 +14,7 @@ export type {
   ProfileRow,
   UpsertResult,
 } from './definitions.js';
-export type { RunCreateInput, RunListOptions, RunMode, RunPatch, RunRepo, RunRow, RunVariable, ScreenSizeType } from './runs.js';
+export type { RunCreateInput, RunListOptions, RunMode, RunPatch, RunListRow, RunRepo, RunRow, RunStatusRow, RunVariable, ScreenSizeType } from './runs.js';
 export type { StepRunRepo, StepRunWithRun, StoredStepRun } from './step-runs.js';
 export type { ArtifactInput, ArtifactRepo, ArtifactReplaceResult, ArtifactRow } from './artifacts.js';
-export { createBlobStore, validateBlobKey, type BlobStore } from './blobs.js';
+export { createBlobStore, validateBlobKey, type BlobStore, type PutOptions } from './blobs.js';

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { createBlobStore } from './blobs.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { cachingDatabase } from './statement-cache.js';
 import { bindStore, type Dialect, type Store } from './store.js';
 
 export interface StoreOptions {
@@ -59,7 +60,7 @@ function openSqlite(dataDir: string): Kysely<Database> {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(database) }) });
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Kysely<Database>> {

@@ -29,7 +29,7 @@ export interface ProjectRepo {
   updateSettings(id: string, patch: { name?: string; settings: unknown | null }): Promise<ProjectRow | null>;
 }
 
-function toRow(r: Omit<Selectable<ProjectTable>, 'run_sequence'>): ProjectRow {
+function toRow(r: Omit<Selectable<ProjectTable>, 'run_sequence' | 'run_count'>): ProjectRow {
   return {
     id: r.id,
     name: r.name,

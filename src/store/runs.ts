@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type UpdateObject } from 'kysely';
 import type { ErrorCode, RunStatus, TriggeredBy } from '../domain/index.js';
-import { atomic, fromJson, fromJsonOrNull, nowIso, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
+import { atomic, fromJson, fromJsonOrNull, nowIso, snapshot, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
 import type { Database, TestRunTable } from './database.js';
+import { reusableQuery } from './reusable-query.js';
 
 export type RunMode = 'server' | 'local' | 'recording';
 export type ScreenSizeType = 'desktop' | 'mobile' | 'custom';
@@ -46,6 +47,11 @@ export interface RunRow {
   plan: unknown | null;
   suiteRunId: string | null;
   userId: string | null;
+  /**
+   * Changes with every write to the run's step runs (kept by a trigger, whoever writes): equal
+   * values mean the step runs are unchanged, so what was derived from them can be reused.
+   */
+  stepsVersion: number;
 }
 
 export interface RunCreateInput {
@@ -72,9 +78,15 @@ export interface RunCreateInput {
   queued?: string;
 }
 
+/** A run as lists show it: without the plan (up to megabytes of JSON no list needs). */
+export type RunListRow = Omit<RunRow, 'plan'>;
+
+/** What the status endpoint shows: read without the plan and variables, the bulk of a row. */
+export type RunStatusRow = Pick<RunRow, 'id' | 'status' | 'finishedSteps' | 'totalSteps' | 'modified'>;
+
 /** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
 export type RunPatch = Partial<
-  Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime'>
+  Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion'>
 >;
 
 export interface RunListOptions {
@@ -95,6 +107,8 @@ export interface RunRepo {
   /** Null when the run does not exist or belongs to another project. */
   get(projectId: string, id: string): Promise<RunRow | null>;
   getById(id: string): Promise<RunRow | null>;
+  /** `get` narrowed to the status fields; null in the same cases. */
+  getStatus(projectId: string, id: string): Promise<RunStatusRow | null>;
   /** Throws when the run does not exist. */
   update(id: string, patch: RunPatch): Promise<RunRow>;
   /**
@@ -103,7 +117,7 @@ export interface RunRepo {
    */
   transition(id: string, from: readonly RunStatus[], patch: RunPatch): Promise<RunRow | null>;
   /** Ordered by sortTime then id, both in the direction of `ordering`. */
-  list(projectId: string, opts: RunListOptions): Promise<Page<RunRow>>;
+  list(projectId: string, opts: RunListOptions): Promise<Page<RunListRow>>;
   /** Runs of every project in these statuses, oldest queued first. */
   listByStatus(statuses: readonly RunStatus[]): Promise<RunRow[]>;
   /** Adds one finished step; returns the new count, or null when the run does not exist. */
@@ -111,6 +125,18 @@ export interface RunRepo {
 }
 
 function toRow(r: Selectable<TestRunTable>): RunRow {
+  return { ...toListRow(r), plan: fromJsonOrNull(r.plan) };
+}
+
+type ListColumns = Omit<Selectable<TestRunTable>, 'plan'>;
+const LIST_COLUMNS = [
+  'id', 'project_id', 'test_id', 'test_name', 'profile_id', 'profile_name', 'status', 'error_code', 'error_message',
+  'triggered_by', 'run_mode', 'screen_size_type', 'browser_name', 'browser_version', 'browser_width', 'browser_height',
+  'os_name', 'sequence', 'queued', 'started', 'ended', 'modified', 'sort_time', 'total_steps', 'finished_steps',
+  'variables', 'suite_run_id', 'user_id', 'steps_version',
+] as const satisfies readonly (keyof ListColumns)[];
+
+function toListRow(r: ListColumns): RunListRow {
   return {
     id: r.id,
     projectId: r.project_id,
@@ -138,9 +164,9 @@ function toRow(r: Selectable<TestRunTable>): RunRow {
     totalSteps: toNumber(r.total_steps),
     finishedSteps: toNumber(r.finished_steps),
     variables: fromJson(r.variables) as RunVariable[],
-    plan: fromJsonOrNull(r.plan),
     suiteRunId: r.suite_run_id,
     userId: r.user_id,
+    stepsVersion: toNumber(r.steps_version),
   };
 }
 
@@ -183,11 +209,33 @@ function toColumns(patch: RunPatch): UpdateObject<Database, 'test_runs'> {
   return set;
 }
 
+type Direction = 'asc' | 'desc';
+
+/**
+ * OFFSET walks the index one entry at a time, so a page past the middle is read from the other
+ * end: with `count` rows, rows [offset, offset + limit) in one direction are rows
+ * [count - offset - limit, count - offset) in the other (page 4,500 of 5,000: 10k steps, not 90k).
+ */
+export function shorterWalk(count: number, offset: number, limit: number, order: Direction): { walk: Direction; offset: number; limit: number; order: Direction } {
+  const end = Math.min(count, offset + limit);
+  if (end <= offset) return { walk: order, offset, limit: 0, order };
+  if (offset <= count - end) return { walk: order, offset, limit: end - offset, order };
+  return { walk: order === 'asc' ? 'desc' : 'asc', offset: count - end, limit: end - offset, order };
+}
+
 function statusFilter(status: RunStatus | readonly RunStatus[]): readonly RunStatus[] {
   return typeof status === 'string' ? [status] : status;
 }
 
 export function createRunRepo(db: Kysely<Database>): RunRepo {
+  // What every status poll runs: compiled once.
+  const statusOf = reusableQuery(db, 2, (id, projectId) =>
+    db
+      .selectFrom('test_runs')
+      .select(['id', 'status', 'finished_steps', 'total_steps', 'modified'])
+      .where('id', '=', id)
+      .where('project_id', '=', projectId),
+  );
   return {
     async create(input) {
       return atomic(db, async (trx) => {
@@ -250,6 +298,18 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
       return r ? toRow(r) : null;
     },
 
+    async getStatus(projectId, id) {
+      const [r] = await statusOf(id, projectId);
+      if (!r) return null;
+      return {
+        id: r.id,
+        status: r.status as RunStatus,
+        finishedSteps: toNumber(r.finished_steps),
+        totalSteps: toNumber(r.total_steps),
+        modified: r.modified,
+      };
+    },
+
     async update(id, patch) {
       const r = await db.updateTable('test_runs').set(toColumns(patch)).where('id', '=', id).returningAll().executeTakeFirst();
       if (!r) throw new Error(`no such run: ${id}`);
@@ -271,36 +331,45 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
     async list(projectId, opts) {
       const statuses = opts.status === undefined ? null : statusFilter(opts.status);
       if (statuses !== null && statuses.length === 0) return { count: 0, rows: [] };
-      let countQuery = db
-        .selectFrom('test_runs')
-        .select((eb) => eb.fn.countAll<number | string>().as('count'))
-        .where('project_id', '=', projectId);
-      let rowsQuery = db.selectFrom('test_runs').selectAll().where('project_id', '=', projectId);
-      // The same filters on both queries; written out twice because the two builders differ in type.
-      if (statuses !== null) {
-        countQuery = countQuery.where('status', 'in', [...statuses]);
-        rowsQuery = rowsQuery.where('status', 'in', [...statuses]);
-      }
-      if (opts.testId !== undefined) {
-        countQuery = countQuery.where('test_id', '=', opts.testId);
-        rowsQuery = rowsQuery.where('test_id', '=', opts.testId);
-      }
-      if (opts.startedAfter !== undefined) {
-        const after = toIso(opts.startedAfter);
-        countQuery = countQuery.where('sort_time', '>=', after);
-        rowsQuery = rowsQuery.where('sort_time', '>=', after);
-      }
-      if (opts.startedBefore !== undefined) {
-        const before = toIso(opts.startedBefore);
-        countQuery = countQuery.where('sort_time', '<=', before);
-        rowsQuery = rowsQuery.where('sort_time', '<=', before);
-      }
-      const direction = opts.ordering === 'started' ? 'asc' : 'desc';
-      const [counted, rows] = await Promise.all([
-        countQuery.executeTakeFirstOrThrow(),
-        rowsQuery.orderBy('sort_time', direction).orderBy('id', direction).offset(opts.offset).limit(opts.limit).execute(),
-      ]);
-      return { count: toNumber(counted.count), rows: rows.map(toRow) };
+      const after = opts.startedAfter === undefined ? undefined : toIso(opts.startedAfter);
+      const before = opts.startedBefore === undefined ? undefined : toIso(opts.startedBefore);
+      const unfiltered = statuses === null && opts.testId === undefined && after === undefined && before === undefined;
+      // Builds the WHERE clause of both the count and the page, so they always agree.
+      const matching = (trx: Kysely<Database>) => {
+        let q = trx.selectFrom('test_runs').where('project_id', '=', projectId);
+        if (statuses !== null) q = q.where('status', 'in', [...statuses]);
+        if (opts.testId !== undefined) q = q.where('test_id', '=', opts.testId);
+        if (after !== undefined) q = q.where('sort_time', '>=', after);
+        if (before !== undefined) q = q.where('sort_time', '<=', before);
+        return q;
+      };
+      // One snapshot: the page's position is computed from the count.
+      return snapshot(db, async (trx) => {
+        // Without filters the trigger-maintained count (migration 2026-11-28-run-list-counters)
+        // replaces a count(*) over the project's whole history.
+        const counted = unfiltered
+          ? await trx.selectFrom('projects').select('run_count as count').where('id', '=', projectId).executeTakeFirst()
+          : await matching(trx).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirst();
+        const count = toNumber(counted?.count ?? 0);
+        const span = shorterWalk(count, opts.offset, opts.limit, opts.ordering === 'started' ? 'asc' : 'desc');
+        if (span.limit === 0) return { count, rows: [] };
+        // Deferred join: the OFFSET walk reads only ids from the (project, [filter,] sort_time, id)
+        // index; just the page's rows are then fetched.
+        const pageIds = matching(trx)
+          .select('id')
+          .orderBy('sort_time', span.walk)
+          .orderBy('id', span.walk)
+          .offset(span.offset)
+          .limit(span.limit);
+        const rows = await trx
+          .selectFrom('test_runs')
+          .select(LIST_COLUMNS)
+          .where('id', 'in', pageIds)
+          .orderBy('sort_time', span.order)
+          .orderBy('id', span.order)
+          .execute();
+        return { count, rows: rows.map(toListRow) };
+      });
     },
 
     async listByStatus(statuses) {

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { open } from 'node:fs/promises';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createBlobStore } from '../../src/store/blobs.js';
 
 describe('blob store', () => {
@@ -52,5 +53,28 @@ describe('blob store', () => {
 
   it('keeps every path it hands out inside the root', () => {
     expect(blobs.path('a/b/c.txt').startsWith(join(root, 'artifacts') + sep)).toBe(true);
+  });
+});
+
+describe('blob store durability', () => {
+  const root = mkdtempSync(join(tmpdir(), 'bugrun-blobs-sync-'));
+  const blobs = createBlobStore(join(root, 'artifacts'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('syncs a blob to disk before naming it, unless told it is not worth it', async () => {
+    const handle = await open(join(root, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(handle) as { datasync(): Promise<void> };
+    await handle.close();
+    const datasync = vi.spyOn(proto, 'datasync');
+    try {
+      await blobs.put('run/logs.txt', 'kept');
+      expect(datasync).toHaveBeenCalledTimes(1);
+      await blobs.put('run/report.html', '<html>', { durable: false });
+      expect(datasync).toHaveBeenCalledTimes(1);
+      expect((await blobs.get('run/report.html'))?.toString()).toBe('<html>');
+      expect(readdirSync(join(root, 'artifacts', 'run')).sort()).toEqual(['logs.txt', 'report.html']);
+    } finally {
+      datasync.mockRestore();
+    }
   });
 });

@@ -28,6 +28,8 @@ export interface StoreFixture {
   open(): Promise<Store>;
   /** Reads tables directly, bypassing the repositories. */
   raw<Row>(query: string): Promise<Row[]>;
+  /** Writes directly, as another process or an operator would. */
+  exec(query: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -39,6 +41,16 @@ export function sqliteFixture(): StoreFixture {
       const db = new SQLite(join(dataDir, 'bugrun.sqlite'), { readonly: true });
       try {
         return db.prepare(query).all() as Row[];
+      } finally {
+        db.close();
+      }
+    },
+    async exec(query: string) {
+      const db = new SQLite(join(dataDir, 'bugrun.sqlite'));
+      try {
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+        db.exec(query);
       } finally {
         db.close();
       }
@@ -64,6 +76,7 @@ export function postgresFixture(): StoreFixture {
   return {
     open: () => openStore({ dataDir, databaseUrl: PG_URL, schema }),
     raw: query,
+    exec: async (text: string) => void (await query(text)),
     async dispose() {
       await query(`drop schema if exists ${schema} cascade`);
       rmSync(dataDir, { recursive: true, force: true });

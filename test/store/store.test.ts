@@ -81,7 +81,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const second = await fx.open();
         await second.close();
         const applied = await fx.raw<{ name: string }>('select name from kysely_migration');
-        expect(applied.map((m) => m.name)).toEqual(['2026-11-28-initial']);
+        expect(applied.map((m) => m.name)).toEqual(['2026-11-28-initial', '2026-11-28-run-list-counters']);
         // The first store still works after the second one migrated (nothing was re-created).
         const project = await newProject();
         expect(await store.projects.get(project.id)).toEqual(project);
@@ -95,7 +95,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
           expect(await stores[2]!.projects.getBySlug('p')).toEqual(project);
           await Promise.all(stores.map((s) => s.close()));
           const applied = await fresh.raw<{ name: string }>('select name from kysely_migration');
-          expect(applied).toHaveLength(1);
+          expect(applied).toHaveLength(2);
         } finally {
           await fresh.dispose();
         }
@@ -172,6 +172,19 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(await store.tokens.revoke(project.id, id)).toBe(false);
         expect(await store.tokens.findProject(token)).toBeNull();
         expect((await store.tokens.list(project.id))[0]?.revoked).toBe(true);
+      });
+
+      it('a revoke by another process applies to the very next lookup', async () => {
+        const project = await newProject();
+        const elsewhere = await fx.open();
+        try {
+          const { id, token } = await store.tokens.create(project.id, 'revoked elsewhere');
+          expect(await store.tokens.findProject(token)).toBe(project.id);
+          await elsewhere.tokens.revoke(project.id, id);
+          expect(await store.tokens.findProject(token)).toBeNull();
+        } finally {
+          await elsewhere.close();
+        }
       });
 
       it('accepts a chosen plaintext and ensures a configured token idempotently', async () => {
@@ -345,6 +358,74 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         await expect(store.runs.update(randomUUID(), { status: 'error' })).rejects.toThrow(/no such run/);
       });
 
+      it('reads just the status fields of a run, only for its own project', async () => {
+        const project = await newProject();
+        const other = await newProject();
+        const run = await store.runs.create(runInput(project.id, { totalSteps: 4, plan: { big: 'x'.repeat(1000) } }));
+        await store.runs.incrementFinishedSteps(run.id);
+        const full = await store.runs.getById(run.id);
+        expect(await store.runs.getStatus(project.id, run.id)).toEqual({
+          id: run.id,
+          status: 'queued',
+          finishedSteps: 1,
+          totalSteps: 4,
+          modified: full?.modified,
+        });
+        expect(await store.runs.getStatus(other.id, run.id)).toBeNull();
+        expect(await store.runs.getStatus(project.id, randomUUID())).toBeNull();
+      });
+
+      it('keeps the unfiltered list count exact whoever writes the runs (count kept by triggers)', async () => {
+        const project = await newProject();
+        const other = await newProject();
+        const count = async (projectId = project.id) => (await store.runs.list(projectId, { ordering: '-started', offset: 0, limit: 1 })).count;
+        // The filtered path still counts rows: both must agree.
+        const counted = async () => (await store.runs.list(project.id, { startedBefore: '2999-01-01T00:00:00Z', ordering: '-started', offset: 0, limit: 1 })).count;
+        const made = await Promise.all(Array.from({ length: 3 }, () => store.runs.create(runInput(project.id))));
+        await store.transaction((tx) => tx.runs.create(runInput(project.id)));
+        await store.runs.create(runInput(other.id));
+        expect(await count()).toBe(4);
+        expect(await counted()).toBe(4);
+        await expect(store.transaction(async (tx) => {
+          await tx.runs.create(runInput(project.id));
+          throw new Error('roll back');
+        })).rejects.toThrow('roll back');
+        expect(await count()).toBe(4);
+
+        // Another process (or an operator) deletes and copies runs with plain SQL.
+        await fx.exec(`delete from test_runs where id = '${made[0]!.id}'`);
+        await fx.exec(`insert into test_runs (id, project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence, queued, modified, sort_time, variables)
+          select '${randomUUID()}', project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence + 100, queued, modified, sort_time, variables from test_runs where id = '${made[1]!.id}'`);
+        expect(await count()).toBe(4);
+        expect(await counted()).toBe(4);
+        expect(await count(other.id)).toBe(1);
+        expect(await count(randomUUID())).toBe(0);
+        const beyond = await store.runs.list(project.id, { ordering: 'started', offset: 10, limit: 5 });
+        expect(beyond).toEqual({ count: 4, rows: [] });
+        // Deleting a project cascades to its runs without tripping over its own counter.
+        await fx.exec(`delete from projects where id = '${other.id}'`);
+        expect(await store.runs.getById((await store.runs.list(project.id, { ordering: 'started', offset: 0, limit: 1 })).rows[0]!.id)).not.toBeNull();
+      });
+
+      it('returns every page exactly as slices of the whole list, deep pages read from the other end included', async () => {
+        const project = await newProject();
+        const at = (minute: number) => `2026-04-01T12:${String(minute).padStart(2, '0')}:00.000Z`;
+        for (let i = 0; i < 23; i++) {
+          const run = await store.runs.create(runInput(project.id, { queued: at(i % 7) })); // ties on time
+          if (i % 3 === 0) await store.runs.update(run.id, { status: 'passed', started: at(30 + (i % 4)) });
+        }
+        for (const status of [undefined, 'passed' as const]) {
+          for (const ordering of ['started', '-started'] as const) {
+            const all = await store.runs.list(project.id, { status, ordering, offset: 0, limit: 100 });
+            for (let offset = 0; offset < all.count + 5; offset += 4) {
+              const page = await store.runs.list(project.id, { status, ordering, offset, limit: 4 });
+              expect(page.count).toBe(all.count);
+              expect(page.rows.map((r) => r.id)).toEqual(all.rows.slice(offset, offset + 4).map((r) => r.id));
+            }
+          }
+        }
+      });
+
       it('lists with filters, both orderings and an id tie-break for equal times', async () => {
         const project = await newProject();
         const other = await newProject();
@@ -454,6 +535,27 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect((await store.stepRuns.get(ids[0]!))?.screenshotKey).toBeNull();
         expect(await store.stepRuns.get(randomUUID())).toBeNull();
         expect(await store.stepRuns.listByRun(randomUUID())).toEqual([]);
+      });
+
+      it('moves a run\'s stepsVersion on every write to its step runs, whoever writes', async () => {
+        const project = await newProject();
+        const run = await store.runs.create(runInput(project.id));
+        const other = await store.runs.create(runInput(project.id));
+        const version = async (id = run.id) => (await store.runs.getById(id))!.stepsVersion;
+        const seen = [await version()];
+        const id = randomUUID();
+        await store.stepRuns.upsert(run.id, stepRecord(id, 0));
+        seen.push(await version());
+        await store.stepRuns.upsert(run.id, stepRecord(id, 0, 'passed'), 'shot');
+        seen.push(await version());
+        await fx.exec(`delete from step_runs where id = '${id}'`);
+        seen.push(await version());
+        for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+        expect(await version(other.id)).toBe(0);
+        // Lists carry it too, and other run updates leave it alone.
+        await store.runs.update(run.id, { status: 'passed' });
+        const listed = await store.runs.list(project.id, { ordering: 'started', offset: 0, limit: 10 });
+        expect(listed.rows.find((r) => r.id === run.id)?.stepsVersion).toBe(seen.at(-1));
       });
 
       it('lists the step runs of several runs in one call, each in execution order', async () => {

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-28-initial.js';
+import * as runListCounters from './2026-11-28-run-list-counters.js';
 
 /**
  * Every migration, by its dated name. A static list rather than a folder scan: the compiled
@@ -8,4 +9,5 @@ import * as initial from './2026-11-28-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-28-initial': initial,
+  '2026-11-28-run-list-counters': runListCounters,
 };
