@@ -1,8 +1,9 @@
 /**
  * The in-page half of the element waiting conditions: one evaluation answers every element
  * condition of a step at once. It runs either on elements Playwright resolved (`evaluateAll`) or,
- * on the fast path, resolves a plain CSS/XPath chain itself in the main world, which spares the
- * first step on each new document the ~60-100 ms of injecting Playwright's selector engine there.
+ * on the fast path (fast-probe.ts), on the element firstMatch resolves from a plain CSS/XPath chain
+ * in the main world, which spares the first step on each new document the ~60-100 ms of injecting
+ * Playwright's selector engine there.
  */
 
 export interface ProbeWant {
@@ -18,12 +19,6 @@ export interface ProbeWant {
 export interface ProbePart {
   engine: string;
   body: string;
-}
-
-export interface ProbeArg {
-  /** Fast path: the chain to resolve in the page; null when Playwright passes the elements. */
-  parts: ProbePart[] | null;
-  want: ProbeWant;
 }
 
 export interface ProbeResult {
@@ -44,14 +39,42 @@ export interface ProbeResult {
 }
 
 /**
- * Serialised into the page by Playwright (`fn.toString()`), so it must be self-contained: no
- * imports, no helpers from outside its body. Called as `(elements, arg)` by evaluateAll and as
- * `(arg)` by evaluate.
+ * The first element a plain CSS/XPath chain matches in the document, resolved as Playwright's
+ * engines do for light DOM; null when none. Throws for an engine it does not know. Serialised into
+ * the page on its own (fast-probe.ts), so it must be self-contained.
  */
-export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeArg): Promise<ProbeResult> {
-  const els = Array.isArray(first) ? first : null;
-  const arg = (Array.isArray(first) ? second : first) as ProbeArg;
-  const want = arg.want;
+export function firstMatch(parts: ProbePart[]): Element | null {
+  let roots: (Document | Element)[] = [document];
+  for (const part of parts) {
+    const next: Element[] = [];
+    for (const root of roots) {
+      if (part.engine === 'css') {
+        next.push(...Array.from(root.querySelectorAll(part.body)));
+      } else if (part.engine === 'xpath') {
+        // As Playwright does: inside a chain, `//x` means below the previous match.
+        const expr = root !== document && part.body.startsWith('/') ? `.${part.body}` : part.body;
+        const snap = document.evaluate(expr, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+        for (let i = 0; i < snap.snapshotLength; i++) {
+          const node = snap.snapshotItem(i);
+          if (node instanceof Element) next.push(node);
+        }
+      } else {
+        throw new Error(`unsupported engine ${part.engine}`);
+      }
+    }
+    roots = Array.from(new Set(next));
+    if (roots.length === 0) return null;
+  }
+  const hit = roots[0];
+  return hit instanceof Element ? hit : null;
+}
+
+/**
+ * Serialised into the page (by Playwright's evaluateAll, or by fast-probe.ts after firstMatch),
+ * so it must be self-contained: no imports, no helpers from outside its body. Looks at the element,
+ * or at the first of a list.
+ */
+export async function elementProbe(subject: Element | Element[], want: ProbeWant): Promise<ProbeResult> {
   const out: ProbeResult = {
     unsupported: false,
     found: false,
@@ -64,41 +87,7 @@ export async function elementProbe(first: Element[] | ProbeArg, second?: ProbeAr
     text: null,
     value: null,
   };
-
-  let el: Element | null = null;
-  if (els) {
-    el = els[0] ?? null;
-  } else {
-    try {
-      let roots: (Document | Element)[] = [document];
-      for (const part of arg.parts ?? []) {
-        const next: Element[] = [];
-        for (const root of roots) {
-          if (part.engine === 'css') {
-            next.push(...Array.from(root.querySelectorAll(part.body)));
-          } else if (part.engine === 'xpath') {
-            // As Playwright does: inside a chain, `//x` means below the previous match.
-            const expr = root !== document && part.body.startsWith('/') ? `.${part.body}` : part.body;
-            const snap = document.evaluate(expr, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-            for (let i = 0; i < snap.snapshotLength; i++) {
-              const node = snap.snapshotItem(i);
-              if (node instanceof Element) next.push(node);
-            }
-          } else {
-            out.unsupported = true;
-            return out;
-          }
-        }
-        roots = Array.from(new Set(next));
-        if (roots.length === 0) break;
-      }
-      const hit = roots[0];
-      el = hit instanceof Element ? hit : null;
-    } catch {
-      out.unsupported = true;
-      return out;
-    }
-  }
+  const el = Array.isArray(subject) ? (subject[0] ?? null) : subject;
   if (!el) return out;
   out.found = true;
 

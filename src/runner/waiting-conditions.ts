@@ -7,7 +7,7 @@ import type {
   WaitingConditionName,
   WaitingConditionResult,
 } from '../domain/index.js';
-import { elementProbe, type ProbeArg, type ProbePart, type ProbeResult, type ProbeWant } from './condition-probe.js';
+import { elementProbe, type ProbePart, type ProbeResult, type ProbeWant } from './condition-probe.js';
 import { fastProbe, plainChain } from './fast-probe.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, isTimeoutError } from './errors.js';
 import type { StepContext } from './step-context.js';
@@ -234,8 +234,7 @@ async function probe(ctx: StepContext, target: ProbeTarget, want: ProbeWant, unt
       if (fast?.unsupported) target.fast = null;
       // Not found by plain CSS/XPath: Playwright's engines (shadow DOM, extensions) may still find it.
     }
-    const arg: ProbeArg = { parts: null, want };
-    const found = await within(target.loc.evaluateAll<ProbeResult, ProbeArg>(elementProbe, arg), Math.max(1, until - Date.now()), null);
+    const found = await within(target.loc.evaluateAll<ProbeResult, ProbeWant>(elementProbe, want), Math.max(1, until - Date.now()), null);
     // The fast path missed what Playwright finds: stop asking it for this step.
     if (found?.found) target.fast = null;
     return found;

@@ -72,6 +72,20 @@ describe('mouse actions', { timeout: 30_000 }, () => {
     expect(r.steps).toHaveLength(4);
   });
 
+  it('click: fails EVENT_DISPATCHED_ON_INVALID_ELEMENT when something else gets the mouse down (plain and shadow DOM targets)', async () => {
+    // The bait is free when the click's point is chosen; the first mousemove covers it with a trap.
+    const bait = (inShadow: boolean): string =>
+      `(() => { const b = document.createElement('button'); b.id = 'bait'; b.textContent = 'bait'; b.style.cssText = 'position:fixed;left:10px;top:10px';
+        if (${inShadow}) { const host = document.createElement('div'); host.attachShadow({ mode: 'open' }).append(b); document.body.append(host); } else document.body.append(b);
+        document.addEventListener('mousemove', () => { const t = document.createElement('div'); t.id = 'trap'; t.style.cssText = 'position:fixed;inset:0;z-index:999'; document.body.append(t); }, { once: true });
+        return 'armed'; })()`;
+    for (const inShadow of [false, true]) {
+      const click = act('click', { selector: '#bait' }, FAST);
+      const r = await run([goto(url('/act-mouse.html')), evaluate(bait(inShadow)), click]);
+      expectFailedAt(r, click, 'EVENT_DISPATCHED_ON_INVALID_ELEMENT', /The mousedown event landed on <div id="trap"> instead of/);
+    }
+  });
+
   it('dblClick, rightClick and hover dispatch dblclick, contextmenu and mouseover on the element', async () => {
     const r = await run([
       goto(url('/act-mouse.html')),

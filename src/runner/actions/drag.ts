@@ -1,5 +1,6 @@
 import { StepError } from '../errors.js';
 import type { StepContext } from '../step-context.js';
+import { plainChain } from '../fast-probe.js';
 import { pointOn, type ActionPoint } from './pointer.js';
 import { documentOf, evaluateOn, scopeOffset } from './scope.js';
 import { settlingNavigations } from './settle.js';
@@ -14,7 +15,7 @@ async function coordsPoint(ctx: StepContext, x: number | null | undefined, y: nu
     throw new StepError('INTERACTION_POSITION_OUT_OF_VIEWPORT', `The ${what} coordinates are missing`);
   }
   const offset = await scopeOffset(ctx);
-  const point = { x: offset.x + x, y: offset.y + y, clientX: x, clientY: y, watched: null };
+  const point = { x: offset.x + x, y: offset.y + y, clientX: x, clientY: y, landing: null };
   const vp = ctx.page.viewportSize();
   if (x < 0 || y < 0 || (vp && (point.x >= vp.width || point.y >= vp.height))) {
     throw new StepError('INTERACTION_POSITION_OUT_OF_VIEWPORT', `The ${what} position ${x},${y} is outside of the viewport`);
@@ -79,7 +80,7 @@ const dragAndDrop: ActionHandler = async (ctx) => {
     const source = await ctx.element();
     const where = d.interaction_position ?? 'smart';
     const offset = where === 'custom' && typeof d.dnd_drag_x === 'number' && typeof d.dnd_drag_y === 'number' ? { x: d.dnd_drag_x, y: d.dnd_drag_y } : null;
-    from = await pointOn(ctx, source.loc, source.description, { where, offset, mustHit: true, needEnabled: false, watch: null });
+    from = await pointOn(ctx, source.loc, source.description, { where, offset, mustHit: true, needEnabled: false, watch: null }, plainChain(ctx));
   }
   const dropOnCoords = d.dnd_drop_on === 'coords' || (d.dnd_drop_on == null && !d.drop_selector && typeof d.dnd_drop_x === 'number');
   let to: ActionPoint;
@@ -92,7 +93,7 @@ const dragAndDrop: ActionHandler = async (ctx) => {
     const where = d.dnd_drop_interaction_position ?? 'smart';
     const offset = where === 'custom' && typeof d.dnd_drop_x === 'number' && typeof d.dnd_drop_y === 'number' ? { x: d.dnd_drop_x, y: d.dnd_drop_y } : null;
     // The dragged element may sit on the drop target (it follows the pointer): no "covered" check here.
-    to = await pointOn(ctx, drop.loc, drop.description, { where, offset, mustHit: false, needEnabled: false, watch: null });
+    to = await pointOn(ctx, drop.loc, drop.description, { where, offset, mustHit: false, needEnabled: false, watch: null }, plainChain(ctx, d.drop_selector));
     dropDescription = drop.description;
   }
   ctx.pendingCause = null;

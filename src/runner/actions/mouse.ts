@@ -1,3 +1,4 @@
+import { plainChain } from '../fast-probe.js';
 import type { ActionHandler } from './types.js';
 import { LANDING_EVENT, dispatchPointer, modifiersOf, pointOn, pointRequest, type PointerKind } from './pointer.js';
 
@@ -12,7 +13,7 @@ function pointer(kind: PointerKind): ActionHandler {
   return async (ctx) => {
     const { loc, description } = await ctx.element();
     const req = pointRequest(ctx.details, { mustHit: true, needEnabled: kind !== 'hover', watch: LANDING_EVENT[kind] });
-    const point = await pointOn(ctx, loc, description, req);
+    const point = await pointOn(ctx, loc, description, req, plainChain(ctx));
     await dispatchPointer(ctx, description, kind, point, modifiersOf(ctx.details.modifier_keys));
     ctx.pendingCause = null;
   };

@@ -2,6 +2,8 @@ import type { ElementHandle, Locator } from 'playwright-core';
 import type { ActionDetails, InteractionPosition } from '../../domain/index.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, shortPlaywrightMessage } from '../errors.js';
 import type { Cause, StepContext } from '../step-context.js';
+import type { ProbePart } from '../condition-probe.js';
+import { onFirstMatch } from '../fast-probe.js';
 import { within } from '../timing.js';
 import { settlingNavigations } from './settle.js';
 
@@ -56,11 +58,11 @@ export interface ActionPoint {
   y: number;
   clientX: number;
   clientY: number;
-  /** The element, kept to read where the watched event landed; null when nothing is watched. */
-  watched: ElementHandle | null;
+  /** Reads where the watched event landed (undefined: not seen, e.g. the page went away); null when nothing is watched. */
+  landing: (() => Promise<Landing | undefined>) | null;
 }
 
-/** Expando property of the element where probePoint leaves its landing record. */
+/** Property of the element's window where probePoint leaves its landing record. */
 const LANDING_KEY = '__bugrunLanding';
 
 type Probe =
@@ -100,9 +102,9 @@ function probePoint(el: Element, a: ProbeArgs & { key: string }): Probe {
   const found = (probe: Probe): Probe => {
     const type = a.watch;
     if (probe.state !== 'ok' || !type) return probe;
-    // Kept on the element itself, so reading it later needs no handle of its own.
+    // Kept on the window: one pointer action at a time per page, and reading it needs no handle.
     const landing: Landing = { seen: false, inside: false, what: '' };
-    Reflect.set(el, a.key, landing);
+    Reflect.set(win, a.key, landing);
     const on = (e: Event): void => {
       win.removeEventListener(type, on, true);
       const target = e.composedPath()[0];
@@ -183,54 +185,81 @@ function fatal(e: unknown, ctx: StepContext, description: string): unknown {
 /**
  * Finds where to act on the element (see probePoint), retrying until the step's deadline while the
  * element is hidden, disabled, covered or out of the viewport; the last reason is the step's code.
+ * With `chain` (a plain selector in the top document, see fast-probe.ts) each attempt is one
+ * round trip and needs none of Playwright's scripts in the page; what it cannot find (shadow DOM)
+ * is looked up through Playwright.
  */
-export async function pointOn(ctx: StepContext, loc: Locator, description: string, req: PointRequest): Promise<ActionPoint> {
+export async function pointOn(
+  ctx: StepContext,
+  loc: Locator,
+  description: string,
+  req: PointRequest,
+  chain: ProbePart[] | null = null,
+): Promise<ActionPoint> {
   const args = {
     where: req.where, ox: req.offset?.x ?? null, oy: req.offset?.y ?? null, mustHit: req.mustHit, needEnabled: req.needEnabled, watch: req.watch,
     key: LANDING_KEY,
   };
   const inFrame = ctx.session.tabs.frame !== null;
+  let fastChain = chain;
   let scrolledOuter = false;
   let known = false;
   let cause: Cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
   for (;;) {
     let element: ElementHandle | null = null;
     let probe: Probe | null = null;
-    try {
-      // Through an element handle: no Playwright helper script needed in the main world. One
-      // call finds the point and arms the landing check.
-      element = await loc.elementHandle({ timeout: probeTimeout(ctx) });
-      probe = await element.evaluate(probePoint, args);
-    } catch (e) {
-      void element?.dispose().catch(() => undefined);
-      element = null;
-      const f = fatal(e, ctx, description);
-      if (f) throw f;
-      // The element went away (re-rendered, navigated), or the page is busy; a probe cut short
-      // by the deadline does not replace a reason an earlier probe found.
-      const gone = (await loc.count().catch(() => 1)) === 0;
-      if (gone) cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
-      else if (!known) cause = { code: 'TIMEOUT', message: `Element ${description} did not respond` };
+    let fast = false;
+    if (fastChain) {
+      const r = await within(onFirstMatch(ctx, fastChain, probePoint, args), probeTimeout(ctx), null).catch((e: unknown) => {
+        if (ctx.signal.aborted || isTargetClosedError(e)) throw e;
+        return null; // navigating: Playwright's path copes
+      });
+      if (r?.state === 'unsupported') fastChain = null;
+      else if (r?.state === 'found') {
+        probe = r.value;
+        fast = true;
+      }
     }
-    if (probe?.state === 'ok' && element) {
+    if (!fast) {
+      try {
+        // Through an element handle: no Playwright helper script needed in the main world. One
+        // call finds the point and arms the landing check.
+        element = await loc.elementHandle({ timeout: probeTimeout(ctx) });
+        probe = await element.evaluate(probePoint, args);
+        // Playwright finds what plain CSS/XPath does not: stop asking the fast path.
+        fastChain = null;
+      } catch (e) {
+        void element?.dispose().catch(() => undefined);
+        element = null;
+        const f = fatal(e, ctx, description);
+        if (f) throw f;
+        // The element went away (re-rendered, navigated), or the page is busy; a probe cut short
+        // by the deadline does not replace a reason an earlier probe found.
+        const gone = (await loc.count().catch(() => 1)) === 0;
+        if (gone) cause = { code: 'ELEMENT_DOES_NOT_EXIST', message: `Element ${description} does not exist` };
+        else if (!known) cause = { code: 'TIMEOUT', message: `Element ${description} did not respond` };
+      }
+    }
+    if (probe?.state === 'ok' && (fast || element)) {
       const ok = probe;
       // In the top document the probe's client point is the tab's viewport point; inside a frame,
       // the element's box (in the tab's viewport) places it.
-      const box = inFrame ? await element.boundingBox().catch(() => null) : { x: ok.cx - ok.dx, y: ok.cy - ok.dy, width: ok.w, height: ok.h };
+      const box = inFrame && element ? await element.boundingBox().catch(() => null) : { x: ok.cx - ok.dx, y: ok.cy - ok.dy, width: ok.w, height: ok.h };
       if (box) {
         const x = box.x + ok.dx * (ok.w ? box.width / ok.w : 1);
         const y = box.y + ok.dy * (ok.h ? box.height / ok.h : 1);
         const vp = ctx.page.viewportSize();
         if (!vp || (x >= 0 && y >= 0 && x < vp.width && y < vp.height)) {
-          if (!req.watch) void element.dispose().catch(() => undefined);
-          return { x, y, clientX: ok.cx, clientY: ok.cy, watched: req.watch ? element : null };
+          if (!req.watch) void element?.dispose().catch(() => undefined);
+          const landing = !req.watch ? null : element ? landingThrough(element) : landingInTab(ctx);
+          return { x, y, clientX: ok.cx, clientY: ok.cy, landing };
         }
         cause = causeOf({ state: 'outside' }, description);
         known = true;
         if (!scrolledOuter) {
           // In a frame, the frame itself may be out of the tab's view: Playwright scrolls every level.
           scrolledOuter = true;
-          void element.dispose().catch(() => undefined);
+          void element?.dispose().catch(() => undefined);
           await loc.scrollIntoViewIfNeeded({ timeout: probeTimeout(ctx) }).catch(() => undefined);
           continue;
         }
@@ -244,6 +273,26 @@ export async function pointOn(ctx: StepContext, loc: Locator, description: strin
     if (ctx.remaining() <= RETRY_MS) throw new StepError(cause.code, cause.message);
     await ctx.sleep(RETRY_MS);
   }
+}
+
+/** The landing record, read in the element's document (any frame); the handle is let go after. */
+function landingThrough(element: ElementHandle): () => Promise<Landing | undefined> {
+  return async () => {
+    try {
+      return await element.evaluate((el, key) => Reflect.get(el.ownerDocument?.defaultView ?? window, key) as Landing | undefined, LANDING_KEY);
+    } finally {
+      void element.dispose().catch(() => undefined);
+    }
+  };
+}
+
+/** The landing record, read in the tab's top document over CDP. */
+function landingInTab(ctx: StepContext): () => Promise<Landing | undefined> {
+  return async () => {
+    const session = await ctx.session.capture.cdpSession();
+    const res = await session.send('Runtime.evaluate', { expression: `globalThis[${JSON.stringify(LANDING_KEY)}]`, returnByValue: true });
+    return res.result.value as Landing | undefined;
+  };
 }
 
 export type PointerKind = 'click' | 'dblClick' | 'rightClick' | 'hover' | 'mouseDown' | 'mouseUp';
@@ -289,11 +338,8 @@ export async function dispatchPointer(
     if (page.isClosed()) return;
     throw e;
   }
-  const element = point.watched;
-  if (!element) return;
-  const read = element.evaluate((el, key) => Reflect.get(el, key) as Landing | undefined, LANDING_KEY).catch(() => undefined);
-  const landing = await within(read, VERIFY_LIMIT_MS, undefined);
-  void element.dispose().catch(() => undefined);
+  if (!point.landing) return;
+  const landing = await within(point.landing().catch(() => undefined), VERIFY_LIMIT_MS, undefined);
   if (landing?.seen && !landing.inside) {
     throw new StepError(
       'EVENT_DISPATCHED_ON_INVALID_ELEMENT',
