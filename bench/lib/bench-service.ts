@@ -52,6 +52,12 @@ export interface BenchService {
   startRun(testId: string): Promise<StartedRun>;
   status(runId: string): Promise<RunStatus>;
   details(runId: string): Promise<RunDetails>;
+  /**
+   * Resolves once the browser context the pool opens for the next run (after a run's context
+   * closes) is ready: that work belongs to the run before, so figures that charge CPU or time to
+   * runs wait for it.
+   */
+  spareReady(): Promise<void>;
   /** Polls the status endpoint every `pollMs` (0: back to back) until the run ends. */
   waitForEnd(runId: string, opts?: { pollMs?: number; timeoutMs?: number }): Promise<Observed>;
   close(): Promise<void>;
@@ -103,6 +109,7 @@ export async function startBenchService(opts: { concurrency: number; tempRoot?: 
       if (res.status !== 200) throw new Error(`bench: run ${runId} failed to load (${res.status})`);
       return res.body as RunDetails;
     },
+    spareReady: () => service.pool.spareReady(),
     async waitForEnd(runId, { pollMs = 10, timeoutMs = 120_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       let leftQueuedAt = Number.NaN;
@@ -150,6 +157,7 @@ export interface BatchOutcome {
 export async function runBatch(bench: BenchService, testId: string, count: number): Promise<BatchOutcome> {
   const started = await Promise.all(Array.from({ length: count }, () => bench.startRun(testId)));
   const ended = await Promise.all(started.map((r) => bench.waitForEnd(r.id, { pollMs: 50 })));
+  await bench.spareReady();
   const details = await Promise.all(started.map((r) => bench.details(r.id)));
   const failures = details.flatMap((d, i) => (ended[i]?.status === 'passed' ? [] : [describeFailure(d, ended[i]?.status ?? '?')]));
   return { details, failures };

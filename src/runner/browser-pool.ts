@@ -47,9 +47,10 @@ export interface FreshPage {
  * One warm browser per process: launching costs far more than a fresh context, and contexts give
  * each run its own cookies and storage. A browser that died is relaunched on the next request.
  *
- * Opening a context and its page takes 100-300 ms, so once a run has taken one the pool opens the
- * next one for the same options in the background: the next run starts on a page nobody has used,
- * without waiting. The spare costs one idle blank page (a renderer process) while the pool lives.
+ * Opening a context and its page takes 100-300 ms, so when a run's context closes the pool opens
+ * the next one for the same options in the background: the next run starts on a page nobody has
+ * used, without waiting. The spare costs one idle blank page (a renderer process) while the pool
+ * lives.
  */
 export class BrowserPool {
   private readonly opts: BrowserPoolOptions;
@@ -90,8 +91,16 @@ export class BrowserPool {
       fresh = null;
     }
     fresh ??= await this.open(options);
-    if (!this.closing) this.prepareSpare(key, options);
+    // The next one opens once this run is over, not while its first steps need the CPU.
+    fresh.context.once('close', () => {
+      if (!this.closing) this.prepareSpare(key, options);
+    });
     return fresh;
+  }
+
+  /** Resolves once the spare being opened (if any) is open or failed. */
+  async spareReady(): Promise<void> {
+    await this.spare?.ready;
   }
 
   /** Whether `context` is the idle spare (not a run's): leak checks leave it out. */

@@ -47,6 +47,8 @@ export class RunRecorder implements RunSink {
   private readonly cloudLines: string[] = [];
   private readonly consoleEntries: ConsoleEntry[] = [];
   private readonly network: NetworkEntry[] = [];
+  /** How many of `network` the partial HAR holds. */
+  private networkWritten = 0;
   private readonly steps = new Map<string, StepRunRecord>();
   private readonly shots = new Map<string, StepShot>();
   private started: string | null = null;
@@ -129,14 +131,20 @@ export class RunRecorder implements RunSink {
         if (event.screenshot) {
           const ext = event.screenshot.contentType.split('/')[1] ?? 'bin';
           screenshotKey = `${runId}/screenshots/${String(event.step.sequence).padStart(4, '0')}-${event.step.id}.${ext === 'jpeg' ? 'jpg' : ext}`;
-          await store.blobs.put(screenshotKey, event.screenshot.data);
+          // Not synced: a killed process keeps it all the same, and the run's rows in SQLite
+          // (synchronous=NORMAL) are no more durable against power loss than this file.
+          await store.blobs.put(screenshotKey, event.screenshot.data, { durable: false });
           this.shots.set(event.step.id, { contentType: event.screenshot.contentType, data: event.screenshot.data });
         }
         await store.stepRuns.upsert(runId, event.step, screenshotKey);
         if (event.step.parentStepRunId === null && event.step.status !== 'skipped') await store.runs.incrementFinishedSteps(runId);
         // Rewritten after every step: not synced each time (a killed process keeps them anyway).
         await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT, null, false);
-        if (this.network.length > 0) await this.writeFile('extension_network_logs_partial', 'network-partial.har', toHar(this.network), 'application/json', null, false);
+        // Only when requests were added since: the HAR is rebuilt whole each time.
+        if (this.network.length > this.networkWritten) {
+          this.networkWritten = this.network.length;
+          await this.writeFile('extension_network_logs_partial', 'network-partial.har', toHar(this.network), 'application/json', null, false);
+        }
         return;
       }
       case 'console':

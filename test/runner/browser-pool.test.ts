@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
 import { CollectingSink, goto, plan, step } from './plan-builder.js';
@@ -17,6 +17,12 @@ async function startLongRun(): Promise<{ done: ReturnType<typeof runPlan>; sink:
   while (sink.ofType('step-started').length < 2) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 100));
   return { done, sink };
+}
+
+/** The pool's spare context, once it is open. */
+async function waitForSpare(): Promise<BrowserContext | undefined> {
+  await pool.spareReady();
+  return (await pool.browser()).contexts().find((c) => pool.isSpare(c));
 }
 
 /** Waits (up to 10 s) until the browser holds nothing but one spare context, then checks it stays so. */
@@ -69,10 +75,9 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
   it('hands out a fresh context per run and keeps the next one ready: never the same twice, the spare discarded when the options change', async () => {
     const opts = { viewport: { width: 800, height: 600 } };
     const first = await pool.freshPage(opts);
-    // The spare for these options opens in the background; wait until the pool has it.
-    const until = Date.now() + 10_000;
-    while (pool.contextsInUse().length === (await pool.browser()).contexts().length && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    const spare = (await pool.browser()).contexts().find((c) => pool.isSpare(c));
+    await first.context.close();
+    // The spare for these options opens in the background once the run's context closed.
+    const spare = await waitForSpare();
     expect(spare).toBeDefined();
     const second = await pool.freshPage(opts);
     expect(second.context).toBe(spare);
@@ -80,13 +85,18 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
     expect(pool.isSpare(second.context)).toBe(false);
     expect(second.page.url()).toBe('about:blank');
     expect(second.page.viewportSize()).toEqual({ width: 800, height: 600 });
+    await second.context.close();
+    await waitForSpare();
 
     // Other options: the waiting spare does not fit and is closed.
     const other = await pool.freshPage({ viewport: { width: 640, height: 480 } });
     expect(other.page.viewportSize()).toEqual({ width: 640, height: 480 });
-    await Promise.all([first, second, other].map((f) => f.context.close()));
+    await other.context.close();
     // What is left, once the spare that did not fit is closed, is the spare for the last options.
     await expectOnlySpareLeft();
+    const last = await pool.freshPage({ viewport: { width: 640, height: 480 } });
+    expect(last.page.viewportSize()).toEqual({ width: 640, height: 480 });
+    await last.context.close();
   });
 
   it('runs that start together get contexts of their own and leave one spare behind', async () => {

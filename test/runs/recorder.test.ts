@@ -70,6 +70,7 @@ describe('run recorder', () => {
       'container-stats.json': true,
       'cloud-logs.txt': true,
     });
-    expect(durable[key.split('/').pop()!]).toBe(true); // the screenshot itself is kept safe
+    // Screenshots are written atomically but not synced: one per step, on the run's critical path.
+    expect(durable[key.split('/').pop()!]).toBe(false);
   });
 });
