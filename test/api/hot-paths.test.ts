@@ -37,12 +37,15 @@ function record(id: string, sequence: number, status: StepRunRecord['status']): 
   };
 }
 
+let finished = 0;
+/** A finished run with `steps` step runs; each one started a minute after the one before, so lists order them for sure. */
 async function finishedRun(steps: number) {
   const { store, projectId } = service;
+  const started = new Date(Date.UTC(2026, 0, 1) + 60_000 * ++finished);
   const run = await store.runs.create({ projectId, testName: 'Stored', triggeredBy: 'api', runMode: 'server', screenSizeType: 'desktop', totalSteps: steps, plan: { big: 'x'.repeat(5000) } });
   const ids = Array.from({ length: steps }, () => randomUUID());
   for (const [i, id] of ids.entries()) await store.stepRuns.upsert(run.id, record(id, i + 1, 'passed'), `${run.id}/screenshots/${i}.jpg`);
-  await store.runs.update(run.id, { status: 'passed', started: '2026-01-01T00:00:00.000Z', ended: '2026-01-01T00:00:05.000Z', finishedSteps: steps });
+  await store.runs.update(run.id, { status: 'passed', started: started.toISOString(), ended: new Date(started.getTime() + 5_000).toISOString(), finishedSteps: steps });
   return { run, stepIds: ids };
 }
 
