@@ -44,12 +44,15 @@ export async function settlingNavigations<T>(ctx: StepContext, page: Page, actio
   };
   const done = (e: { frameId: string }): void => void frames.delete(e.frameId);
   const committed = (e: { frame: { id: string } }): void => void frames.delete(e.frame.id);
-  session.on('Page.frameRequestedNavigation', requested);
-  session.on('Page.frameStartedLoading', started);
-  session.on('Page.frameStoppedLoading', stopped);
-  session.on('Page.navigatedWithinDocument', done);
-  session.on('Page.frameDetached', done);
-  session.on('Page.frameNavigated', committed);
+  const listeners = [
+    ['Page.frameRequestedNavigation', requested],
+    ['Page.frameStartedLoading', started],
+    ['Page.frameStoppedLoading', stopped],
+    ['Page.navigatedWithinDocument', done],
+    ['Page.frameDetached', done],
+    ['Page.frameNavigated', committed],
+  ] as const;
+  for (const [event, listener] of listeners) session.on(event, listener as (e: unknown) => void);
   try {
     const result = await action();
     await within(session.send('Runtime.evaluate', { expression: '0' }).catch(() => undefined), BARRIER_LIMIT_MS, undefined);
@@ -64,11 +67,6 @@ export async function settlingNavigations<T>(ctx: StepContext, page: Page, actio
     }
     return result;
   } finally {
-    session.off('Page.frameRequestedNavigation', requested);
-    session.off('Page.frameStartedLoading', started);
-    session.off('Page.frameStoppedLoading', stopped);
-    session.off('Page.navigatedWithinDocument', done);
-    session.off('Page.frameDetached', done);
-    session.off('Page.frameNavigated', committed);
+    for (const [event, listener] of listeners) session.off(event, listener as (e: unknown) => void);
   }
 }
