@@ -24,11 +24,12 @@ export type FirstMatch<R> = { state: 'found'; value: R } | { state: 'missing' } 
  */
 export async function onFirstMatch<A, R>(ctx: StepContext, parts: ProbePart[], fn: (el: Element, arg: A) => R | Promise<R>, arg: A): Promise<FirstMatch<R>> {
   const session = await ctx.session.capture.cdpSession();
-  const expression = `(() => {
+  // An async function, so the page's own globals (a replaced Promise) are not relied on.
+  const expression = `(async () => {
     let el;
     try { el = (${firstMatch.toString()})(${JSON.stringify(parts)}); } catch { return { state: 'unsupported' }; }
     if (!el) return { state: 'missing' };
-    return Promise.resolve((${fn.toString()})(el, ${JSON.stringify(arg)})).then((value) => ({ state: 'found', value }));
+    return { state: 'found', value: await (${fn.toString()})(el, ${JSON.stringify(arg)}) };
   })()`;
   const res = await session.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
   if (res.exceptionDetails) throw new PageException(res.exceptionDetails.exception?.description ?? res.exceptionDetails.text);

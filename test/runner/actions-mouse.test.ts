@@ -86,6 +86,14 @@ describe('mouse actions', { timeout: 30_000 }, () => {
     }
   });
 
+  it('click and read still work on a page that replaced the globals Bugrun\'s in-page code uses', async () => {
+    const breakGlobals = `(() => { const no = () => { throw new Error('replaced by the page'); };
+      window.Promise = no; Array.from = no; window.Set = no; return 'broken'; })()`;
+    const r = await run([goto(url('/act-mouse.html')), evaluate(breakGlobals), act('click', { selector: '#btn' }), read('#out')]);
+    expectPassed(r);
+    expect(r.steps[3]?.computedValue).toBe('clicked');
+  });
+
   it('dblClick, rightClick and hover dispatch dblclick, contextmenu and mouseover on the element', async () => {
     const r = await run([
       goto(url('/act-mouse.html')),
