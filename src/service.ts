@@ -53,6 +53,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   const pool = new BrowserPool({
     executablePath: config.chromiumPath ?? defaultChromiumPath(),
     wsEndpoint: config.browserWs ?? undefined,
+    spareContext: config.spareContext,
   });
   const runs = new RunService({
     store,

@@ -22,6 +22,8 @@ export interface Config {
   readonly logLevel: string;
   /** Runs allowed to wait; more answer 429 with Retry-After. */
   readonly maxQueued: number;
+  /** Keep a fresh browser context ready for the next run (one idle blank page, ~130 MiB). */
+  readonly spareContext: boolean;
   /** Days each artifact kind is kept (`default` for the rest); null = forever. */
   readonly retentionDays: Readonly<Partial<Record<ArtifactKind | 'default', number | null>>>;
 }
@@ -43,6 +45,14 @@ function integer(name: string, raw: number | string | undefined, fallback: numbe
   const n = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min} (got "${raw}")`);
   return n;
+}
+
+function flag(name: string, raw: string | undefined, fallback: boolean): boolean {
+  const v = raw?.trim().toLowerCase();
+  if (v === undefined || v === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be on or off (got "${raw}")`);
 }
 
 function text(raw: string | undefined): string | null {
@@ -91,6 +101,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     demo: flags.demo ?? false,
     logLevel: text(env.BUGRUN_LOG_LEVEL) ?? 'warn',
     maxQueued: integer('BUGRUN_MAX_QUEUED', env.BUGRUN_MAX_QUEUED, 10_000, 1),
+    spareContext: flag('BUGRUN_SPARE_CONTEXT', env.BUGRUN_SPARE_CONTEXT, true),
     retentionDays: retention(env.BUGRUN_RETENTION),
   });
 }

@@ -6,6 +6,8 @@ export interface BrowserPoolOptions {
   /** A remote browser: a Playwright server (`ws://…`) or a Chrome DevTools endpoint (`…/devtools/browser/…`). */
   wsEndpoint?: string;
   headless?: boolean;
+  /** Open the next run's context ahead of time (default true); off saves one idle blank page. */
+  spareContext?: boolean;
 }
 
 /** Flags known to work in this environment (containers without a GPU, sandbox or outbound network). */
@@ -92,9 +94,11 @@ export class BrowserPool {
     }
     fresh ??= await this.open(options);
     // The next one opens once this run is over, not while its first steps need the CPU.
-    fresh.context.once('close', () => {
-      if (!this.closing) this.prepareSpare(key, options);
-    });
+    if (this.opts.spareContext !== false) {
+      fresh.context.once('close', () => {
+        if (!this.closing) this.prepareSpare(key, options);
+      });
+    }
     return fresh;
   }
 

@@ -107,6 +107,19 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
     await expectOnlySpareLeft();
   });
 
+  it('with spareContext off, opens nothing ahead of time', async () => {
+    const own = new BrowserPool({ executablePath: defaultChromiumPath(), spareContext: false });
+    try {
+      const first = await own.freshPage({});
+      await first.context.close();
+      await own.spareReady();
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await own.browser()).contexts()).toHaveLength(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('does not hand out a spare of a browser that died, and close() closes the spare with the browser', async () => {
     const own = new BrowserPool({ executablePath: defaultChromiumPath() });
     let last: Browser | null = null;
