@@ -93,7 +93,8 @@ export class BrowserPool {
       fresh = null;
     }
     fresh ??= await this.open(options);
-    // The next one opens once this run is over, not while its first steps need the CPU.
+    // The next one opens once this run is over, not while its first steps need the CPU (after a
+    // browser crash that also relaunches the browser at once).
     if (this.opts.spareContext !== false) {
       fresh.context.once('close', () => {
         if (!this.closing) this.prepareSpare(key, options);
@@ -112,6 +113,11 @@ export class BrowserPool {
     return this.spare?.context === context;
   }
 
+  /** The contexts runs are using now: all of the browser's but the spare. */
+  contextsInUse(): BrowserContext[] {
+    return this.current?.contexts().filter((c) => !this.isSpare(c)) ?? [];
+  }
+
   private prepareSpare(key: string, options: BrowserContextOptions): void {
     // Runs that start together share one spare; one for other options gives way.
     if (this.spare?.key === key) return;
@@ -128,11 +134,6 @@ export class BrowserPool {
     const spare = this.spare;
     this.spare = null;
     return spare;
-  }
-
-  /** The contexts runs are using now: all of the browser's but the spare. */
-  contextsInUse(): BrowserContext[] {
-    return this.current?.contexts().filter((c) => !this.isSpare(c)) ?? [];
   }
 
   private async open(options: BrowserContextOptions, onContext?: (context: BrowserContext) => void): Promise<FreshPage> {

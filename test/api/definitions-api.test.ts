@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../shared/bugbug-yaml/examples/', import.meta.url));
 const read = (kind: 'valid' | 'invalid') =>
@@ -98,22 +99,8 @@ describe('tests and profiles', () => {
 // Last: it adds a test, which the listings above do not expect.
 describe('bundle files', () => {
   it('keeps the bundle\'s other files for uploadFile, and warns about missing ones', async () => {
-    const yaml = (source: string) => `schema_version: '1.0'
-schema_type: test
-data:
-  name: 'Upload'
-  slug: 'upload'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          action_details: { url: 'http://127.0.0.1:1/' }
-        - action: uploadFile
-          action_details: { selector: 'css=input', file_source: '${source}' }
-`;
+    const yaml = (source: string) =>
+      yamlTest('upload', yamlStep('goto', "url: 'http://127.0.0.1:1/'") + yamlStep('uploadFile', `selector: 'css=input', file_source: '${source}'`), { name: 'Upload' });
     const missing = await bugrun.api('POST', '/api/v2/import/', { files: [{ path: 'upload.yaml', content: yaml('files/missing.pdf') }] });
     expect(missing.statusCode).toBe(200);
     expect((missing.json() as { warnings: string[] }).warnings.join('\n')).toMatch(/files\/missing\.pdf.*FILE_DOES_NOT_EXIST/);

@@ -93,6 +93,21 @@ describe('dragAndDrop', { timeout: 30_000 }, () => {
     expect(r.steps[6]?.computedValue).toBe('in slot, moved in steps');
   });
 
+  it('mouse-driven: a drop that navigates is waited for, so the next step meets the new document', async () => {
+    // No landing check follows a drag: only the action's own navigation wait stands between the
+    // mouseup and the next step.
+    const navigateOnDrop = `(() => { document.addEventListener('mouseup', () => { location.href = '/slow?ms=400'; }, { once: true }); return 'armed'; })()`;
+    const r = await run([
+      goto(url('/act-dnd.html')),
+      evaluate(navigateOnDrop),
+      act('dragAndDrop', { selector: '#handle', dnd_drop_on: 'coords', dnd_drop_x: 200, dnd_drop_y: 300 }),
+      evaluate('location.pathname'),
+    ]);
+    expectPassed(r);
+    expect(r.steps[3]?.executionUrl).toBe(url('/slow?ms=400'));
+    expect(r.steps[3]?.computedValue).toBe('/slow');
+  });
+
   it('fails ELEMENT_DOES_NOT_EXIST for a missing drop target, INTERACTION_POSITION_OUT_OF_VIEWPORT for coordinates outside', async () => {
     const noTarget = act('dragAndDrop', { selector: '#card', drop_selector: '#nowhere' }, { ...FAST, continueOnFailure: true });
     const outside = act('dragAndDrop', { selector: '#handle', dnd_drop_on: 'coords', dnd_drop_x: 5000, dnd_drop_y: 10 }, FAST);

@@ -7,6 +7,7 @@ import { apiBundle } from '../api/api-bundle.js';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { freePort } from '../helpers/cli.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 /** The web UI in real Chromium against a listening Bugrun running real tests on the fixture site. */
 const OUTPUT = fileURLToPath(new URL('../../test-output/ui/', import.meta.url));
@@ -26,21 +27,7 @@ const consoleErrors: string[] = [];
 /** Responses >= 400 the pages got (the sign-in check with a wrong token is the only expected one). */
 const failedResponses: string[] = [];
 
-const hostileTest = `schema_version: '1.0'
-schema_type: test
-data:
-  name: '${HOSTILE_NAME}'
-  slug: 'hostile'
-  runtime: browser
-  screen_size: desktop
-  groups:
-    - group_name: 'Main'
-      slug: 'main'
-      steps:
-        - action: goto
-          name: '${HOSTILE_STEP}'
-          action_details: { url: '{{site}}/title.html' }
-`;
+const hostileTest = yamlTest('hostile', yamlStep('goto', "url: '{{site}}/title.html'", { name: HOSTILE_STEP }), { name: HOSTILE_NAME });
 
 const shot = (name: string, fullPage = true) => page.screenshot({ path: `${OUTPUT}${name}.png`, fullPage });
 
