@@ -18,8 +18,10 @@ export interface Service {
   readonly sweeper: ArtifactSweeper;
   readonly app: FastifyInstance;
   readonly projectId: string;
-  /** The API token to show the user: BUGRUN_TOKEN, or the one kept in the data dir. */
+  /** The API token of the default project: BUGRUN_TOKEN, or the one kept in the data dir. */
   readonly token: string;
+  /** True when Bugrun generated the token (kept in the data dir): only then is it shown at start. */
+  readonly tokenGenerated: boolean;
   /** Listens on config.host:port; resolves with the bound URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -49,7 +51,11 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   const token = config.token ?? (await dataDirSecret(config.dataDir, 'api-token', () => randomBytes(20).toString('hex')));
   await store.tokens.ensure(project.id, config.token ? 'BUGRUN_TOKEN' : 'local', token);
 
-  const files = createFileUrls(await dataDirSecret(config.dataDir, 'file-url-secret', () => randomBytes(32).toString('hex')), config.publicUrl);
+  const files = createFileUrls({
+    secret: await dataDirSecret(config.dataDir, 'file-url-secret', () => randomBytes(32).toString('hex')),
+    publicUrl: config.publicUrl,
+    ttlSeconds: config.fileLinkTtlSeconds,
+  });
   const pool = new BrowserPool({
     executablePath: config.chromiumPath ?? defaultChromiumPath(),
     wsEndpoint: config.browserWs ?? undefined,
@@ -86,6 +92,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     app,
     projectId: project.id,
     token,
+    tokenGenerated: config.token === null,
     async listen() {
       await runs.start();
       sweeper.start();

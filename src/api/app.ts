@@ -5,6 +5,8 @@ import type { Store } from '../store/index.js';
 import { authenticator } from './auth.js';
 import { ApiError, ValidationError } from './errors.js';
 import type { FileUrls } from './file-urls.js';
+import { BODY_LIMITS, registerJsonBody } from './json-body.js';
+import { configRoutes } from './routes/config.js';
 import { filesRoutes } from './routes/files.js';
 import { importRoutes } from './routes/import.js';
 import { profilesRoutes } from './routes/profiles.js';
@@ -26,13 +28,22 @@ export interface ApiDeps {
 
 /** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health, docs, web UI. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const { requestTimeoutMs } = deps.config;
   const app = Fastify({
     logger: deps.logger ?? false,
-    bodyLimit: 50 * 1024 * 1024,
+    bodyLimit: BODY_LIMITS.maxBytes,
+    // A client that sends less body than its Content-Length announced is cut off like one with slow
+    // headers; Node checks for such requests every connectionsCheckingInterval.
+    requestTimeout: requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))) },
     // DRF-style paths end in `/`; accept both so `/api/v2/testruns` works too.
     routerOptions: { ignoreTrailingSlash: true },
   });
   trackRoutes(app);
+  registerJsonBody(app);
+  // Links in answers (pages, files, the web app) start with the configured public URL, never
+  // with the request's Host header, which the client chooses.
+  app.decorate('publicUrl', deps.config.publicUrl);
   const links: Links = {
     files: deps.files,
     webappUrl: (runId) => `${deps.config.publicUrl}/runs/${runId}`,
@@ -79,6 +90,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         await api.register(testsRoutes, { store: deps.store });
         await api.register(profilesRoutes, { store: deps.store });
         await api.register(importRoutes, { store: deps.store });
+        await api.register(configRoutes, { egressIps: deps.config.egressIps });
       },
       { prefix },
     );

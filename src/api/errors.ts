@@ -9,6 +9,7 @@ export const API_ERRORS = {
   LOGS_NOT_FOUND: { status: 404, detail: 'Logs not found or expired' },
   ARTIFACT_NOT_FOUND: { status: 404, detail: 'Artifact not found' },
   MALFORMED_JSON: { status: 400, detail: 'JSON parse error - {reason}' },
+  BODY_TOO_DEEP: { status: 400, detail: 'JSON parse error - the body nests arrays and objects more than {max} levels deep (the limit)' },
   VALIDATION_FAILED: { status: 400, detail: 'Request body failed validation.' },
   IMPORT_INVALID: { status: 400, detail: 'The YAML documents are invalid; nothing was imported.' },
   METHOD_NOT_ALLOWED: { status: 405, detail: 'Method "{method}" not allowed.' },

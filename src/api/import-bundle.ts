@@ -1,4 +1,4 @@
-import { componentRefs, fileSources, formatDiagnostic, parseBundle, type SourceFile } from '../definitions/index.js';
+import { componentRefs, fileSources, formatDiagnostic, parseBundleInWorker, type SourceFile } from '../definitions/index.js';
 import { bundleFileKey } from '../runs/index.js';
 import type { Store } from '../store/index.js';
 
@@ -27,7 +27,7 @@ export const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
  * of the bundle are kept for the tests that use them (paths relative to the bundle).
  */
 export async function importBundle(store: Store, projectId: string, files: SourceFile[], others: BundleFile[] = []): Promise<ImportResult> {
-  const { bundle, diagnostics } = parseBundle(files);
+  const { bundle, diagnostics } = await parseBundleInWorker(files);
   const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
   if (errors.length > 0) return { ok: false, errors, warnings };

@@ -1,4 +1,11 @@
 import type { FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The base of every absolute link the API hands out (BUGRUN_PUBLIC_URL or the bound address). */
+    publicUrl: string;
+  }
+}
 import { ApiError } from './errors.js';
 import { FieldChecker } from './validate.js';
 
@@ -11,8 +18,9 @@ export interface PageRequest {
   offset: number;
 }
 
+/** A page number or size as a query string gives it; absurdly large numbers are not pages. */
 function positiveInt(raw: unknown): number | null {
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return null;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) return null;
   const n = Number(raw);
   return n >= 1 ? n : null;
 }
@@ -47,7 +55,8 @@ export function paginate<T>(request: FastifyRequest, page: PageRequest, count: n
   if (page.page > lastPage) throw new ApiError('INVALID_PAGE');
   const link = (n: number | null): string | null => {
     if (n === null) return null;
-    const url = new URL(request.url, `${request.protocol}://${request.host}`);
+    // Concatenated, not resolved: a request path such as `//other.host/` must not change the host.
+    const url = new URL(`${request.server.publicUrl}${request.url}`);
     if (n === 1) url.searchParams.delete('page');
     else url.searchParams.set('page', String(n));
     return url.toString();

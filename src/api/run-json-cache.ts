@@ -13,6 +13,8 @@ interface Entry {
   row: string;
   json: Buffer;
   bytes: number;
+  /** The expiry of the file links in `json`: once links are made with another, it is stale. */
+  linksExpire: number;
 }
 
 /**
@@ -30,11 +32,11 @@ export class RunJsonCache {
 
   constructor(private readonly maxBytes = RUN_JSON_CACHE_BYTES) {}
 
-  /** The JSON remembered for exactly this row, or null. */
-  get(run: RunListRow): Buffer | null {
+  /** The JSON remembered for exactly this row with links of this expiry, or null. */
+  get(run: RunListRow, linksExpire: number): Buffer | null {
     const hit = this.entries.get(run.id);
     if (hit === undefined) return null;
-    if (hit.row !== JSON.stringify(run)) {
+    if (hit.linksExpire !== linksExpire || hit.row !== JSON.stringify(run)) {
       this.drop(run.id, hit);
       return null;
     }
@@ -47,7 +49,7 @@ export class RunJsonCache {
    * Remembers the JSON of a finished run (made from this row and the step runs read after it:
    * if those were newer, the row's stepsVersion has moved on and the entry is never used).
    */
-  remember(run: RunListRow, json: Buffer): Buffer {
+  remember(run: RunListRow, json: Buffer, linksExpire: number): Buffer {
     if (!isTerminal(run.status)) return json;
     const row = JSON.stringify(run);
     // Strings are UTF-16 in the worst case: count 2 bytes a character.
@@ -55,7 +57,7 @@ export class RunJsonCache {
     if (bytes > this.maxBytes) return json;
     const old = this.entries.get(run.id);
     if (old !== undefined) this.drop(run.id, old);
-    this.entries.set(run.id, { row, json, bytes });
+    this.entries.set(run.id, { row, json, bytes, linksExpire });
     this.bytes += bytes;
     for (const [id, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;

@@ -17,7 +17,9 @@ const TYPES: Record<string, string> = {
 export function serveDirectory(app: FastifyInstance, prefix: string, dir: string): void {
   const root = normalize(dir);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const rel = decodeURIComponent((request.params as { '*'?: string })['*'] || 'index.html');
+    // The router has already decoded the path once; decoding it again would turn `%25` into a
+    // stray `%` (and `%252e` into `.`).
+    const rel = (request.params as { '*'?: string })['*'] || 'index.html';
     const file = normalize(join(root, rel.endsWith('/') ? `${rel}index.html` : rel));
     if (!file.startsWith(root + sep)) return reply.code(404).send({ detail: 'Not found.' });
     const info = await stat(file).catch(() => null);

@@ -35,9 +35,11 @@ export function registerServe(program: Command): void {
       process.on('SIGTERM', () => shutdown('SIGTERM'));
       await service.listen();
       const url = config.publicUrl;
+      // A token the operator chose (BUGRUN_TOKEN) is theirs already: never echo it into a log.
+      const token = service.tokenGenerated ? service.token : '$BUGRUN_TOKEN';
       const lines = [
         `Bugrun is running at ${url}`,
-        `API token: ${service.token}`,
+        service.tokenGenerated ? `API token: ${service.token}` : 'API token: the one in BUGRUN_TOKEN',
         `Data directory: ${config.dataDir}`,
         `Web UI: ${url}/ (sign in with the token) · API reference: ${url}/docs`,
       ];
@@ -46,9 +48,9 @@ export function registerServe(program: Command): void {
         lines.push(
           '',
           'Start a demo run:',
-          `  curl -s -X POST ${url}/api/v2/testruns/ -H 'Authorization: Token ${service.token}' -H 'Content-Type: application/json' -d '{"testId": "${demoTest?.id ?? '<test id>'}"}'`,
+          `  curl -s -X POST ${url}/api/v2/testruns/ -H "Authorization: Token ${token}" -H 'Content-Type: application/json' -d '{"testId": "${demoTest?.id ?? '<test id>'}"}'`,
           'Then watch it (replace <runId> with the "id" printed above):',
-          `  curl -s ${url}/api/v2/testruns/<runId>/status/ -H 'Authorization: Token ${service.token}'`,
+          `  curl -s ${url}/api/v2/testruns/<runId>/status/ -H "Authorization: Token ${token}"`,
         );
       }
       console.log(lines.join('\n'));

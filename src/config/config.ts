@@ -26,6 +26,12 @@ export interface Config {
   readonly spareContext: boolean;
   /** Days each artifact kind is kept (`default` for the rest); null = forever. */
   readonly retentionDays: Readonly<Partial<Record<ArtifactKind | 'default', number | null>>>;
+  /** How long a file link we hand out works, in seconds. */
+  readonly fileLinkTtlSeconds: number;
+  /** A request whose headers and body have not all arrived by then is answered 408, in ms. */
+  readonly requestTimeoutMs: number;
+  /** The addresses Bugrun's browsers connect from, for `GET /config/ips/` (allowlists). */
+  readonly egressIps: readonly string[];
 }
 
 export interface ConfigFlags {
@@ -103,6 +109,9 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     maxQueued: integer('BUGRUN_MAX_QUEUED', env.BUGRUN_MAX_QUEUED, 10_000, 1),
     spareContext: flag('BUGRUN_SPARE_CONTEXT', env.BUGRUN_SPARE_CONTEXT, true),
     retentionDays: retention(env.BUGRUN_RETENTION),
+    fileLinkTtlSeconds: integer('BUGRUN_FILE_LINK_TTL', env.BUGRUN_FILE_LINK_TTL, 24 * 3600, 1),
+    requestTimeoutMs: 1000 * integer('BUGRUN_REQUEST_TIMEOUT', env.BUGRUN_REQUEST_TIMEOUT, 60, 1),
+    egressIps: Object.freeze((text(env.BUGRUN_EGRESS_IPS) ?? '').split(',').map((ip) => ip.trim()).filter(Boolean)),
   });
 }
 

@@ -13,6 +13,9 @@ export type {
 export type * from './types.js';
 export { isComponentRef } from './types.js';
 export { parseBundle } from './parse.js';
+export { parseBundleInWorker } from './parse-in-worker.js';
+export { IMPORT_LIMITS } from './limits.js';
+export { bundlePathProblem } from './bundle-paths.js';
 export { readBundleFiles } from './read-files.js';
 export { componentRefs, fileSources, suiteTestRefs } from './refs.js';
 export { slugify } from './slug.js';

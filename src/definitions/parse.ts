@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, LineCounter, Parser } from 'yaml';
 import type { Document, YAMLError, YAMLWarning } from 'yaml';
 import { assembleBundle } from './bundle-checks.js';
 import type { BundleEntry } from './bundle-checks.js';
@@ -6,6 +6,8 @@ import type { ImportBundle } from './bundle-types.js';
 import type { Diagnostic, SourceFile } from './diagnostic.js';
 import { checkDocument, NAME_FIELDS } from './document.js';
 import type { DocumentDefinition } from './document.js';
+import { expandedChars, firstStepOverLimit, tooDeepAt } from './document-size.js';
+import { IMPORT_LIMITS } from './limits.js';
 import { Locator } from './locate.js';
 import type { Path } from './locate.js';
 
@@ -16,9 +18,15 @@ import type { Path } from './locate.js';
 export function parseBundle(files: SourceFile[]): { bundle: ImportBundle; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const entries: BundleEntry[] = [];
+  const yamlBytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  if (yamlBytes > IMPORT_LIMITS.maxYamlBytes) {
+    const message = `the import holds ${yamlBytes} bytes of YAML, more than the limit of ${IMPORT_LIMITS.maxYamlBytes}`;
+    return { bundle: assembleBundle([]).bundle, diagnostics: [{ file: files[0]?.path ?? '', line: 1, column: 1, message, severity: 'error' }] };
+  }
+  const budget: Budget = { documents: 0, expandedChars: 0 };
   for (const file of files) {
     const fileDiagnostics: Diagnostic[] = [];
-    entries.push(...parseFile(file, fileDiagnostics));
+    entries.push(...parseFile(file, fileDiagnostics, budget));
     diagnostics.push(...sortByPosition(fileDiagnostics));
   }
   const assembled = assembleBundle(entries);
@@ -28,22 +36,46 @@ export function parseBundle(files: SourceFile[]): { bundle: ImportBundle; diagno
   return { bundle: assembled.bundle, diagnostics: [...diagnostics, ...crossFile] };
 }
 
-function parseFile(file: SourceFile, diagnostics: Diagnostic[]): BundleEntry[] {
+/** What the documents parsed so far used of the import's limits. */
+interface Budget {
+  documents: number;
+  expandedChars: number;
+}
+
+function parseFile(file: SourceFile, diagnostics: Diagnostic[], budget: Budget): BundleEntry[] {
   const lineCounter = new LineCounter();
-  // prettyErrors off: messages stay one line; positions come from the LineCounter instead.
-  const docs = parseAllDocuments(file.text, { lineCounter, prettyErrors: false });
   const at = (offset: number): { line: number; column: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  const limitError = (offset: number, message: string): BundleEntry[] => {
+    diagnostics.push({ file: file.path, ...at(offset), message, severity: 'error' });
+    return [];
+  };
+  // The concrete syntax tree first (the parser does not recurse): composing a tree nested too
+  // deep, or too many documents, would overflow the stack or take unbounded time.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(file.text));
+  for (const token of tokens) {
+    if (token.type !== 'document') continue;
+    budget.documents += 1;
+    if (budget.documents > IMPORT_LIMITS.maxDocuments) {
+      return limitError(token.offset, `more than ${IMPORT_LIMITS.maxDocuments} documents in one import (the limit)`);
+    }
+    const deep = tooDeepAt(token, IMPORT_LIMITS.maxNestingDepth);
+    if (deep !== null) return limitError(deep, `nested more than ${IMPORT_LIMITS.maxNestingDepth} levels deep (the limit)`);
+  }
+  // prettyErrors off: messages stay one line; positions come from the LineCounter instead.
+  const composer = new Composer({ prettyErrors: false });
+  const docs = Array.from(composer.compose(tokens));
   const yamlIssue = (e: YAMLError | YAMLWarning, severity: Diagnostic['severity']): void => {
     diagnostics.push({ file: file.path, ...at(e.pos[0]), message: e.message, severity });
   };
 
-  if ('empty' in docs) {
+  if (docs.length === 0) {
     // No document at all; the stream itself may still carry directive errors.
-    for (const e of docs.errors) yamlIssue(e, 'error');
-    for (const w of docs.warnings) yamlIssue(w, 'warning');
+    const stream = composer.streamInfo();
+    for (const e of stream.errors) yamlIssue(e, 'error');
+    for (const w of stream.warnings) yamlIssue(w, 'warning');
     if (diagnostics.length === 0) {
       diagnostics.push({ file: file.path, line: 1, column: 1, message: 'no YAML documents in this file', severity: 'warning' });
     }
@@ -58,14 +90,21 @@ function parseFile(file: SourceFile, diagnostics: Diagnostic[]): BundleEntry[] {
     if (doc.errors.length > 0) continue;
     // An empty document (a trailing `---`, a file of comments) holds nothing to import.
     if (doc.contents === null) continue;
-    const entry = checkParsedDocument(doc, lineCounter, file.path, diagnostics);
+    const entry = checkParsedDocument(doc, lineCounter, file.path, diagnostics, budget);
     if (entry) entries.push(entry);
   }
   return entries;
 }
 
-function checkParsedDocument(doc: Document, lineCounter: LineCounter, file: string, diagnostics: Diagnostic[]): BundleEntry | null {
+function checkParsedDocument(doc: Document, lineCounter: LineCounter, file: string, diagnostics: Diagnostic[], budget: Budget): BundleEntry | null {
   const locator = new Locator(doc, lineCounter);
+  const chars = expandedChars(doc);
+  budget.expandedChars += chars;
+  if (budget.expandedChars > IMPORT_LIMITS.maxExpandedChars) {
+    const what = chars === Infinity ? 'an alias in this document refers to itself' : `with its aliases expanded, the import holds more than ${IMPORT_LIMITS.maxExpandedChars} characters (the limit)`;
+    diagnostics.push({ file, ...locator.value([]), message: what, severity: 'error' });
+    return null;
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
@@ -78,6 +117,11 @@ function checkParsedDocument(doc: Document, lineCounter: LineCounter, file: stri
 
   // `---` at the end of a file, or a document of only comments: nothing to import.
   if (value === null || value === undefined) return null;
+  const overLimit = firstStepOverLimit(value, IMPORT_LIMITS.maxStepsPerTest);
+  if (overLimit) {
+    diagnostics.push({ file, ...locator.value(overLimit), message: `more than ${IMPORT_LIMITS.maxStepsPerTest} steps in one test or component (the limit)`, severity: 'error' });
+    return null;
+  }
   const checked = checkDocument(value, file);
   for (const p of checked.problems) {
     const pos = p.target === 'key' ? locator.key(p.path) : locator.value(p.path);

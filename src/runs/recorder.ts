@@ -72,7 +72,10 @@ export class RunRecorder implements RunSink {
     this.cloudLines.push(formatLogLine({ at: new Date().toISOString(), level: 'info', message }));
   }
 
-  /** Waits for every queued write, then writes the run's final files. */
+  /**
+   * Waits for every queued write, then writes the run's final files. Rejects only when even
+   * cloud_logs (which names the files that failed) cannot be written.
+   */
   async finish(outcome: RunOutcome, stats: ProcessSample[]): Promise<void> {
     const ended = new Date().toISOString();
     this.log(
@@ -104,12 +107,22 @@ export class RunRecorder implements RunSink {
       file('report', 'report.html', renderHtmlReport(report, embedded), 'text/html; charset=utf-8', false, false),
     ];
     // The files are independent: write them all at once, then add their rows in a fixed order.
+    // A file that cannot be written (disk full, object store down) is noted, never fatal: the run
+    // must still end with its own outcome.
     const written = await Promise.allSettled(files.map((f) => this.writeBlob(f)));
-    for (const result of written) if (result.status === 'rejected') throw result.reason;
+    let failures = 0;
     for (const [i, result] of written.entries()) {
-      if (result.status === 'fulfilled') await this.addRow(files[i] as RunFile, result.value);
+      const f = files[i] as RunFile;
+      try {
+        if (result.status === 'rejected') throw result.reason;
+        await this.addRow(f, result.value);
+      } catch (err) {
+        failures += 1;
+        this.writeErrors.push(err);
+        this.orchestration(`Writing ${f.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
-    this.orchestration('Files written');
+    this.orchestration(failures === 0 ? 'Files written' : `Files written, ${failures} of ${files.length} failed`);
     await this.writeFile('cloud_logs', 'cloud-logs.txt', this.cloudLines.join(''), TEXT);
   }
 

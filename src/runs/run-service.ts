@@ -181,7 +181,8 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
         outcome = { status: 'error', errorCode: 'INTERNAL_ERROR', message: 'Bugrun was shut down while the run was executing' };
       }
       recorder.orchestration(`Runner returned ${outcome.status}`);
-      await recorder.finish(outcome, await sampler.stop());
+      // The run ends with its own outcome whatever happens to its files.
+      await recorder.finish(outcome, await sampler.stop()).catch((err: unknown) => recorder.writeErrors.push(err));
       for (const err of recorder.writeErrors) this.emit('error', err, runId);
       await this.end(runId, outcome);
     } finally {

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -33,7 +34,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const url = opts.databaseUrl ?? null;
   if (url !== null && !isPostgresUrl(url)) throw new RangeError('databaseUrl must start with postgres:// or postgresql://');
   if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new RangeError(`invalid schema name: ${opts.schema}`);
-  await mkdir(opts.dataDir, { recursive: true });
+  // The data dir holds the database, secrets and every run's files: its owner's alone.
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const blobs = createBlobStore(join(opts.dataDir, 'artifacts'));
   await mkdir(blobs.root, { recursive: true });
 
@@ -53,7 +55,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 }
 
 function openSqlite(dataDir: string): Kysely<Database> {
-  const database = new SQLite(join(dataDir, 'bugrun.sqlite'));
+  const file = join(dataDir, 'bugrun.sqlite');
+  // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  const database = new SQLite(file);
   // WAL lets readers work while a run is being recorded; NORMAL is durable in WAL mode except
   // for the last transactions on power loss; busy_timeout makes a second process wait, not fail.
   database.pragma('journal_mode = WAL');

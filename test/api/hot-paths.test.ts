@@ -87,7 +87,7 @@ describe('GET /testruns/ (list)', () => {
     const page = first.json() as { count: number; next: string | null; previous: null; results: { id: string; status: string; stepsRuns: { name: string; screenshotUrl: string | null; duration: string }[] }[] };
     expect(first.body).toBe(JSON.stringify(page));
     expect(Object.keys(page)).toEqual(['count', 'next', 'previous', 'results']);
-    expect(page.next).toBe('http://localhost/api/v2/testruns/?page_size=2&ordering=-started&page=2');
+    expect(page.next).toBe('http://bugrun.test/api/v2/testruns/?page_size=2&ordering=-started&page=2');
     const listed = page.results.find((r) => r.id === run.id);
     expect(listed?.stepsRuns.map((s) => s.name)).toEqual(['Step 1', 'Step 2', 'Step 3']);
     expect(listed?.stepsRuns[0]?.duration).toBe('00:00:01.500000');

@@ -3,6 +3,8 @@ import { RunJsonCache } from '../../src/api/run-json-cache.js';
 import type { RunListRow } from '../../src/store/index.js';
 
 const b = (text: string) => Buffer.from(text);
+/** The expiry of the file links in the cached JSON. */
+const E = 1_000;
 
 function run(extra: Partial<RunListRow> = {}): RunListRow {
   return {
@@ -17,33 +19,40 @@ function run(extra: Partial<RunListRow> = {}): RunListRow {
 describe('cache of finished runs serialized', () => {
   it('answers for a finished run while its row, step-runs version included, is the same', () => {
     const cache = new RunJsonCache();
-    expect(cache.get(run())).toBeNull();
-    expect(cache.remember(run(), b('{"a":1}')).toString()).toBe('{"a":1}');
+    expect(cache.get(run(), E)).toBeNull();
+    expect(cache.remember(run(), b('{"a":1}'), E).toString()).toBe('{"a":1}');
     // Equal content in a new object (a fresh query) is a hit.
-    expect(cache.get(run())?.toString()).toBe('{"a":1}');
+    expect(cache.get(run(), E)?.toString()).toBe('{"a":1}');
   });
 
   it('forgets the JSON when anything of the run changed', () => {
     const cache = new RunJsonCache();
-    cache.remember(run(), b('{"a":1}'));
-    expect(cache.get(run({ stepsVersion: 3 }))).toBeNull(); // a step run was written
-    expect(cache.get(run())).toBeNull(); // and the entry is gone
-    cache.remember(run(), b('{"a":1}'));
-    expect(cache.get(run({ status: 'stopped' }))).toBeNull();
-    cache.remember(run(), b('{"a":1}'));
-    expect(cache.get(run({ variables: [{ key: 'k', value: 'v' }] }))).toBeNull();
+    cache.remember(run(), b('{"a":1}'), E);
+    expect(cache.get(run({ stepsVersion: 3 }), E)).toBeNull(); // a step run was written
+    expect(cache.get(run(), E)).toBeNull(); // and the entry is gone
+    cache.remember(run(), b('{"a":1}'), E);
+    expect(cache.get(run({ status: 'stopped' }), E)).toBeNull();
+    cache.remember(run(), b('{"a":1}'), E);
+    expect(cache.get(run({ variables: [{ key: 'k', value: 'v' }] }), E)).toBeNull();
+  });
+
+  it('forgets the JSON once file links are made with a later expiry', () => {
+    const cache = new RunJsonCache();
+    cache.remember(run(), b('{"a":1}'), E);
+    expect(cache.get(run(), E + 3600)).toBeNull();
+    expect(cache.get(run(), E)).toBeNull(); // and the entry is gone
   });
 
   it('never keeps a run that is still going, and stays within its size', () => {
     const cache = new RunJsonCache(10_000);
-    cache.remember(run({ status: 'running' }), b('{}'));
-    expect(cache.get(run({ status: 'running' }))).toBeNull();
+    cache.remember(run({ status: 'running' }), b('{}'), E);
+    expect(cache.get(run({ status: 'running' }), E)).toBeNull();
     expect(cache.size).toBe(0);
-    for (let i = 0; i < 50; i++) cache.remember(run({ id: `run-${i}` }), b(`{"i":${i}}`));
+    for (let i = 0; i < 50; i++) cache.remember(run({ id: `run-${i}` }), b(`{"i":${i}}`), E);
     expect(cache.size).toBeGreaterThan(0);
     expect(cache.size).toBeLessThan(50);
-    expect(cache.get(run({ id: 'run-49' }))?.toString()).toBe('{"i":49}'); // the most recent stays
-    expect(cache.get(run({ id: 'run-0' }))).toBeNull();
+    expect(cache.get(run({ id: 'run-49' }), E)?.toString()).toBe('{"i":49}'); // the most recent stays
+    expect(cache.get(run({ id: 'run-0' }), E)).toBeNull();
   });
 
   it('assembles a page body once for the same run JSON, and again when a run changed', () => {

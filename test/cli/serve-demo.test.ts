@@ -21,7 +21,7 @@ describe('bugrun serve --demo', () => {
     const port = await freePort();
     server = await startServer(['--demo', '--port', String(port), '--data-dir', dataDir], { BUGRUN_TOKEN: '' });
     expect(server.url).toBe(`http://127.0.0.1:${port}`);
-    const curl = /curl -s -X POST (\S+) -H 'Authorization: Token (\S+)' -H 'Content-Type: application\/json' -d '(.+)'/.exec(server.output());
+    const curl = /curl -s -X POST (\S+) -H "Authorization: Token (\S+)" -H 'Content-Type: application\/json' -d '(.+)'/.exec(server.output());
     expect(curl, server.output()).not.toBeNull();
     const [, url, token, body] = curl as unknown as string[];
     expect(token).toBe(server.token);

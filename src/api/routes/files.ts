@@ -22,10 +22,12 @@ const TYPES: Record<string, string> = {
  * script in a DOM snapshot away from this origin (and the UI's token).
  */
 export const filesRoutes: FastifyPluginAsync<{ store: Store; files: FileUrls }> = async (app, { store, files }) => {
-  app.get<{ Params: { '*': string }; Querystring: { sig?: string } }>('/files/*', async (request, reply) => {
+  app.get<{ Params: { '*': string }; Querystring: { exp?: unknown; sig?: unknown } }>('/files/*', async (request, reply) => {
     const key = request.params['*'];
-    const sig = request.query.sig ?? '';
-    if (!key || !files.verify(key, sig) || !(await store.blobs.exists(key))) throw new ApiError('NOT_FOUND');
+    const { exp, sig } = request.query;
+    const signed = typeof exp === 'string' && typeof sig === 'string' && files.verify(key, exp, sig);
+    // Expired, forged and missing are one answer: a link reveals nothing about what else exists.
+    if (!key || !signed || !(await store.blobs.exists(key))) throw new ApiError('NOT_FOUND');
     const name = key.split('/').pop() ?? 'file';
     return reply
       .type(TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream')

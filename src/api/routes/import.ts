@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { bundlePathProblem } from '../../definitions/index.js';
 import type { Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
+import { BODY_LIMITS } from '../json-body.js';
 import { importBundle, isYamlPath, type BundleFile } from '../import-bundle.js';
 import { FieldChecker, isPlainObject } from '../validate.js';
 
@@ -11,7 +13,7 @@ import { FieldChecker, isPlainObject } from '../validate.js';
  * errors and nothing is written.
  */
 export const importRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
-  app.post('/import/', async (request) => {
+  app.post('/import/', { bodyLimit: BODY_LIMITS.importMaxBytes }, async (request) => {
     const body = request.body;
     const checker = new FieldChecker();
     const files = isPlainObject(body) && Array.isArray(body.files) ? body.files : null;
@@ -22,7 +24,8 @@ export const importRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
       if (!isPlainObject(f) || typeof f.path !== 'string' || typeof f.content !== 'string') {
         return checker.add('files', `Item ${i}: path and content must be strings.`);
       }
-      if (f.path.split(/[\\/]/).includes('..') || f.path.startsWith('/')) return checker.add('files', `Item ${i}: path must be relative to the bundle.`);
+      const problem = bundlePathProblem(f.path);
+      if (problem) return checker.add('files', `Item ${i}: ${problem}.`);
       const base64 = f.encoding === 'base64';
       if (isYamlPath(f.path) && !base64) sources.push({ path: f.path, text: f.content });
       else others.push({ path: f.path, data: base64 ? Buffer.from(f.content, 'base64') : Buffer.from(f.content) });

@@ -66,10 +66,11 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
       limit: page.pageSize,
     });
     // Finished runs whose JSON is cached need neither their step runs nor serializing again.
-    const cached = rows.map((run) => runJson.get(run));
+    const linksExpire = links.files.expiry();
+    const cached = rows.map((run) => runJson.get(run, linksExpire));
     const missing = rows.filter((_, i) => cached[i] === null).map((run) => run.id);
     const steps = missing.length > 0 ? await store.stepRuns.listByRuns(missing) : new Map<string, StoredStepRun[]>();
-    const results = rows.map((run, i) => cached[i] ?? runJson.remember(run, Buffer.from(JSON.stringify(serializeRun(run, steps.get(run.id) ?? [], links)))));
+    const results = rows.map((run, i) => cached[i] ?? runJson.remember(run, Buffer.from(JSON.stringify(serializeRun(run, steps.get(run.id) ?? [], links))), linksExpire));
     // Exactly the bytes JSON.stringify gives the page object, with each run's JSON spliced in.
     const envelope = JSON.stringify({ ...paginate(request, page, count, []), results: undefined });
     const body = runJson.page(`${envelope.slice(0, -1)},"results":[`, results);
@@ -103,9 +104,12 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
       }
     } else if (input.profileName !== undefined && input.profileName !== null) {
       // Legacy clients (BugBug's CLI) choose the profile by name.
-      const wanted = String(input.profileName);
-      profile = (await store.profiles.listAll(projectId)).find((p) => p.name === wanted) ?? null;
-      if (!profile) checker.add('profileName', `Profile "${wanted}" does not exist.`);
+      const wanted = input.profileName;
+      if (typeof wanted !== 'string') checker.add('profileName', 'Not a valid string.');
+      else {
+        profile = (await store.profiles.listAll(projectId)).find((p) => p.name === wanted) ?? null;
+        if (!profile) checker.add('profileName', `Profile "${wanted}" does not exist.`);
+      }
     }
 
     const variables: { key: string; value: string | null }[] = [];
@@ -125,7 +129,7 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
     let triggeredBy: TriggeredBy = 'api';
     if (input.triggeredBy !== undefined && input.triggeredBy !== null) {
       if (TRIGGERS.includes(input.triggeredBy as TriggeredBy)) triggeredBy = input.triggeredBy as TriggeredBy;
-      else checker.add('triggeredBy', `"${String(input.triggeredBy)}" is not a valid choice.`);
+      else checker.add('triggeredBy', `${JSON.stringify(input.triggeredBy)} is not a valid choice.`);
     }
     checker.throwIfAny();
     if (!test) throw new ApiError('INTERNAL_ERROR');
