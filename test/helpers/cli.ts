@@ -32,7 +32,7 @@ export async function startServer(args: string[], env: Record<string, string> = 
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 30_000;
-  while (!/API token: (\S+)/.test(out)) {
+  while (!/Bugrun is running at \S+[\s\S]*API token: /.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bugrun serve did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -40,7 +40,8 @@ export async function startServer(args: string[], env: Record<string, string> = 
     child,
     output: () => out,
     url: /Bugrun is running at (\S+)/.exec(out)?.[1] ?? '',
-    token: /API token: (\S+)/.exec(out)?.[1] ?? '',
+    // Shown only when Bugrun generated it; one the caller chose is theirs already.
+    token: env.BUGRUN_TOKEN ?? /API token: (\S+)/.exec(out)?.[1] ?? '',
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;
