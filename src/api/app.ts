@@ -4,6 +4,7 @@ import type { RunService } from '../runs/index.js';
 import type { Store } from '../store/index.js';
 import { authenticator } from './auth.js';
 import { ApiError, ValidationError } from './errors.js';
+import { registerBodyTimeout } from './body-timeout.js';
 import type { FileUrls } from './file-urls.js';
 import { BODY_LIMITS, registerJsonBody } from './json-body.js';
 import { configRoutes } from './routes/config.js';
@@ -32,15 +33,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMITS.maxBytes,
-    // A client that sends less body than its Content-Length announced is cut off like one with slow
-    // headers; Node checks for such requests every connectionsCheckingInterval.
     requestTimeout: requestTimeoutMs,
-    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))) },
     // DRF-style paths end in `/`; accept both so `/api/v2/testruns` works too.
     routerOptions: { ignoreTrailingSlash: true },
   });
   trackRoutes(app);
   registerJsonBody(app);
+  registerBodyTimeout(app, requestTimeoutMs);
   // Links in answers (pages, files, the web app) start with the configured public URL, never
   // with the request's Host header, which the client chooses.
   app.decorate('publicUrl', deps.config.publicUrl);
