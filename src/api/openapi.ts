@@ -256,6 +256,15 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
       responses: { 200: json(ref('ImportResult')), 400: json({ oneOf: [ref('ImportErrors'), ref('FieldErrors')] }, 'Invalid documents or request.'), 401: ERR[401] },
     },
   },
+  '/api/v2/config/ips/': {
+    get: {
+      operationId: 'v2_config_ips_list',
+      summary: "The addresses Bugrun's browsers connect from",
+      description: 'For the allowlists of the sites under test (`BUGRUN_EGRESS_IPS`; empty when not set). BugBug clients also call it to check their connection.',
+      tags: ['Service'],
+      responses: { 200: json({ type: 'array', items: { type: 'string' } }), 401: ERR[401] },
+    },
+  },
   '/api/v2/schema/': {
     get: {
       operationId: 'v2_schema_retrieve',
@@ -288,11 +297,14 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
     get: {
       operationId: 'files_retrieve',
       summary: 'Download a stored file (screenshot, log, debug artifact)',
-      description: 'Signed capability links handed out as `screenshotUrl` and artifact `file` URLs (and the `/logs/` redirect); no token needed. `key` may contain slashes.',
+      description:
+        'Signed capability links handed out as `screenshotUrl` and artifact `file` URLs (and the `/logs/` redirect); no token needed. `key` may contain slashes. ' +
+        'A link expires (`BUGRUN_FILE_LINK_TTL`, 24 h by default); expired, forged and unknown links are all 404.',
       tags: ['Service'],
       ...PUBLIC,
       parameters: [
         { in: 'path', name: 'key', required: true, schema: { type: 'string' } },
+        { in: 'query', name: 'exp', required: true, description: 'When the link expires, in unix seconds.', schema: { type: 'string' } },
         { in: 'query', name: 'sig', required: true, schema: { type: 'string' } },
       ],
       responses: { 200: { description: 'The file.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 404: ERR[404] },
