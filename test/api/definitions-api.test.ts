@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/bugbug-yaml/examples/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../definitions/fixtures/bugbug-examples/', import.meta.url));
 const read = (kind: 'valid' | 'invalid') =>
   readdirSync(join(EXAMPLES, kind))
     .sort()

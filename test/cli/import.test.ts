@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runCli, startServer, type RunningServer } from '../helpers/cli.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/bugbug-yaml/examples/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../definitions/fixtures/bugbug-examples/', import.meta.url));
 
 /** `bugrun import` as a subprocess against a real `bugrun serve`. */
 describe('bugrun import', () => {

@@ -7,8 +7,11 @@ import addFormatsModule from 'ajv-formats';
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
-/** The published contract, read as it is from ../shared (never a copy edited to fit). */
-export const SPEC_PATH = fileURLToPath(new URL('../../../shared/spec/testruns-v2.openapi.json', import.meta.url));
+/**
+ * The published contract, as vendored unedited in src/api/spec/ (never a copy edited to fit;
+ * test/vendored.test.ts keeps it equal to the steering repository's copy when that is beside us).
+ */
+export const SPEC_PATH = fileURLToPath(new URL('../../src/api/spec/testruns-v2.openapi.json', import.meta.url));
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: object }> }>;
@@ -20,7 +23,7 @@ export function loadSpec(): Spec {
 }
 
 /**
- * The one documented exception (BUGBUG-REFERENCE §1): `stepsRuns` of a run is typed "string" only
+ * The one documented exception (docs/bugbug-compatibility.md §1): `stepsRuns` of a run is typed "string" only
  * because BugBug's generator could not type it; it is served as an array of step-run objects.
  */
 function applyStepsRunsOverride(spec: Spec): Spec {
