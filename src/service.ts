@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApi, createFileUrls, importBundle, serveDirectory } from './api/index.js';
+import { buildApi, createFileUrls } from './api/index.js';
 import type { Config } from './config/config.js';
 import { readBundleFiles } from './definitions/index.js';
 import { demoBundleDir, demoSiteDir } from './demo/paths.js';
 import { BrowserPool, defaultChromiumPath } from './runner/index.js';
 import { ArtifactSweeper, retentionPolicy, RunService } from './runs/index.js';
 import { openStore, type Store } from './store/index.js';
+import { importBundle } from './use-cases/index.js';
 
 export interface Service {
   readonly config: Config;
@@ -71,10 +72,9 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   runs.on('error', (err, runId) => opts.onError?.(err, `run ${runId}`));
   const sweeper = new ArtifactSweeper(store);
   sweeper.on('error', (err) => opts.onError?.(err, 'artifact sweeper'));
-  const app = await buildApi({ store, runs, config, files, logger: opts.logger });
+  const app = await buildApi({ store, runs, config, files, logger: opts.logger, demoSiteDir: config.demo ? demoSiteDir() : undefined });
 
   if (config.demo) {
-    serveDirectory(app, '/demo', demoSiteDir());
     const bundle = await readBundleFiles([demoBundleDir()]);
     // The demo tests reach the demo site through this server, wherever it listens.
     const localized = bundle.map((f) => ({ ...f, text: f.text.replaceAll('http://127.0.0.1:8080', config.publicUrl) }));

@@ -16,6 +16,7 @@ import { testRunsRoutes } from './routes/testruns.js';
 import { testsRoutes } from './routes/tests.js';
 import { trackRoutes } from './route-list.js';
 import type { Links } from './serializers.js';
+import { serveDirectory } from './static-files.js';
 import { webUiDir, webUiRoutes } from './web-ui.js';
 
 export interface ApiDeps {
@@ -25,6 +26,8 @@ export interface ApiDeps {
   files: FileUrls;
   /** Pino options or false; the CLI passes its logger settings, tests pass false. */
   logger?: boolean | object;
+  /** The demo site's folder, served at `/demo/` (only with `--demo`). */
+  demoSiteDir?: string;
 }
 
 /** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health, docs, web UI. */
@@ -78,6 +81,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Public: the OpenAPI document, the YAML schema, the API docs page and the web UI's files.
   await app.register(schemaRoutes);
   await app.register(webUiRoutes, { dir: webUiDir() });
+  if (deps.demoSiteDir) serveDirectory(app, '/demo', deps.demoSiteDir);
 
   const authenticate = authenticator(deps.store);
   for (const prefix of ['/api/v2', '/api/v1']) {

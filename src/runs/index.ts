@@ -1,5 +1,4 @@
 export * from './run-service.js';
 export * from './state-machine.js';
 export { retentionPolicy, type Retention, type RetentionDays } from './retention.js';
-export { bundleFileKey } from './run-resources.js';
 export { ArtifactSweeper } from './sweeper.js';

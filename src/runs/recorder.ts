@@ -1,9 +1,9 @@
 import type { ArtifactKind, ConsoleEntry, NetworkEntry, RunEvent, RunOutcome, RunSink, StepRunRecord } from '../domain/index.js';
-import { formatLogLine, renderHtmlReport, renderJUnit, type EmbeddedScreenshots } from '../reports/index.js';
+import { formatLogLine, renderHtmlReport, renderJUnit, reportOf, toHar, type EmbeddedScreenshots } from '../reports/index.js';
 import type { Store } from '../store/index.js';
-import { toHar } from './har.js';
 import type { ProcessSample } from './process-stats.js';
 import type { Retention } from './retention.js';
+import { allowedFrom } from './state-machine.js';
 
 export interface RecorderOptions {
   store: Store;
@@ -11,8 +11,6 @@ export interface RecorderOptions {
   testId: string | null;
   testName: string;
   retention: Retention;
-  /** The browser context is open: the run becomes `running`. */
-  onStarted: (event: Extract<RunEvent, { type: 'run-started' }>) => Promise<void>;
 }
 
 interface StepShot {
@@ -84,17 +82,8 @@ export class RunRecorder implements RunSink {
     );
     await this.chain;
     this.orchestration(`Run ended as ${outcome.status}; writing its files`);
-    const report = {
-      id: this.opts.runId,
-      testId: this.opts.testId,
-      testName: this.opts.testName,
-      status: outcome.status,
-      errorCode: outcome.errorCode,
-      errorMessage: outcome.message,
-      started: this.started,
-      ended,
-      steps: [...this.steps.values()].sort((a, b) => a.sequence - b.sequence),
-    };
+    const { runId: id, testId, testName } = this.opts;
+    const report = reportOf({ id, testId, testName, status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, started: this.started, ended }, this.steps.values());
     const embedded: EmbeddedScreenshots = new Map(this.shots);
     const file = (kind: ArtifactKind, name: string, content: string, contentType: string, replace: boolean, durable: boolean): RunFile => ({ kind, name, content, contentType, replace, durable });
     // What the run recorded is synced to disk; what can be derived again (reports, HAR) is not.
@@ -132,7 +121,16 @@ export class RunRecorder implements RunSink {
       case 'run-started':
         this.started = event.at;
         this.orchestration(`Browser context open: ${event.browserName} ${event.browserVersion}, ${event.width}x${event.height}`);
-        await this.opts.onStarted(event);
+        // In order with the step runs that follow: a run is `running` before its first step shows.
+        await store.runs.transition(runId, allowedFrom('running'), {
+          status: 'running',
+          started: event.at,
+          browserName: event.browserName,
+          browserVersion: event.browserVersion,
+          osName: event.osName,
+          browserWidth: event.width,
+          browserHeight: event.height,
+        });
         return;
       case 'step-started':
         this.steps.set(event.step.id, event.step);

@@ -1,11 +1,5 @@
 import type { RunResources } from '../domain/index.js';
-import type { Store } from '../store/index.js';
-
-/** Blob key of a file an imported bundle supplied (uploadFile's `file_source`). */
-export function bundleFileKey(projectId: string, path: string): string {
-  const clean = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-  return `bundle-files/${projectId}/${clean}`;
-}
+import { bundleFileKey, type Store } from '../store/index.js';
 
 /** Bundle files and visual-regression baselines of one test, kept in the blob store. */
 export function storeResources(store: Store, projectId: string, testId: string): RunResources {

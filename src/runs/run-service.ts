@@ -27,6 +27,7 @@ export interface NewRun {
   profileName: string | null;
   triggeredBy: TriggeredBy;
   variables: { key: string; value: string | null }[];
+  suiteRunId?: string | null;
   /** What to execute, or why it cannot be executed (the run then ends as `error` at once). */
   plan: TestPlan | Failure;
 }
@@ -120,6 +121,7 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
       browserHeight: plan?.screen.height ?? null,
       totalSteps: plan ? countPlanSteps(plan) : 0,
       variables: input.variables,
+      suiteRunId: input.suiteRunId ?? null,
       plan,
     });
     if (!plan) return (await this.end(run.id, { status: 'error', ...(input.plan as Failure) })) ?? run;
@@ -157,17 +159,6 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
         testId: run.testId,
         testName: run.testName,
         retention: this.retention,
-        onStarted: async (event) => {
-          await store.runs.transition(runId, allowedFrom('running'), {
-            status: 'running',
-            started: event.at,
-            browserName: event.browserName,
-            browserVersion: event.browserVersion,
-            osName: event.osName,
-            browserWidth: event.width,
-            browserHeight: event.height,
-          });
-        },
       });
       recorder.orchestration(`Run ${runId} queued at ${run.queued}; worker slot taken after ${Date.now() - Date.parse(run.queued)} ms (pid ${process.pid})`);
       recorder.log('info', `Run ${runId} of test "${plan.testName}" started (${countPlanSteps(plan)} steps)`);

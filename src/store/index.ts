@@ -17,4 +17,5 @@ export type {
 export type { RunCreateInput, RunListOptions, RunMode, RunPatch, RunListRow, RunRepo, RunRow, RunStatusRow, RunVariable, ScreenSizeType } from './runs.js';
 export type { StepRunRepo, StepRunWithRun, StoredStepRun } from './step-runs.js';
 export type { ArtifactInput, ArtifactRepo, ArtifactReplaceResult, ArtifactRow } from './artifacts.js';
+export { bundleFileKey } from './bundle-files.js';
 export { createBlobStore, validateBlobKey, type BlobStore, type PutOptions } from './blobs.js';

@@ -91,7 +91,7 @@ describe('GET /testruns/ (list)', () => {
     const listed = page.results.find((r) => r.id === run.id);
     expect(listed?.stepsRuns.map((s) => s.name)).toEqual(['Step 1', 'Step 2', 'Step 3']);
     expect(listed?.stepsRuns[0]?.duration).toBe('00:00:01.500000');
-    expect(listed?.stepsRuns[0]?.screenshotUrl).toMatch(new RegExp(`^http://bugrun\\.test/files/${run.id}/screenshots/0\\.jpg\\?sig=`));
+    expect(listed?.stepsRuns[0]?.screenshotUrl).toMatch(new RegExp(`^http://bugrun\\.test/files/${run.id}/screenshots/0\\.jpg\\?exp=\\d+&sig=`));
     // The single-run endpoint serializes without the cache: both must agree.
     expect((await get(`/api/v2/testruns/${run.id}/`)).json()).toEqual(listed);
 

@@ -1,18 +1,35 @@
-/** A request that must keep answering quickly: `/healthz`, or a status endpoint with its token. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** A request that must keep answering: `/healthz`, or a status endpoint with its token. */
 export interface Probe {
   url: string;
   headers?: Record<string, string>;
 }
 
+export interface InFlight<T> {
+  result: T;
+  /** How long each probe asked while the hostile request was in flight took to answer, in ms. */
+  latencies: number[];
+  /**
+   * The longest the event loop of this process (the server under test runs in it) was held up
+   * while the hostile request was in flight, in ms: what a stall is. Unlike the latencies, it
+   * hardly moves when other work keeps the machine's cores busy.
+   */
+  maxLoopDelayMs: number;
+}
+
 /**
  * Sends the probes over a real socket, one request at a time in turn, for as long as `hostile` is
- * in flight, and reports how long each answer took. "The server stays responsive" is then a fact
- * about those answers, not a wall-clock bound on the hostile request itself.
+ * in flight. "The server stays responsive" is then a fact about those answers and the event loop,
+ * not a wall-clock bound on the hostile request itself.
  */
-export async function answersWhileInFlight<T>(probes: Probe[], hostile: Promise<T>): Promise<{ result: T; latencies: number[] }> {
+export async function answersWhileInFlight<T>(probes: Probe[], hostile: Promise<T>): Promise<InFlight<T>> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   let settled = false;
   const done = hostile.finally(() => {
     settled = true;
+    loop.disable();
   });
   const latencies: number[] = [];
   for (let i = 0; !settled; i++) {
@@ -21,14 +38,13 @@ export async function answersWhileInFlight<T>(probes: Probe[], hostile: Promise<
     const res = await fetch(probe.url, { headers: probe.headers });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${probe.url} answered ${res.status}`);
-    // Each of these was asked while the hostile request was in flight: a stalled event loop
-    // shows here, even when its answer comes after the hostile one.
     latencies.push(performance.now() - started);
   }
-  return { result: await done, latencies };
+  const result = await done;
+  return { result, latencies, maxLoopDelayMs: loop.max / 1e6 };
 }
 
 /** answersWhileInFlight with `/healthz` alone. */
-export function healthWhileInFlight<T>(baseUrl: string, hostile: Promise<T>): Promise<{ result: T; latencies: number[] }> {
+export function healthWhileInFlight<T>(baseUrl: string, hostile: Promise<T>): Promise<InFlight<T>> {
   return answersWhileInFlight([{ url: `${baseUrl}/healthz` }], hostile);
 }

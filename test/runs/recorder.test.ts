@@ -35,7 +35,7 @@ describe('run recorder', () => {
   it('writes the final files from memory, syncing only what cannot be derived again, rows in a fixed order', async () => {
     const project = await store.projects.create({ name: 'P', slug: 'p' });
     const run = await store.runs.create({ projectId: project.id, testName: 'T', triggeredBy: 'api', runMode: 'server', screenSizeType: 'desktop', totalSteps: 1 });
-    const recorder = new RunRecorder({ store, runId: run.id, testId: null, testName: 'T', retention: retentionPolicy(), onStarted: async () => undefined });
+    const recorder = new RunRecorder({ store, runId: run.id, testId: null, testName: 'T', retention: retentionPolicy() });
     const put = vi.spyOn(store.blobs, 'put');
     const shot = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
     recorder.emit({ type: 'run-started', at: '2026-01-01T00:00:00.000Z', browserName: 'chromium', browserVersion: '1', osName: 'linux', width: 1366, height: 768 });

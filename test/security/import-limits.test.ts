@@ -6,7 +6,8 @@ import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 /**
  * Hostile imports and bodies: each is refused with a 400 that names the limit it broke, and while
- * each is being processed the server keeps answering `/healthz` within 200 ms.
+ * each is being processed the server keeps answering `/healthz` and run status, its event loop
+ * never held up for 200 ms.
  */
 let bugrun: TestBugrun;
 let baseUrl: string;
@@ -60,12 +61,14 @@ describe('hostile imports', () => {
       headers: { authorization: `Token ${bugrun.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body()),
     }).then(async (res) => ({ status: res.status, json: (await res.json()) as { errors?: string[] } }));
-    const { result, latencies } = await answersWhileInFlight(probes, hostile);
+    const { result, latencies, maxLoopDelayMs } = await answersWhileInFlight(probes, hostile);
     expect(result.status).toBe(400);
     expect(result.json.errors).toHaveLength(1);
     expect(result.json.errors?.[0]).toMatch(error);
     expect(latencies.length).toBeGreaterThan(0);
-    expect(Math.max(...latencies)).toBeLessThan(200);
+    // The server's event loop is never held up for 200 ms, so every request could be answered
+    // within that (the probes' own latencies also count the other work of a busy machine).
+    expect(maxLoopDelayMs, `probe latencies up to ${Math.round(Math.max(...latencies))} ms`).toBeLessThan(200);
     // Nothing of it was written.
     const tests = (await bugrun.api('GET', '/api/v2/tests/')).json() as { count: number };
     expect(tests.count).toBe(1);

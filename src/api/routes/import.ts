@@ -3,7 +3,7 @@ import { bundlePathProblem } from '../../definitions/index.js';
 import type { Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
 import { BODY_LIMITS } from '../json-body.js';
-import { importBundle, isYamlPath, type BundleFile } from '../import-bundle.js';
+import { importBundle, isYamlPath, type BundleFile } from '../../use-cases/index.js';
 import { FieldChecker, isPlainObject } from '../validate.js';
 
 /**

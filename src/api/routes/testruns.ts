@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { FETCHABLE_ARTIFACT_KINDS, RUN_STATUSES, TRIGGERS, type RunStatus, type TriggeredBy } from '../../domain/index.js';
-import { renderJUnit } from '../../reports/index.js';
+import { renderJUnit, reportOf } from '../../reports/index.js';
 import { QueueFullError, type RunService } from '../../runs/index.js';
-import type { RunRow, Store } from '../../store/index.js';
-import { ApiError } from '../errors.js';
+import type { RunRow, RunVariable, Store } from '../../store/index.js';
+import { startTestRun, type StartTestRunInput } from '../../use-cases/index.js';
+import { ApiError, ValidationError, type FieldErrors } from '../errors.js';
 import { paginate, readPage } from '../pagination.js';
-import { planForRun } from '../plan-for-run.js';
 import { RunJsonCache } from '../run-json-cache.js';
 import { serializeArtifact, serializeRun, serializeRunStatus, type Links, type StoredStepRun } from '../serializers.js';
 import { FieldChecker, isPlainObject, isUuid, parseIsoDate } from '../validate.js';
@@ -78,78 +78,11 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
   });
 
   app.post('/testruns/', async (request) => {
-    const body = request.body;
-    const checker = new FieldChecker();
-    if (!isPlainObject(body)) {
-      checker.add('non_field_errors', 'Invalid data. Expected a dictionary.');
-      checker.throwIfAny();
-    }
-    const input = body as Record<string, unknown>;
-    const projectId = request.projectId;
-
-    let test = null;
-    if (input.testId === undefined || input.testId === null) checker.add('testId', 'This field is required.');
-    else if (!isUuid(input.testId)) checker.add('testId', 'Must be a valid UUID.');
-    else {
-      test = await store.tests.get(projectId, input.testId.toLowerCase());
-      if (!test) checker.add('testId', `Invalid pk "${input.testId}" - object does not exist.`);
-    }
-
-    let profile = null;
-    if (input.runProfileId !== undefined && input.runProfileId !== null) {
-      if (!isUuid(input.runProfileId)) checker.add('runProfileId', 'Must be a valid UUID.');
-      else {
-        profile = await store.profiles.get(projectId, input.runProfileId.toLowerCase());
-        if (!profile) checker.add('runProfileId', `Invalid pk "${input.runProfileId}" - object does not exist.`);
-      }
-    } else if (input.profileName !== undefined && input.profileName !== null) {
-      // Legacy clients (BugBug's CLI) choose the profile by name.
-      const wanted = input.profileName;
-      if (typeof wanted !== 'string') checker.add('profileName', 'Not a valid string.');
-      else {
-        profile = (await store.profiles.listAll(projectId)).find((p) => p.name === wanted) ?? null;
-        if (!profile) checker.add('profileName', `Profile "${wanted}" does not exist.`);
-      }
-    }
-
-    const variables: { key: string; value: string | null }[] = [];
-    if (input.variables !== undefined && input.variables !== null) {
-      if (!Array.isArray(input.variables)) checker.add('variables', 'Expected a list of items but got type "' + typeof input.variables + '".');
-      else {
-        input.variables.forEach((item: unknown, i) => {
-          if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
-          if (typeof item.key !== 'string' || item.key === '') return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
-          if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
-          if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') return checker.add('variables', `Item ${i}: value: Not a valid string.`);
-          variables.push({ key: item.key, value: (item.value as string | null | undefined) ?? null });
-        });
-      }
-    }
-
-    let triggeredBy: TriggeredBy = 'api';
-    if (input.triggeredBy !== undefined && input.triggeredBy !== null) {
-      if (TRIGGERS.includes(input.triggeredBy as TriggeredBy)) triggeredBy = input.triggeredBy as TriggeredBy;
-      else checker.add('triggeredBy', `${JSON.stringify(input.triggeredBy)} is not a valid choice.`);
-    }
-    checker.throwIfAny();
-    if (!test) throw new ApiError('INTERNAL_ERROR');
-
-    profile ??= await store.profiles.getDefault(projectId);
-    const runId = crypto.randomUUID();
-    const plan = await planForRun(store, { projectId, runId, test, profile, overrides: variables });
+    const { input, invalid } = startInput(request.body, request.projectId);
     try {
-      const run = await runs.create({
-        projectId,
-        runId,
-        testId: test.id,
-        testName: test.name,
-        profileId: profile?.id ?? null,
-        profileName: profile?.name ?? null,
-        triggeredBy,
-        variables,
-        plan,
-      });
-      return serializeRunStatus(run, links);
+      const started = await startTestRun({ store, runs }, input, invalid);
+      if (!started.ok) throw new ValidationError(started.errors);
+      return serializeRunStatus(started.run, links);
     } catch (err) {
       if (!(err instanceof QueueFullError)) throw err;
       const wait = String(err.retryAfterSeconds);
@@ -213,20 +146,56 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
   app.get<{ Params: IdParams }>('/testruns/:id/report/junit/', async (request, reply) => {
     const run = await findRun(request.projectId, request.params.id);
     const steps = await stepRunsOf(run.id);
-    const xml = renderJUnit({
-      id: run.id,
-      testId: run.testId,
-      testName: run.testName,
-      status: run.status,
-      errorCode: run.errorCode,
-      errorMessage: run.errorMessage,
-      started: run.started,
-      ended: run.ended,
-      steps: steps.map((s) => s.record),
-    });
+    const xml = renderJUnit(reportOf(run, steps.map((s) => s.record)));
     return reply
       .type('application/xml; charset=utf-8')
       .header('content-disposition', `attachment; filename="bugrun-${run.id}-junit.xml"`)
       .send(xml);
   });
 };
+
+/**
+ * The `POST /testruns/` body as BugBug's clients send it, checked field by field (DRF errors);
+ * legacy clients choose the profile by name and say what triggered the run.
+ */
+function startInput(body: unknown, projectId: string): { input: StartTestRunInput; invalid: FieldErrors } {
+  const checker = new FieldChecker();
+  if (!isPlainObject(body)) {
+    checker.add('non_field_errors', 'Invalid data. Expected a dictionary.');
+    checker.throwIfAny();
+  }
+  const input = body as Record<string, unknown>;
+  if (input.testId === undefined || input.testId === null) checker.add('testId', 'This field is required.');
+  else if (!isUuid(input.testId)) checker.add('testId', 'Must be a valid UUID.');
+
+  let profile: StartTestRunInput['profile'] = null;
+  if (input.runProfileId !== undefined && input.runProfileId !== null) {
+    if (!isUuid(input.runProfileId)) checker.add('runProfileId', 'Must be a valid UUID.');
+    else profile = { id: input.runProfileId.toLowerCase() };
+  } else if (input.profileName !== undefined && input.profileName !== null) {
+    if (typeof input.profileName !== 'string') checker.add('profileName', 'Not a valid string.');
+    else profile = { name: input.profileName };
+  }
+
+  const variables: RunVariable[] = [];
+  if (input.variables !== undefined && input.variables !== null) {
+    if (!Array.isArray(input.variables)) checker.add('variables', `Expected a list of items but got type "${typeof input.variables}".`);
+    else {
+      input.variables.forEach((item: unknown, i) => {
+        if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
+        if (typeof item.key !== 'string' || item.key === '') return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
+        if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
+        if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') return checker.add('variables', `Item ${i}: value: Not a valid string.`);
+        variables.push({ key: item.key, value: (item.value as string | null | undefined) ?? null });
+      });
+    }
+  }
+
+  let triggeredBy: TriggeredBy = 'api';
+  if (input.triggeredBy !== undefined && input.triggeredBy !== null) {
+    if (TRIGGERS.includes(input.triggeredBy as TriggeredBy)) triggeredBy = input.triggeredBy as TriggeredBy;
+    else checker.add('triggeredBy', `${JSON.stringify(input.triggeredBy)} is not a valid choice.`);
+  }
+  const testId = isUuid(input.testId) ? input.testId.toLowerCase() : null;
+  return { input: { projectId, testId, profile, variables, triggeredBy }, invalid: checker.errors };
+}

@@ -1,6 +1,5 @@
 import { componentRefs, fileSources, formatDiagnostic, parseBundleInWorker, type SourceFile } from '../definitions/index.js';
-import { bundleFileKey } from '../runs/index.js';
-import type { Store } from '../store/index.js';
+import { bundleFileKey, type Store } from '../store/index.js';
 
 export interface ImportedObject {
   type: 'project' | 'component' | 'profile' | 'test' | 'suite';

@@ -9,6 +9,7 @@ export interface PlanRequest {
   test: DefinitionRow;
   profile: ProfileRow | null;
   overrides: { key: string; value: string | null }[];
+  suiteRunId: string | null;
 }
 
 function randomLetters(n: number): string {
@@ -34,7 +35,7 @@ export async function planForRun(store: Store, req: PlanRequest): Promise<TestPl
       testRunId: req.runId,
       testId: req.test.id,
       testName: req.test.name,
-      suiteRunId: '',
+      suiteRunId: req.suiteRunId ?? '',
       suiteId: '',
       suiteName: '',
       runMode: 'server',

@@ -1,0 +1,66 @@
+import type { TriggeredBy } from '../domain/index.js';
+import type { RunService } from '../runs/index.js';
+import type { RunRow, RunVariable, Store } from '../store/index.js';
+import { planForRun } from './plan-for-run.js';
+
+export interface StartTestRunInput {
+  projectId: string;
+  /** A test id (lower-case UUID) of the project; null when the caller found it invalid. */
+  testId: string | null;
+  /** By id, by name (BugBug's CLI), or null for the project's default profile. */
+  profile: { id: string } | { name: string } | null;
+  variables: RunVariable[];
+  triggeredBy: TriggeredBy;
+  /** Set when the run is one test of a suite run. */
+  suiteRunId?: string | null;
+}
+
+/** What was named but does not exist, per input field, in the words BugBug's API uses. */
+export type StartTestRunResult = { ok: true; run: RunRow } | { ok: false; errors: Record<string, string[]> };
+
+/**
+ * Starts one run of a test: resolves the test and profile, snapshots the plan (test, components,
+ * profile, overrides, settings) and queues the run. The one way in for the API, the CLI, suites
+ * and schedules. Throws QueueFullError when the queue is full. `invalid` holds what the caller
+ * already found wrong with the same request: those errors are answered together with these (as
+ * DRF validates every field at once), and no run starts.
+ */
+export async function startTestRun(
+  deps: { store: Store; runs: RunService },
+  input: StartTestRunInput,
+  invalid: Record<string, string[]> = {},
+): Promise<StartTestRunResult> {
+  const { store, runs } = deps;
+  const { projectId } = input;
+  const errors: Record<string, string[]> = { ...invalid };
+  const test = input.testId === null ? null : await store.tests.get(projectId, input.testId);
+  if (!test && input.testId !== null) errors.testId = [`Invalid pk "${input.testId}" - object does not exist.`];
+
+  let profile = null;
+  if (input.profile === null) profile = await store.profiles.getDefault(projectId);
+  else if ('id' in input.profile) {
+    profile = await store.profiles.get(projectId, input.profile.id);
+    if (!profile) errors.runProfileId = [`Invalid pk "${input.profile.id}" - object does not exist.`];
+  } else {
+    const wanted = input.profile.name;
+    profile = (await store.profiles.listAll(projectId)).find((p) => p.name === wanted) ?? null;
+    if (!profile) errors.profileName = [`Profile "${wanted}" does not exist.`];
+  }
+  if (!test || Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const runId = crypto.randomUUID();
+  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suiteRunId: input.suiteRunId ?? null });
+  const run = await runs.create({
+    projectId,
+    runId,
+    testId: test.id,
+    testName: test.name,
+    profileId: profile?.id ?? null,
+    profileName: profile?.name ?? null,
+    triggeredBy: input.triggeredBy,
+    variables: input.variables,
+    suiteRunId: input.suiteRunId ?? null,
+    plan,
+  });
+  return { ok: true, run };
+}
