@@ -1,4 +1,4 @@
-import type { ConsoleEntry, RunEvent, RunSink, StepRunRecord } from '../domain/index.js';
+import type { ConsoleEntry, NetworkEntry, RunEvent, RunSink, StepRunRecord } from '../domain/index.js';
 import type { SecretSet } from './secrets.js';
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -53,11 +53,35 @@ export class RunEventEmitter {
       case 'dom-snapshot':
         return { ...event, html: s.mask(event.html) };
       case 'network':
-        return { type: 'network', entry: { ...event.entry, url: s.mask(event.entry.url) } };
+        return { type: 'network', entry: maskNetworkEntry(event.entry, s) };
       case 'artifact':
-        return { ...event, data: typeof event.data === 'string' ? s.mask(event.data) : event.data };
+        // Binary files (images, uploads) cannot be masked; their names can.
+        return { ...event, name: s.mask(event.name), data: typeof event.data === 'string' ? s.mask(event.data) : event.data };
     }
   }
+}
+
+/**
+ * Every text of a request: its URL and failure, the status text, and header names and values
+ * (Authorization, Cookie, Set-Cookie, Location, tokens sent as custom headers). Masked here, at
+ * the moment of emitting, so a secret registered after the request started is hidden too.
+ */
+function maskNetworkEntry(e: NetworkEntry, s: SecretSet): NetworkEntry {
+  return {
+    ...e,
+    url: s.mask(e.url),
+    statusText: s.mask(e.statusText),
+    mimeType: s.mask(e.mimeType),
+    failure: s.mask(e.failure),
+    requestHeaders: maskHeaders(e.requestHeaders, s),
+    responseHeaders: maskHeaders(e.responseHeaders, s),
+  };
+}
+
+function maskHeaders(headers: Record<string, string>, s: SecretSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[s.mask(k)] = s.mask(v);
+  return out;
 }
 
 function maskRecord(r: StepRunRecord, s: SecretSet): StepRunRecord {

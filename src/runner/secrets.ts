@@ -1,34 +1,30 @@
-import { maskSecrets } from '../domain/index.js';
+import { compileSecretMasker } from './secret-masker.js';
 
 /**
  * The secret values of one run. It grows while the run goes (values typed with
- * `has_secret_value`), so everything is masked at the moment it is emitted.
+ * `has_secret_value`), so everything is masked at the moment it is emitted. The masker (one
+ * RegExp covering every encoding of every secret) is rebuilt only when a new value arrives, and
+ * only when something is masked next: masking runs on every event, a rebuild once per secret.
  */
 export class SecretSet {
   private readonly values = new Set<string>();
-  private list: string[] = [];
+  private masker: ((text: string) => string) | null = null;
 
   constructor(initial: readonly string[] = []) {
     for (const v of initial) this.add(v);
   }
 
   add(value: string | null | undefined): void {
-    if (!value) return;
-    // A secret also leaks through URLs and form bodies in its encoded forms.
-    const variants = [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')];
-    let changed = false;
-    for (const v of variants) {
-      if (v && !this.values.has(v)) {
-        this.values.add(v);
-        changed = true;
-      }
-    }
-    if (changed) this.list = [...this.values];
+    if (!value || this.values.has(value)) return;
+    this.values.add(value);
+    this.masker = null;
   }
 
   mask(text: string): string;
   mask(text: string | null): string | null;
   mask(text: string | null): string | null {
-    return maskSecrets(text, this.list);
+    if (text === null || this.values.size === 0) return text;
+    this.masker ??= compileSecretMasker([...this.values]);
+    return this.masker(text);
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { configWith, type Config } from '../../src/config/config.js';
 import type { RunStatus } from '../../src/domain/index.js';
-import { createService, type Service } from '../../src/service.js';
+import { createService, type Service, type ServiceOptions } from '../../src/service.js';
 
 export interface TestBugrun {
   service: Service;
@@ -23,10 +23,10 @@ export interface TestBugrun {
   close(): Promise<void>;
 }
 
-export async function startBugrun(overrides: Partial<Config> = {}): Promise<TestBugrun> {
+export async function startBugrun(overrides: Partial<Config> = {}, options: ServiceOptions = {}): Promise<TestBugrun> {
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'bugrun-test-')));
   const config = configWith({ dataDir, port: 0, concurrency: 2, publicUrl: 'http://bugrun.test', token: `test-token-${Math.random().toString(36).slice(2)}`, ...overrides });
-  const service = await createService(config);
+  const service = await createService(config, options);
   await service.runs.start();
   const token = service.token;
 

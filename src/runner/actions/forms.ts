@@ -40,7 +40,10 @@ const type: ActionHandler = async (ctx) => {
   if (actual !== value) {
     throw new StepError(
       'TYPED_TEXT_DIFFERENT_THAN_EXPECTED',
-      `Typed "${value}" into ${description}, but the field contains "${actual}"`,
+      ctx.details.has_secret_value
+        ? // What the field kept of a secret (cut by maxlength, reformatted) is no longer the secret, so the mask would miss it.
+          `Typed a secret value into ${description}, but the field contains something else`
+        : `Typed "${value}" into ${description}, but the field contains "${actual}"`,
     );
   }
 };
@@ -117,7 +120,10 @@ const change: ActionHandler = async (ctx) => {
       return {
         warning: {
           errorCode: 'INVALID_FIELD_VALUE',
-          message: `Changed ${description} to "${value}", but the field contains "${actual}"`,
+          // As in type: what the field made of a secret would slip past the mask.
+          message: ctx.details.has_secret_value
+            ? `Changed ${description} to a secret value, but the field contains something else`
+            : `Changed ${description} to "${value}", but the field contains "${actual}"`,
         },
       };
     }
