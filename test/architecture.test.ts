@@ -1,30 +1,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import extractDepcruiseConfig from 'dependency-cruiser/config-utl/extract-depcruise-config';
+import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The layering of DESIGN.md, checked on every import of our own code: inner folders never import
- * outer ones; the runner never touches the database and the API never touches the browser.
- * (runs/ may use reports/ to format the log it writes; reports/ is a leaf of pure functions.)
+ * The layering of docs/architecture.md, checked by dependency-cruiser over the TypeScript program
+ * with the rules of .dependency-cruiser.cjs (what `npm run lint` checks too). Reading the
+ * environment is not an import, so that rule is checked here over the sources.
  */
-const ALLOWED: Record<string, string[]> = {
-  domain: [],
-  config: ['domain'],
-  definitions: ['domain'],
-  store: ['domain'],
-  runner: ['domain'],
-  reports: ['domain'],
-  runs: ['domain', 'store', 'runner', 'reports'],
-  'use-cases': ['domain', 'definitions', 'store', 'runs', 'reports'],
-  api: ['domain', 'store', 'runs', 'reports', 'definitions', 'config', 'use-cases'],
-  web: [],
-  demo: [],
-  cli: ['*'],
-  '.': ['*'],
-};
-
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = join(ROOT, 'src');
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -33,40 +21,39 @@ function files(dir: string): string[] {
   });
 }
 
-function area(file: string): string {
-  const rel = relative(SRC, file);
-  return rel.includes('/') ? (rel.split('/')[0] as string) : '.';
-}
-
 describe('architecture', () => {
-  const violations: string[] = [];
-  const all = files(SRC);
-  for (const file of all) {
-    const from = area(file);
-    const allowed = ALLOWED[from];
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)/g)) {
-      const spec = match[1] ?? match[2] ?? '';
-      if (spec.startsWith('.')) {
-        const target = resolve(dirname(file), spec);
-        if (!target.startsWith(SRC)) continue;
-        const to = area(target);
-        if (to === from) continue;
-        if (!allowed || !(allowed.includes('*') || allowed.includes(to))) violations.push(`${relative(SRC, file)} imports ${to}/ (${spec})`);
-      } else if (from === 'runner' ? false : /^(playwright|playwright-core)(\/|$)/.test(spec) && from !== '.' && from !== 'cli') {
-        violations.push(`${relative(SRC, file)} imports the browser (${spec}); only runner/ may`);
-      } else if (/^(kysely|better-sqlite3|pg)(\/|$)/.test(spec) && from !== 'store') {
-        violations.push(`${relative(SRC, file)} imports the database driver (${spec}); only store/ may`);
-      }
-    }
-    if (from !== 'config' && from !== 'cli' && /process\.env\b/.test(source)) violations.push(`${relative(SRC, file)} reads process.env; only config/ may`);
-  }
+  let result: ICruiseResult;
 
-  it('finds the source tree', () => {
-    expect(all.length).toBeGreaterThan(20);
+  beforeAll(async () => {
+    const previous = process.cwd();
+    process.chdir(ROOT);
+    try {
+      const config = await extractDepcruiseConfig('./.dependency-cruiser.cjs');
+      const tsConfig = extractTSConfig('tsconfig.json');
+      const { output } = await cruise(['src'], { ...config.options, validate: true, ruleSet: config }, undefined, { tsConfig });
+      result = output as ICruiseResult;
+    } finally {
+      process.chdir(previous);
+    }
+  }, 60_000);
+
+  it('cruises the whole source tree', () => {
+    expect(result.summary.totalCruised).toBeGreaterThan(150);
+    expect(result.summary.ruleSetUsed?.forbidden?.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['layer-runner', 'layer-api', 'browser-only-in-runner', 'database-only-in-store', 'no-circular']),
+    );
   });
 
   it('keeps every import inside the allowed layers', () => {
+    const violations = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
     expect(violations).toEqual([]);
+  });
+
+  it('reads process.env only in config/ and cli/', () => {
+    const readers = files(SRC)
+      .filter((f) => !/^(config|cli)\//.test(relative(SRC, f)))
+      .filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(readers).toEqual([]);
   });
 });
