@@ -18,8 +18,8 @@ export interface OpenApiDocument {
 const SPEC_FILE = 'testruns-v2.openapi.json';
 
 /**
- * BugBug's published "Test runs" document, kept verbatim beside the sources (a test keeps it equal
- * to ../shared/spec). tsc copies only .ts output, so compiled code finds it back in src/api/spec/.
+ * BugBug's published "Test runs" document, kept verbatim beside the sources (test/vendored.test.ts keeps it
+ * equal to the steering repository's copy). tsc copies only .ts output, so compiled code finds it back in src/api/spec/.
  */
 export function loadTestRunsSpec(): OpenApiDocument {
   const candidates = [new URL(`./spec/${SPEC_FILE}`, import.meta.url), new URL(`../../../src/api/spec/${SPEC_FILE}`, import.meta.url)].map((u) => fileURLToPath(u));
@@ -325,7 +325,7 @@ let cached: OpenApiDocument | null = null;
 
 /**
  * The OpenAPI 3.1 document of everything Bugrun serves: BugBug's ten Test runs operations exactly as
- * published, except `stepsRuns` typed as the array of step runs it is (BUGBUG-REFERENCE §1), plus
+ * published, except `stepsRuns` typed as the array of step runs it is (docs/bugbug-compatibility.md §1), plus
  * tests, profiles, import, schema and service endpoints.
  */
 export function openApiDocument(): OpenApiDocument {

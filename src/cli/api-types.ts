@@ -58,7 +58,7 @@ export interface RunBody {
   stepsRuns: StepRunBody[];
 }
 
-/** Statuses after which a run never changes again (BUGBUG-REFERENCE §2). */
+/** Statuses after which a run never changes again (docs/bugbug-compatibility.md §2). */
 export function isFinished(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }

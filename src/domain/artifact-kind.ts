@@ -1,4 +1,4 @@
-/** Debug artifact kinds (BUGBUG-REFERENCE §7), in the order of the OpenAPI enum. */
+/** Debug artifact kinds (docs/bugbug-compatibility.md §7), in the order of the OpenAPI enum. */
 export const ARTIFACT_KINDS = [
   'uploaded_file',
   'logs_partial',

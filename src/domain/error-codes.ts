@@ -1,4 +1,4 @@
-/** Step and run error codes (BUGBUG-REFERENCE §3). Spelling is BugBug's, typos included. */
+/** Step and run error codes (docs/bugbug-compatibility.md §3). Spelling is BugBug's, typos included. */
 export const ERROR_CODES = [
   // element
   'ELEMENT_DOES_NOT_EXIST',

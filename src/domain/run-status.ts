@@ -1,4 +1,4 @@
-/** Run statuses of BugBug's v2 API (BUGBUG-REFERENCE §2). */
+/** Run statuses of BugBug's v2 API (docs/bugbug-compatibility.md §2). */
 export const RUN_STATUSES = [
   'queued',
   'initialized',

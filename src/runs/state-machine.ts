@@ -1,7 +1,7 @@
 import type { RunStatus } from '../domain/index.js';
 
 /**
- * The run lifecycle (BUGBUG-REFERENCE §2): which statuses a run may move to from which.
+ * The run lifecycle (docs/bugbug-compatibility.md §2): which statuses a run may move to from which.
  * Every status change goes through `transition` with these sets, as a compare-and-set in the
  * store, so a stop racing a finish can never flip a terminal run.
  */

@@ -25,7 +25,7 @@ async function run(steps: PlanStep[]): Promise<StepRunRecord[]> {
   return sink.steps().slice(1);
 }
 
-/** A failed assert with continue_on_failure passes with a warning and keeps its code (BUGBUG-REFERENCE §4). */
+/** A failed assert with continue_on_failure passes with a warning and keeps its code (docs/bugbug-compatibility.md §4). */
 const failedWith = (errorCode: string) => ({ status: 'passed', warning: true, ignoredFailed: true, errorCode });
 const passed = { status: 'passed', warning: false, errorCode: null };
 const values = (r: StepRunRecord | undefined) => [r?.assertionExpectedValue, r?.assertionCurrentValue];

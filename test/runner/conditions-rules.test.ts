@@ -13,7 +13,7 @@ const names = (list: WaitingCondition[]): string[] => list.map((c) => c.conditio
 const settings = (waitingConditions: WaitingCondition[] | null) => plan([], { settings: { waitingConditions } }).settings;
 
 describe('waiting condition rules', () => {
-  it('gives each step type its default set (design, BUGBUG-REFERENCE §5)', () => {
+  it('gives each step type its default set (design, docs/bugbug-compatibility.md §5)', () => {
     expect(names(defaultConditions('goto'))).toEqual(['documentComplete']);
     expect(names(defaultConditions('execute'))).toEqual(['documentComplete', 'networkIdle']);
     expect(names(defaultConditions('assert'))).toEqual(['documentComplete', 'networkIdle']);

@@ -18,7 +18,7 @@ interface Deps {
 
 type IdParams = { id: string };
 
-/** The ten endpoints of the v2 "Test runs" API (../shared/spec/testruns-v2.openapi.json). */
+/** The ten endpoints of the v2 "Test runs" API (src/api/spec/testruns-v2.openapi.json). */
 export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, runs, links }) => {
   const runJson = new RunJsonCache();
 
