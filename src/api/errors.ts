@@ -12,7 +12,6 @@ export const API_ERRORS = {
   BODY_TOO_DEEP: { status: 400, detail: 'JSON parse error - the body nests arrays and objects more than {max} levels deep (the limit)' },
   VALIDATION_FAILED: { status: 400, detail: 'Request body failed validation.' },
   IMPORT_INVALID: { status: 400, detail: 'The YAML documents are invalid; nothing was imported.' },
-  METHOD_NOT_ALLOWED: { status: 405, detail: 'Method "{method}" not allowed.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'Unsupported media type "{type}" in request.' },
   PAYLOAD_TOO_LARGE: { status: 413, detail: 'Request body is too large.' },
   THROTTLED: { status: 429, detail: 'Request was throttled. Expected available in {wait} seconds.' },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, STEP_ACTIONS, WAITING_CONDITIONS } from '../domain/index.js';
+import { BODY_LIMITS } from './json-body.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -321,6 +322,38 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
   },
 };
 
+/**
+ * What every operation can answer besides its own responses, from the error catalogue: 401 without
+ * a valid token, and for each POST 400 (malformed or too deeply nested JSON), 413 (body over the
+ * limit) and 415 (not JSON); `POST /testruns/` answers 429 with Retry-After when the queue is full.
+ */
+function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
+  const detail = (description: string) => json(ref('Detail'), description);
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(operations)) {
+      const responses = ((op as { responses?: Record<string, unknown> }).responses ??= {});
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      if (!isPublic) responses[401] ??= ERR[401];
+      const params = (op as { parameters?: { name?: string }[] }).parameters ?? [];
+      if (params.some((p) => p.name === 'page')) {
+        responses[400] ??= ERR[400];
+        responses[404] ??= detail('Invalid page.');
+      }
+      if (method !== 'post') continue;
+      responses[400] ??= json({ oneOf: [ref('FieldErrors'), ref('Detail')] }, 'Invalid fields, or JSON that is malformed or nested too deeply.');
+      responses[413] ??= detail(`Request body is too large (${BODY_LIMITS.maxBytes} bytes; ${BODY_LIMITS.importMaxBytes} for imports).`);
+      responses[415] ??= detail('The body is not application/json.');
+      if (path === '/api/v2/testruns/') {
+        responses[429] ??= {
+          ...detail('Too many runs are queued (BUGRUN_MAX_QUEUED); retry after the number of seconds in Retry-After.'),
+          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+        };
+      }
+    }
+  }
+  return paths;
+}
+
 let cached: OpenApiDocument | null = null;
 
 /**
@@ -346,7 +379,7 @@ export function openApiDocument(): OpenApiDocument {
     },
     tags: [...spec.tags, { name: 'Tests' }, { name: 'Profiles' }, { name: 'Import' }, { name: 'Schema' }, { name: 'Service' }],
     security: spec.security,
-    paths: { ...structuredClone(spec.paths), ...PATHS },
+    paths: withServiceErrors({ ...structuredClone(spec.paths), ...structuredClone(PATHS) }),
     components: {
       securitySchemes: { ...spec.components.securitySchemes, Bearer: { type: 'http', scheme: 'bearer', description: 'The same API token as a Bearer token.' } },
       schemas: { ...schemas, ...SCHEMAS },
