@@ -6,6 +6,7 @@ import { descendants } from '../../src/runs/process-stats.js';
 import { freePort, startServer, type RunningServer } from '../helpers/cli.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
 import { waitGone } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/wait.js';
 import { yamlStep, yamlTest } from '../helpers/yaml.js';
 
 /** kill -9 of the whole service mid-run, then a restart: nothing recorded is lost, nothing hangs. */
@@ -43,11 +44,7 @@ describe('crash recovery', () => {
     const ids = Object.fromEntries((imported.json.objects as { slug: string; id: string }[]).map((o) => [o.slug, o.id]));
 
     const slow = (await api('POST', '/api/v2/testruns/', { testId: ids.slow })).json.id as string;
-    for (let i = 0; i < 300; i++) {
-      const s = (await api('GET', `/api/v2/testruns/${slow}/status/`)).json;
-      if (Number(s.finishedSteps) >= 3) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil('the slow run\'s third step', async () => (await api('GET', `/api/v2/testruns/${slow}/status/`)).json, (s) => Number(s.finishedSteps) >= 3);
     const queued = (await api('POST', '/api/v2/testruns/', { testId: ids.quick })).json.id as string;
     expect((await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status).toBe('queued');
 
@@ -71,11 +68,11 @@ describe('crash recovery', () => {
     const artifacts = (await api('GET', `/api/v2/testruns/${slow}/debug-artifacts/`)).json as unknown as { kind: string }[];
     expect(artifacts.map((a) => a.kind)).toContain('logs_partial');
 
-    let status = '';
-    for (let i = 0; i < 300 && !['passed', 'failed', 'error'].includes(status); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      status = (await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status as string;
-    }
+    const status = await waitUntil(
+      'the queued run after the restart',
+      async () => (await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status as string,
+      (s) => ['passed', 'failed', 'error', 'stopped'].includes(s),
+    );
     expect(status).toBe('passed');
   }, 120_000);
 });
