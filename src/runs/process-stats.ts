@@ -179,6 +179,11 @@ export class ProcessSampler {
     this.ticker = SharedTicker.for(root, intervalMs);
   }
 
+  /** Samples taken so far. */
+  get count(): number {
+    return this.samples.length;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

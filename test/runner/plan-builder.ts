@@ -80,9 +80,21 @@ export function variable(key: string, value: string, source: PlanVariable['sourc
 /** A sink that keeps every event, with helpers to read what the runner reported. */
 export class CollectingSink implements RunSink {
   readonly events: RunEvent[] = [];
+  private readonly waiters: { done: (events: RunEvent[]) => boolean; resolve: () => void }[] = [];
 
   emit(event: RunEvent): void {
     this.events.push(event);
+    for (const w of [...this.waiters]) {
+      if (!w.done(this.events)) continue;
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  }
+
+  /** Resolves once the events emitted so far satisfy `done`: a wait on the run, not on the clock. */
+  waitFor(done: (events: RunEvent[]) => boolean): Promise<void> {
+    if (done(this.events)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ done, resolve }));
   }
 
   /** Final records of every step run, in emission order. */

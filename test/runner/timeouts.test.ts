@@ -13,12 +13,18 @@ async function run(p: TestPlan, signal = new AbortController().signal): Promise<
   return { outcome, sink, ms: Date.now() - t0 };
 }
 
-describe('runPlan timing', { timeout: 30_000 }, () => {
+/**
+ * "Does not hang" checks: a bound exists only as a generous multiple of the limit the run was given,
+ * so a busy machine cannot fail them; the outcome and codes say the limit was the reason.
+ */
+const HANG = 10;
+
+describe('runPlan timing', { timeout: 60_000 }, () => {
   it('fails a goto to a page that never loads with TIMEOUT, without hanging', async () => {
     const { outcome, sink, ms } = await run(plan([goto(url('/hang'), { runTimeout: 2 })]));
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
     expect(sink.steps()[0]).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT', timeout: 2000 });
-    expect(ms).toBeLessThan(6_000);
+    expect(ms).toBeLessThan(HANG * 2_000);
     expect(pool.contextsInUse()).toHaveLength(0);
   });
 
@@ -42,19 +48,13 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
     const p = plan([goto(url('/title.html')), goto(url('/hang'), { runTimeout: 30 })]);
     const sink = new CollectingSink();
     const done = runPlan(p, { pool, sink, signal: controller.signal });
-    // Abort once the hanging step is under way.
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (sink.ofType('step-started').length === 2) {
-          clearInterval(timer);
-          setTimeout(resolve, 300);
-        }
-      }, 20);
-    });
+    // Abort once the hanging step is under way: its navigation never answers.
+    await sink.waitFor((events) => events.filter((e) => e.type === 'step-started').length === 2);
     const t0 = Date.now();
     controller.abort();
     const outcome = await done;
-    expect(Date.now() - t0).toBeLessThan(1_500);
+    // Far sooner than the step's own 30 s limit: the stop ended it.
+    expect(Date.now() - t0).toBeLessThan(30_000 / 3);
     expect(outcome).toEqual({ status: 'stopped', errorCode: null, message: 'Stopped' });
     expect(sink.steps()[1]).toMatchObject({ status: 'stopped', errorCode: null });
     expect(pool.contextsInUse()).toHaveLength(0);
@@ -65,12 +65,12 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
     const p = plan([goto(url('/title.html')), step('execute', { code: '1' }, { sleep: 20 })]);
     const sink = new CollectingSink();
     const done = runPlan(p, { pool, sink, signal: controller.signal });
-    while (sink.ofType('step-started').length < 2) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 200));
+    await sink.waitFor((events) => events.filter((e) => e.type === 'step-started').length === 2);
     const t0 = Date.now();
     controller.abort();
     const outcome = await done;
-    expect(Date.now() - t0).toBeLessThan(1_500);
+    // Far sooner than the 20 s sleep.
+    expect(Date.now() - t0).toBeLessThan(20_000 / 3);
     expect(outcome.status).toBe('stopped');
     expect(sink.steps().map((r) => r.status)).toEqual(['passed', 'stopped']);
   });
@@ -78,11 +78,11 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
   it('returns stopped at once for an already aborted signal', async () => {
     const controller = new AbortController();
     controller.abort();
-    const { outcome, sink, ms } = await run(plan([goto(url('/title.html'))]), controller.signal);
+    const { outcome, sink } = await run(plan([goto(url('/title.html'))]), controller.signal);
     expect(outcome.status).toBe('stopped');
+    // No browser context was opened for it, and no step ran.
     expect(sink.ofType('run-started')).toHaveLength(0);
     expect(sink.steps()).toHaveLength(0);
-    expect(ms).toBeLessThan(200);
   });
 
   it('fails with SINGLE_TEST_TIME_EXCEEDED when the whole run outlasts its limit', async () => {
@@ -91,7 +91,7 @@ describe('runPlan timing', { timeout: 30_000 }, () => {
     );
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'SINGLE_TEST_TIME_EXCEEDED' });
     expect(sink.steps()[1]?.errorCode).toBe('SINGLE_TEST_TIME_EXCEEDED');
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(HANG * 2_000);
   });
 
   it('passes a step whose waiting conditions ran out with a FAILED_WAITING_CONDITIONS warning', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendants, ProcessSampler, scanAll } from '../../src/runs/process-stats.js';
+import { waitUntil } from '../helpers/wait.js';
 
 describe('browser process stats', () => {
   let child: ChildProcess | undefined;
@@ -30,7 +31,7 @@ describe('browser process stats', () => {
     const shell = await tree();
     const sampler = new ProcessSampler(shell, 20);
     sampler.start();
-    await new Promise((r) => setTimeout(r, 70));
+    await waitUntil('three samples', async () => sampler.count, (n) => n >= 3);
     const samples = await sampler.stop();
     expect(samples.length).toBeGreaterThanOrEqual(3);
     expect(samples.map((s) => s.processes)).toEqual(samples.map(() => 2));
@@ -44,11 +45,13 @@ describe('browser process stats', () => {
     const a = new ProcessSampler(shell, 25);
     const b = new ProcessSampler(shell, 25);
     a.start();
-    await new Promise((r) => setTimeout(r, 30));
+    await waitUntil('A sampling', async () => a.count, (n) => n >= 2);
     b.start();
-    await new Promise((r) => setTimeout(r, 90));
+    // Two ticks with both subscribed: each is one walk of the tree, seen by both.
+    await waitUntil('B sampling beside A', async () => b.count, (n) => n >= 3);
     const fromA = await a.stop();
-    await new Promise((r) => setTimeout(r, 30));
+    const afterA = b.count;
+    await waitUntil('B sampling alone', async () => b.count, (n) => n >= afterA + 1);
     const fromB = await b.stop();
     const shared = fromB.map((s) => s.at).filter((at) => fromA.some((x) => x.at === at));
     expect(shared.length).toBeGreaterThanOrEqual(2);
