@@ -256,9 +256,10 @@ export class StepRunner {
     }
     if (s.health.crashed) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The page crashed' };
     if (s.page.isClosed()) {
-      // When the browser dies, the page closes a moment before the context and browser report it;
-      // give them that moment so a dead browser is an error, not a closed tab.
-      await new Promise((r) => setTimeout(r, 200));
+      // When the browser dies, the page closes a moment before the context and browser report it.
+      // One round trip to the browser decides: it answers for a closed tab, and fails for a dead
+      // browser only once its connection closed, which is when those reports arrive.
+      await s.page.context().cookies().catch(() => undefined);
     }
     if (s.health.browserGone) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The browser or its context closed unexpectedly' };
     if (reason === 'timeout' || Date.now() >= s.runDeadline - 20) {
