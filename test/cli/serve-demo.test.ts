@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { descendants } from '../../src/runs/process-stats.js';
 import { freePort, startServer, type RunningServer } from '../helpers/cli.js';
 import { stillRunning } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/wait.js';
 
 /** `bugrun serve --demo` (what `npm start` runs) as a real process: banner, demo run, restart. */
 describe('bugrun serve --demo', () => {
@@ -32,15 +33,13 @@ describe('bugrun serve --demo', () => {
     expect(created.status).toBe(200);
     const { id } = (await created.json()) as { id: string };
     const auth = { authorization: `Token ${token}`, 'content-type': 'application/json' };
-    const finalStatus = async (runId: string) => {
-      let status = '';
-      for (let i = 0; i < 300 && !['passed', 'failed', 'error'].includes(status); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        const res = await fetch(`${server!.url}/api/v2/testruns/${runId}/status/`, { headers: auth });
-        status = ((await res.json()) as { status: string }).status;
-      }
-      return status;
-    };
+    const finalStatus = (runId: string) =>
+      waitUntil(
+        `demo run ${runId}`,
+        async () => ((await (await fetch(`${server!.url}/api/v2/testruns/${runId}/status/`, { headers: auth })).json()) as { status: string }).status,
+        (status) => ['passed', 'failed', 'error', 'stopped'].includes(status),
+        120_000,
+      );
     expect(await finalStatus(id)).toBe('passed');
 
     // The other demo tests: the shop served at /demo/ works, and the failing example fails.
@@ -63,5 +62,5 @@ describe('bugrun serve --demo', () => {
     const run = (await again.json()) as { status: string; stepsRuns: unknown[] };
     expect(run.status).toBe('passed');
     expect(run.stepsRuns).toHaveLength(6);
-  }, 90_000);
+  }, 600_000);
 });
