@@ -26,9 +26,9 @@ interface Profile {
 function area(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (nm) return nm[1] as string;
+  if (nm) return nm[1];
   const ours = /\/dist\/(src\/[^/]+|bench)\//.exec(url);
-  if (ours) return ours[1] as string;
+  if (ours) return ours[1];
   if (url.startsWith('node:')) return 'node:internals';
   return url;
 }
@@ -67,7 +67,7 @@ const ownerOf = (id: number): string => {
   else {
     const m = /\/dist\/(src\/.+?\.js)$/.exec(n.callFrame.url);
     const up = parent.get(id);
-    result = m ? (m[1] as string) : up === undefined ? '(no code of ours on the stack)' : ownerOf(up);
+    result = m ? (m[1]) : up === undefined ? '(no code of ours on the stack)' : ownerOf(up);
   }
   owner.set(id, result);
   return result;

@@ -11,8 +11,8 @@ export function quantile(values: readonly number[], q: number): number {
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  const a = s[lo] as number;
-  const b = s[hi] as number;
+  const a = s[lo];
+  const b = s[hi];
   return a + (b - a) * (pos - lo);
 }
 

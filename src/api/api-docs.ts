@@ -1,6 +1,7 @@
 import type { JsonObject, OpenApiDocument } from './openapi.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const operationId = (op: { operationId?: unknown }, method: string, path: string): string => (typeof op.operationId === 'string' ? op.operationId : `${method}-${path}`);
 const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 /** Inline `code` spans of descriptions; everything else stays escaped text. */
 const prose = (value: unknown) => esc(value ?? '').replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\n/g, '<br>');
@@ -37,7 +38,7 @@ function operation(path: string, method: string, op: JsonObject): string {
   const body = (op.requestBody as { content?: Record<string, { schema: unknown }> } | undefined)?.content;
   const responses = Object.entries((op.responses ?? {}) as Record<string, { description?: string; content?: Record<string, { schema: unknown }> }>);
   const isPublic = Array.isArray(op.security) && op.security.length === 0;
-  return `<section class="op" id="op-${anchor(String(op.operationId ?? `${method}-${path}`))}">
+  return `<section class="op" id="op-${anchor(operationId(op, method, path))}">
 <h3><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
 <p class="summary">${prose(op.summary ?? '')}${isPublic ? ' <span class="public">no token needed</span>' : ''}</p>
 ${op.description && op.description !== op.summary ? `<p>${prose(op.description)}</p>` : ''}
@@ -77,7 +78,7 @@ export function renderApiDocs(doc: OpenApiDocument): string {
       if (!op) continue;
       const tag = Array.isArray(op.tags) && typeof op.tags[0] === 'string' ? op.tags[0] : 'Other';
       byTag.set(tag, [...(byTag.get(tag) ?? []), operation(path, method, op)]);
-      toc.set(tag, [...(toc.get(tag) ?? []), `<li><a href="#op-${anchor(String(op.operationId ?? `${method}-${path}`))}">${esc(method.toUpperCase())} ${esc(path)}</a></li>`]);
+      toc.set(tag, [...(toc.get(tag) ?? []), `<li><a href="#op-${anchor(operationId(op, method, path))}">${esc(method.toUpperCase())} ${esc(path)}</a></li>`]);
     }
   }
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

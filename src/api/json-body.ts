@@ -39,6 +39,6 @@ export function registerJsonBody(app: FastifyInstance): void {
     const text = body as string;
     if (text.trim() === '') return done(null, {});
     if (nestsDeeperThan(text, BODY_LIMITS.maxDepth)) return done(new ApiError('BODY_TOO_DEEP', { max: String(BODY_LIMITS.maxDepth) }), undefined);
-    parse(request, text, done);
+    void parse(request, text, done);
   });
 }

@@ -7,7 +7,7 @@ declare module 'fastify' {
   }
 }
 import { ApiError } from './errors.js';
-import { FieldChecker } from './validate.js';
+import { type FieldChecker } from './validate.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

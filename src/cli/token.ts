@@ -31,7 +31,7 @@ export function registerToken(program: Command): void {
       const rows = await store.tokens.list(projectId);
       if (rows.length === 0) return console.error('(no tokens)');
       const table = [['ID', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'STATE'], ...rows.map((t) => [t.id, t.name, `${t.prefix}…`, t.created, t.lastUsed ?? '-', t.revoked ? 'revoked' : 'active'])];
-      const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+      const widths = table[0].map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
       console.log(table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n'));
     });
   });

@@ -31,7 +31,8 @@ export function expandedChars(doc: Document): number {
     sizes.set(node, Infinity); // still being measured: an alias reaching it is a cycle
     let size = 1;
     if (isAlias(node)) size = measure(node.resolve(doc));
-    else if (isScalar(node)) size = String(node.value ?? '').length + 1;
+    // Numbers, booleans and nulls are short: a fixed size for them is enough to bound the total.
+    else if (isScalar(node)) size = (typeof node.value === 'string' ? node.value.length : 8) + 1;
     else if (isPair(node)) size = measure(node.key) + measure(node.value);
     else if (isMap(node) || isSeq(node)) for (const item of node.items) size += measure(item);
     sizes.set(node, size);

@@ -67,7 +67,7 @@ export function prepareSchema(raw: SchemaNode): PreparedSchema {
   let shared: SchemaNode | null = null;
   for (const branch of branches) {
     const parts = Array.isArray(branch.allOf) ? branch.allOf.map(asNode) : [branch];
-    const first = resolveRef(parts[0]!, defs);
+    const first = resolveRef(parts[0], defs);
     if (typeof first.title === 'string') configProps.set(first.title, asNode(first.properties ?? {}));
     else shared = asNode(first.properties);
   }
@@ -145,10 +145,10 @@ function mergeAnyOf(branches: SchemaNode[], defs: SchemaNode): SchemaNode | null
     return merged;
   }
   const nonNull = branches.filter((b) => b.type !== 'null');
-  if (branches.length === 2 && nonNull.length === 1 && typeof nonNull[0]!.$ref === 'string') {
-    const target = resolveRef(nonNull[0]!, defs);
-    if (Array.isArray(target.enum)) return { enum: [...target.enum, null] };
-    return { if: { type: 'null' }, else: { $ref: nonNull[0]!.$ref } };
+  if (branches.length === 2 && nonNull.length === 1 && typeof nonNull[0].$ref === 'string') {
+    const target = resolveRef(nonNull[0], defs);
+    if (Array.isArray(target.enum)) return { enum: [...(target.enum as unknown[]), null] };
+    return { if: { type: 'null' }, else: { $ref: nonNull[0].$ref } };
   }
   return null;
 }

@@ -11,6 +11,7 @@ export function wrapPageCode(code: string, variables: Record<string, string>): s
   let isExpression = true;
   try {
     // Parse check only: the function is never called.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a syntax check of the step's code, never run here
     new Function(`return (async (variables) => (\n${code}\n));`);
   } catch {
     isExpression = false;
@@ -42,6 +43,7 @@ export function resultToString(v: unknown): string | null {
   try {
     return JSON.stringify(v);
   } catch {
-    return String(v);
+    // A value JSON cannot hold (a cycle): its own description.
+    return Object.prototype.toString.call(v);
   }
 }

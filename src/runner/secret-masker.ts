@@ -135,6 +135,7 @@ const base64CharSlots = (chars: string): Slots => [...chars].map((c) => BASE64_C
  */
 function base64Slots(secret: string): Slots[] {
   const encodings = [new TextEncoder().encode(secret)];
+  // eslint-disable-next-line no-control-regex -- any character outside ASCII, NUL to DEL included
   if (/[^\x00-\x7f]/.test(secret) && [...secret].every((c) => (c.codePointAt(0) ?? 0) <= 0xff)) {
     encodings.push(Uint8Array.from([...secret], (c) => c.codePointAt(0) ?? 0));
   }

@@ -89,7 +89,7 @@ export function descendants(root: number): ProcInfo[] {
 
 /** Fallback without the children files: every process's parent, from the whole of /proc. */
 export function scanAll(root: number): ProcInfo[] {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {

@@ -101,7 +101,7 @@ export class RunRecorder implements RunSink {
     const written = await Promise.allSettled(files.map((f) => this.writeBlob(f)));
     let failures = 0;
     for (const [i, result] of written.entries()) {
-      const f = files[i] as RunFile;
+      const f = files[i];
       try {
         if (result.status === 'rejected') throw result.reason;
         await this.addRow(f, result.value);

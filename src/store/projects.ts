@@ -7,7 +7,7 @@ export interface ProjectRow {
   id: string;
   name: string;
   slug: string;
-  settings: unknown | null;
+  settings: unknown;
   created: string;
   modified: string;
 }
@@ -15,7 +15,7 @@ export interface ProjectRow {
 export interface ProjectInput {
   name: string;
   slug: string;
-  settings?: unknown | null;
+  settings?: unknown;
 }
 
 export interface ProjectRepo {
@@ -26,7 +26,7 @@ export interface ProjectRepo {
   getDefault(): Promise<ProjectRow | null>;
   list(): Promise<ProjectRow[]>;
   /** `settings` replaces the stored document whole; null clears it. */
-  updateSettings(id: string, patch: { name?: string; settings: unknown | null }): Promise<ProjectRow | null>;
+  updateSettings(id: string, patch: { name?: string; settings: unknown }): Promise<ProjectRow | null>;
 }
 
 function toRow(r: Omit<Selectable<ProjectTable>, 'run_sequence' | 'run_count'>): ProjectRow {

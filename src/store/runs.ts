@@ -44,7 +44,7 @@ export interface RunRow {
   finishedSteps: number;
   variables: RunVariable[];
   /** The executable plan snapshot (a TestPlan), or null when there is none. */
-  plan: unknown | null;
+  plan: unknown;
   suiteRunId: string | null;
   userId: string | null;
   /**
@@ -71,7 +71,7 @@ export interface RunCreateInput {
   browserHeight?: number | null;
   totalSteps?: number;
   variables?: RunVariable[];
-  plan?: unknown | null;
+  plan?: unknown;
   suiteRunId?: string | null;
   userId?: string | null;
   /** Default now. */

@@ -23,13 +23,13 @@ export function cachingDatabase(database: SQLite.Database, maxSize = STATEMENT_C
         // Map keeps insertion order: re-inserting marks it most recently used.
         cache.delete(sql);
         cache.set(sql, stmt);
-        return stmt as SqliteStatement;
+        return stmt;
       }
       stmt = database.prepare(sql);
       cache.delete(sql);
       cache.set(sql, stmt);
       if (cache.size > maxSize) cache.delete(cache.keys().next().value as string);
-      return stmt as SqliteStatement;
+      return stmt;
     },
     close(): void {
       cache.clear();

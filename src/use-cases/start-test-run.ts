@@ -1,6 +1,6 @@
 import type { TriggeredBy } from '../domain/index.js';
 import type { RunService } from '../runs/index.js';
-import type { RunRow, RunVariable, Store } from '../store/index.js';
+import type { ProfileRow, RunRow, RunVariable, Store } from '../store/index.js';
 import { planForRun } from './plan-for-run.js';
 
 export interface StartTestRunInput {
@@ -36,7 +36,7 @@ export async function startTestRun(
   const test = input.testId === null ? null : await store.tests.get(projectId, input.testId);
   if (!test && input.testId !== null) errors.testId = [`Invalid pk "${input.testId}" - object does not exist.`];
 
-  let profile = null;
+  let profile: ProfileRow | null;
   if (input.profile === null) profile = await store.profiles.getDefault(projectId);
   else if ('id' in input.profile) {
     profile = await store.profiles.get(projectId, input.profile.id);

@@ -44,7 +44,7 @@ async function request(path, { method = 'GET', body, token = auth.token } = {}) 
 export async function api(path, options = {}) {
   const res = await request(path, options);
   const text = await res.text();
-  let data = null;
+  let data;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {

@@ -73,8 +73,8 @@ describe('tests and profiles', () => {
     const paged = (await bugrun.api('GET', '/api/v2/tests/?page_size=1&ordering=name')).json() as { next: string | null; results: unknown[] };
     expect(paged.results).toHaveLength(1);
     expect(paged.next).toMatch(/page=2/);
-    const one = await bugrun.api('GET', `/api/v2/tests/${all.results[0]!.id}/`);
-    expect(one.json()).toMatchObject({ id: all.results[0]!.id, name: 'Minimal test' });
+    const one = await bugrun.api('GET', `/api/v2/tests/${all.results[0].id}/`);
+    expect(one.json()).toMatchObject({ id: all.results[0].id, name: 'Minimal test' });
     expect((await bugrun.api('GET', '/api/v2/tests/00000000-0000-4000-8000-000000000000/')).statusCode).toBe(404);
     expect((await bugrun.api('GET', '/api/v2/tests/?ordering=bogus')).statusCode).toBe(400);
   });

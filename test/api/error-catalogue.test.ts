@@ -31,7 +31,7 @@ describe('the API error catalogue', () => {
   });
 
   it.each(codes)('%s renders its message with every placeholder filled', (name) => {
-    const placeholders = [...API_ERRORS[name].detail.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    const placeholders = [...API_ERRORS[name].detail.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     const error = new ApiError(name, Object.fromEntries(placeholders.map((p) => [p, 'X'])));
     expect(error.body.detail).not.toMatch(/[{}]/);
     expect(error.status).toBe(API_ERRORS[name].status);

@@ -96,7 +96,7 @@ describe('GET /testruns/ (list)', () => {
     expect((await get(`/api/v2/testruns/${run.id}/`)).json()).toEqual(listed);
 
     // A finished run's step is recorded once more (a stopped run's in-flight step does this).
-    await service.store.stepRuns.upsert(run.id, { ...record(stepIds[1]!, 2, 'failed'), name: 'Renamed' }, null);
+    await service.store.stepRuns.upsert(run.id, { ...record(stepIds[1], 2, 'failed'), name: 'Renamed' }, null);
     const again = (await get('/api/v2/testruns/?page_size=2&ordering=-started')).json() as typeof page;
     const changed = again.results.find((r) => r.id === run.id);
     expect(changed?.stepsRuns[1]).toMatchObject({ name: 'Renamed', status: 'failed', screenshotUrl: null });

@@ -43,7 +43,7 @@ describe('POST /api/v2/testruns/', () => {
     expect(res.statusCode).toBe(200);
     expect(data.status).toBe('queued');
     expect(data.totalSteps).toBe(6);
-    expect(data.webappUrl).toBe(`http://bugrun.test/runs/${data.id}`);
+    expect(data.webappUrl).toBe(`http://bugrun.test/runs/${String(data.id)}`);
     await bugrun.waitFor(String(data.id), ['passed', 'failed', 'error']);
   });
 
@@ -255,7 +255,7 @@ describe('screenshots, artifacts, logs and JUnit', () => {
       expect(file.headers['content-type']).toBe('image/jpeg');
       expect(file.rawPayload.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     }
-    const tampered = await bugrun.download(shots[0]!.screenshotUrl.replace(/sig=./, 'sig=x'));
+    const tampered = await bugrun.download(shots[0].screenshotUrl.replace(/sig=./, 'sig=x'));
     expect(tampered.statusCode).toBe(404);
   });
 

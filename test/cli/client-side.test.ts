@@ -104,7 +104,7 @@ describe('CLI startup', () => {
       seen.add(file);
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)';/gm)) {
-        const spec = m[1] as string;
+        const spec = m[1];
         if (spec.startsWith('.')) visit(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
         else packages.add(spec);
       }

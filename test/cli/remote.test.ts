@@ -30,7 +30,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 function runIdOf(stdout: string): string {
   const match = RUN_ID_LINE.exec(stdout);
   if (!match) throw new Error(`no testRunId line in:\n${stdout}`);
-  return match[1] as string;
+  return match[1];
 }
 
 /** A tiny well-formedness check: one root, every tag closed in order. */
@@ -41,7 +41,7 @@ function assertWellFormedXml(xml: string): void {
     const [, closing, name, , selfClosing] = m;
     if (selfClosing) continue;
     if (closing) expect(stack.pop(), `closing </${name}>`).toBe(name);
-    else stack.push(name as string);
+    else stack.push(name);
   }
   expect(stack).toEqual([]);
   expect(body.replace(/<[^>]*>/g, '')).not.toMatch(/[<>]/);
@@ -62,7 +62,7 @@ beforeAll(async () => {
   expect(imported.code, imported.stderr).toBe(0);
   for (const line of imported.stdout.trim().split('\n')) {
     const [type, slug, id] = line.split(' ');
-    ids[`${type}:${slug}`] = id as string;
+    ids[`${type}:${slug}`] = id;
   }
 }, 60_000);
 
@@ -96,7 +96,7 @@ describe('bugrun remote run test', () => {
 
   it('exits non-zero for a failed run, prints every step with --with-details and writes JUnit XML', async () => {
     const junit = join(dir, 'reports', 'failing.xml');
-    const res = await runCli(['remote', 'run', 'test', ids['test:failing'] as string, '--with-details', '--no-progress', '--reporter', 'junit', '--output-path', junit], env);
+    const res = await runCli(['remote', 'run', 'test', ids['test:failing'], '--with-details', '--no-progress', '--reporter', 'junit', '--output-path', junit], env);
     expect(res.code).toBe(1);
     const runId = runIdOf(res.stdout);
     expect(res.stderr).toBe('');
@@ -182,15 +182,15 @@ describe('errors: one line on stderr and a non-zero exit', () => {
       runCli(['remote', 'list', 'test'], { ...baseEnv, BUGRUN_URL: server.url }),
     ]);
     const [badToken, unknownTest, unknownRun, unknownProfile, down, bogus, badVariable, badReporter, noToken] = results;
-    oneLine(badToken!, /^bugrun: The server at \S+ rejected the API token from BUGRUN_TOKEN \(401\)$/);
-    oneLine(unknownTest!, /^bugrun: Test "no-such-test" not found/);
-    oneLine(unknownRun!, /^bugrun: Test run "not-a-run" not found/);
-    oneLine(unknownProfile!, /^bugrun: The run was not started: profileName: Profile "Nope" does not exist\.$/);
-    oneLine(down!, /^bugrun: Cannot reach the Bugrun server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
-    oneLine(bogus!, /^bugrun: unknown option '--bogus'/);
-    oneLine(badVariable!, /^bugrun: option '--variable <key=value>' argument 'novalue' is invalid\. Expected key=value\./);
-    oneLine(badReporter!, /^bugrun: option '--reporter <name>' argument 'xml' is invalid/);
-    oneLine(noToken!, /^bugrun: No API token/);
+    oneLine(badToken, /^bugrun: The server at \S+ rejected the API token from BUGRUN_TOKEN \(401\)$/);
+    oneLine(unknownTest, /^bugrun: Test "no-such-test" not found/);
+    oneLine(unknownRun, /^bugrun: Test run "not-a-run" not found/);
+    oneLine(unknownProfile, /^bugrun: The run was not started: profileName: Profile "Nope" does not exist\.$/);
+    oneLine(down, /^bugrun: Cannot reach the Bugrun server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+    oneLine(bogus, /^bugrun: unknown option '--bogus'/);
+    oneLine(badVariable, /^bugrun: option '--variable <key=value>' argument 'novalue' is invalid\. Expected key=value\./);
+    oneLine(badReporter, /^bugrun: option '--reporter <name>' argument 'xml' is invalid/);
+    oneLine(noToken, /^bugrun: No API token/);
   }, 30_000);
 });
 

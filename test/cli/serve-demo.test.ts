@@ -29,7 +29,7 @@ describe('bugrun serve --demo', () => {
 
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
-    const created = await fetch(url!, { method: 'POST', headers: { authorization: `Token ${token}`, 'content-type': 'application/json' }, body });
+    const created = await fetch(url, { method: 'POST', headers: { authorization: `Token ${token}`, 'content-type': 'application/json' }, body });
     expect(created.status).toBe(200);
     const { id } = (await created.json()) as { id: string };
     const auth = { authorization: `Token ${token}`, 'content-type': 'application/json' };
@@ -51,7 +51,7 @@ describe('bugrun serve --demo', () => {
     }
 
     // SIGTERM: a clean exit that takes the browser with it.
-    const browserPids = (await descendants(server.child.pid!)).map((p) => p.pid);
+    const browserPids = descendants(server.child.pid!).map((p) => p.pid);
     expect(browserPids.length).toBeGreaterThan(0);
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(await stillRunning(browserPids)).toEqual([]);

@@ -42,12 +42,12 @@ describe('parseBundle', () => {
     expect(bundle.suites.map((s) => [s.slug, s.data.tests?.[0]?.test_source])).toEqual([['checkout', 'checkout-happy-path']]);
     expect(bundle.project?.settings.general.timezone).toBe('Europe/Warsaw');
     expect(bundle.tests[0]?.file).toBe(join(FIXTURES, 'bundle', 'tests', 'checkout.yml'));
-    expect(componentRefs(bundle.tests[0]!.data)).toEqual(['log-in']);
+    expect(componentRefs(bundle.tests[0].data)).toEqual(['log-in']);
   });
 
   it('keeps the stored data plain JSON, exactly as written', async () => {
     const { bundle } = parseBundle(await readBundleFiles([join(FIXTURES, 'bundle', 'tests')]));
-    const data = bundle.tests[0]!.data;
+    const data = bundle.tests[0].data;
     expect(JSON.parse(JSON.stringify(data))).toEqual(data);
     expect(data.groups?.[0]).toEqual({ component_source: 'log-in', variables: { email: 'buyer@example.com', retries: 3 } });
   });

@@ -16,14 +16,14 @@ async function loadBundle() {
 
 async function input(overrides: Partial<PlanInput> = {}): Promise<PlanInput> {
   const bundle = await loadBundle();
-  const test = bundle.tests[0]!;
-  const component = bundle.components[0]!;
+  const test = bundle.tests[0];
+  const component = bundle.components[0];
   return {
     runId: 'run-1',
     test: { id: TEST_ID, name: test.name, data: JSON.parse(JSON.stringify(test.data)) as TestData },
     components: new Map([[component.slug, { id: COMPONENT_ID, data: JSON.parse(JSON.stringify(component.data)) as ComponentData }]]),
     settings: bundle.project!.settings,
-    profileVariables: bundle.profiles[0]!.variables,
+    profileVariables: bundle.profiles[0].variables,
     overrides: [],
     builtins: {},
     ...overrides,
@@ -45,9 +45,9 @@ describe('buildTestPlan', () => {
       [COMPONENT_ID, 'Log in', 'log-in'],
       [stableId(TEST_ID, 'group:buy'), 'Buy', null],
     ]);
-    expect(plan.groups[0]!.variables).toEqual({ email: 'buyer@example.com', retries: '3' });
-    expect(plan.groups[1]!.variables).toEqual({ product: 'Mug' });
-    expect(plan.groups[0]!.steps.map((s) => [s.action, s.details.selector ?? s.details.url])).toEqual([
+    expect(plan.groups[0].variables).toEqual({ email: 'buyer@example.com', retries: '3' });
+    expect(plan.groups[1].variables).toEqual({ product: 'Mug' });
+    expect(plan.groups[0].steps.map((s) => [s.action, s.details.selector ?? s.details.url])).toEqual([
       ['goto', '{{baseUrl}}/login'],
       ['type', 'css=#email'],
       ['type', 'css=#password'],
@@ -57,7 +57,7 @@ describe('buildTestPlan', () => {
 
   it('maps step fields, defaults and conditional steps', async () => {
     const plan = planOf(buildTestPlan(await input()));
-    const [open, condition, assert] = plan.groups[1]!.steps;
+    const [open, condition, assert] = plan.groups[1].steps;
     expect(open).toMatchObject({
       action: 'click',
       name: 'Open product',
@@ -68,11 +68,11 @@ describe('buildTestPlan', () => {
       waitingConditions: [],
       conditionalSteps: [],
     });
-    expect(condition!.waitingConditions).toEqual([
+    expect(condition.waitingConditions).toEqual([
       { condition: 'elementHasAttribute', expected: 'data-ready="1"', timeout: null, isActive: true },
     ]);
-    expect(condition!.conditionalSteps.map((s) => [s.action, s.details.selector])).toEqual([['click', 'css=.cookie-banner button']]);
-    expect(condition!.details.assertion_expected_value).toBe(true);
+    expect(condition.conditionalSteps.map((s) => [s.action, s.details.selector])).toEqual([['click', 'css=.cookie-banner button']]);
+    expect(condition.details.assertion_expected_value).toBe(true);
     expect(assert).toMatchObject({ isActive: false, name: null, continueOnFailure: false, sleep: null, runTimeout: null, waitingConditions: null });
   });
 
@@ -171,8 +171,8 @@ describe('buildTestPlan', () => {
   it('does not share details objects with the stored data', async () => {
     const base = await input();
     const plan = planOf(buildTestPlan(base));
-    plan.groups[1]!.steps[0]!.details.selector = 'changed';
-    const group = base.test.data.groups![1]!;
+    plan.groups[1].steps[0].details.selector = 'changed';
+    const group = base.test.data.groups![1];
     expect('steps' in group && group.steps?.[0]?.action_details.selector).toBe("xpath=//a[text()='{{product}}']");
   });
 });
@@ -187,7 +187,7 @@ describe('step ids', () => {
     const plan = planOf(
       buildTestPlan({
         runId: 'r',
-        test: { id: testId, name: 'T', data: bundle.tests[0]!.data },
+        test: { id: testId, name: 'T', data: bundle.tests[0].data },
         components: new Map(),
         settings: null,
         profileVariables: [],

@@ -52,7 +52,7 @@ export class Contract {
     // `nullable` (OpenAPI 3.0) appears in the file; ajv honours it, strict mode would reject it.
     this.ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(this.ajv);
-    this.ajv.addSchema({ $id: 'spec', components: this.spec.components } as object);
+    this.ajv.addSchema({ $id: 'spec', components: this.spec.components });
   }
 
   operations(): string[] {

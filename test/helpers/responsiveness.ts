@@ -33,7 +33,7 @@ export async function answersWhileInFlight<T>(probes: Probe[], hostile: Promise<
   });
   const latencies: number[] = [];
   for (let i = 0; !settled; i++) {
-    const probe = probes[i % probes.length] as Probe;
+    const probe = probes[i % probes.length];
     const started = performance.now();
     const res = await fetch(probe.url, { headers: probe.headers });
     await res.arrayBuffer();

@@ -123,7 +123,7 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
 
   it('does not hand out a spare of a browser that died, and close() closes the spare with the browser', async () => {
     const own = new BrowserPool({ executablePath: defaultChromiumPath() });
-    let last: Browser | null = null;
+    let last: Browser | undefined;
     try {
       const first = await own.freshPage({});
       const dead = first.browser;

@@ -123,7 +123,7 @@ describe('files a run produces through the runner', () => {
     const list = (await bugrun.api('GET', `/api/v2/testruns/${second}/debug-artifacts/`)).json() as Artifact[];
     const uploaded = list.filter((a) => a.kind === 'uploaded_file');
     expect(uploaded).toHaveLength(1);
-    expect((await bugrun.download(uploaded[0]!.file)).body).toBe('hello from the bundle');
+    expect((await bugrun.download(uploaded[0].file)).body).toBe('hello from the bundle');
     const images = list.filter((a) => a.kind === 'visual_regression_screenshot');
     expect(images).toHaveLength(3);
     for (const image of images) expect((await bugrun.download(image.file)).rawPayload.subarray(1, 4).toString()).toBe('PNG');

@@ -48,7 +48,7 @@ describe('crash recovery', () => {
     const queued = (await api('POST', '/api/v2/testruns/', { testId: ids.quick })).json.id as string;
     expect((await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status).toBe('queued');
 
-    const browserPids = (await descendants(server.child.pid!)).map((p) => p.pid);
+    const browserPids = descendants(server.child.pid!).map((p) => p.pid);
     expect(browserPids.length).toBeGreaterThan(0);
     expect(await server.stop('SIGKILL')).toBeNull();
     // The browser must not outlive the service (its pipe to the dead server closed).

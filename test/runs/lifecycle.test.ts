@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descendants } from '../../src/runs/process-stats.js';
+import { openStore } from '../../src/store/index.js';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -62,14 +66,14 @@ describe('queue and stop', () => {
     expect((stopped.json() as { status: string }).status).toBe('stopped');
 
     // The rest run in order, and a finished run stays as it is when stopped.
-    await bugrun.waitFor(queued[2]!, ['passed']);
+    await bugrun.waitFor(queued[2], ['passed']);
     const a = (await bugrun.api('GET', `/api/v2/testruns/${queued[1]}/`)).json() as { status: string; started: string };
     const b = (await bugrun.api('GET', `/api/v2/testruns/${queued[2]}/`)).json() as { status: string; started: string };
     expect(a.status).toBe('passed');
     expect(Date.parse(a.started)).toBeLessThan(Date.parse(b.started));
     const again = await bugrun.api('POST', `/api/v2/testruns/${queued[2]}/stop/`);
     expect((again.json() as { status: string }).status).toBe('passed');
-    expect(await statusOf(bugrun, queued[0]!)).toBe('stopped');
+    expect(await statusOf(bugrun, queued[0])).toBe('stopped');
     expect(await statusOf(bugrun, running)).toBe('stopped');
   });
 });
@@ -123,7 +127,7 @@ describe('a browser that dies', () => {
     const runId = await bugrun.startRun('slow');
     await bugrun.waitFor(runId, ['running']);
     const browser = await bugrun.service.pool.browser();
-    const chromium = (await descendants(process.pid)).filter((p) => p.ppid === process.pid);
+    const chromium = descendants(process.pid).filter((p) => p.ppid === process.pid);
     expect(chromium.length).toBeGreaterThan(0);
     // Kill the browser's main process (a direct child of this process) the hard way.
     for (const p of chromium) process.kill(p.pid, 'SIGKILL');
@@ -141,10 +145,6 @@ describe('a browser that dies', () => {
 
 describe('graceful shutdown', () => {
   it('ends the runs in flight as error and closes the browser', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { openStore } = await import('../../src/store/index.js');
     const dataDir = await mkdtemp(join(tmpdir(), 'bugrun-shutdown-'));
     const bugrun = await startBugrun({ concurrency: 1, dataDir });
     await bugrun.importYaml(bundle(fixture.url));

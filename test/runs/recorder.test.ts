@@ -44,7 +44,7 @@ describe('run recorder', () => {
     recorder.log('info', 'step done');
     await vi.waitFor(async () => expect((await store.stepRuns.listByRun(run.id))[0]?.screenshotKey).toBeTruthy());
     // report.html embeds the screenshot from memory: the file is not read back.
-    const key = (await store.stepRuns.listByRun(run.id))[0]!.screenshotKey!;
+    const key = (await store.stepRuns.listByRun(run.id))[0].screenshotKey!;
     await store.blobs.delete(key);
 
     await recorder.finish({ status: 'passed', errorCode: null, message: null }, []);

@@ -87,6 +87,7 @@ function encodings(s: string): Map<string, string> {
     ['JSON in HTML attribute, < > escaped', htmlAttrLtGt(json(s))],
   ]);
   const byteForms: [string, Buffer][] = [['UTF-8', Buffer.from(s, 'utf8')]];
+  // eslint-disable-next-line no-control-regex -- Latin-1 is every code point from NUL to ÿ
   if (/^[\x00-\xff]*$/.test(s)) byteForms.push(['Latin-1', Buffer.from(s, 'latin1')]);
   for (const [charset, bytes] of byteForms) {
     for (const offset of [0, 1, 2]) {
@@ -135,6 +136,7 @@ describe('masking every encoding of a secret', () => {
     for (const secret of secrets) {
       const one = compileSecretMasker([secret]);
       const charsets: Buffer[] = [Buffer.from(secret, 'utf8')];
+      // eslint-disable-next-line no-control-regex -- Latin-1 but not ASCII
       if (/^[\x00-\xff]*$/.test(secret) && /[^\x00-\x7f]/.test(secret)) charsets.push(Buffer.from(secret, 'latin1'));
       for (const bytes of charsets) {
         for (let prefixLength = 0; prefixLength <= 5; prefixLength++) {

@@ -91,8 +91,8 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const fresh = fixture();
         try {
           const stores = await Promise.all([fresh.open(), fresh.open(), fresh.open()]);
-          const project = await stores[0]!.projects.create({ name: 'P', slug: 'p' });
-          expect(await stores[2]!.projects.getBySlug('p')).toEqual(project);
+          const project = await stores[0].projects.create({ name: 'P', slug: 'p' });
+          expect(await stores[2].projects.getBySlug('p')).toEqual(project);
           await Promise.all(stores.map((s) => s.close()));
           const applied = await fresh.raw<{ name: string }>('select name from kysely_migration');
           expect(applied).toHaveLength(2);
@@ -160,8 +160,8 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
 
         const rows = await fx.raw<Record<string, unknown>>(`select * from api_tokens where id = '${id}'`);
         expect(rows).toHaveLength(1);
-        for (const value of Object.values(rows[0]!)) expect(String(value)).not.toContain(token);
-        expect(rows[0]!.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+        for (const value of Object.values(rows[0])) expect(String(value)).not.toContain(token);
+        expect(rows[0].token_hash).toBe(createHash('sha256').update(token).digest('hex'));
 
         const listed = await store.tokens.list(project.id);
         expect(listed).toEqual([{ id, name: 'ci', prefix: token.slice(0, 8), created: expect.any(String), lastUsed: expect.any(String), revoked: false }]);
@@ -393,9 +393,9 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(await count()).toBe(4);
 
         // Another process (or an operator) deletes and copies runs with plain SQL.
-        await fx.exec(`delete from test_runs where id = '${made[0]!.id}'`);
+        await fx.exec(`delete from test_runs where id = '${made[0].id}'`);
         await fx.exec(`insert into test_runs (id, project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence, queued, modified, sort_time, variables)
-          select '${randomUUID()}', project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence + 100, queued, modified, sort_time, variables from test_runs where id = '${made[1]!.id}'`);
+          select '${randomUUID()}', project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence + 100, queued, modified, sort_time, variables from test_runs where id = '${made[1].id}'`);
         expect(await count()).toBe(4);
         expect(await counted()).toBe(4);
         expect(await count(other.id)).toBe(1);
@@ -404,7 +404,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(beyond).toEqual({ count: 4, rows: [] });
         // Deleting a project cascades to its runs without tripping over its own counter.
         await fx.exec(`delete from projects where id = '${other.id}'`);
-        expect(await store.runs.getById((await store.runs.list(project.id, { ordering: 'started', offset: 0, limit: 1 })).rows[0]!.id)).not.toBeNull();
+        expect(await store.runs.getById((await store.runs.list(project.id, { ordering: 'started', offset: 0, limit: 1 })).rows[0].id)).not.toBeNull();
       });
 
       it('returns every page exactly as slices of the whole list, deep pages read from the other end included', async () => {
@@ -438,7 +438,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
           made.push(await store.runs.create(runInput(project.id, { testId, queued: at(minute) })));
         }
         await store.runs.create(runInput(other.id, { testId: testA, queued: at(10) }));
-        await store.runs.update(made[4]!.id, { status: 'passed', started: at(30) });
+        await store.runs.update(made[4].id, { status: 'passed', started: at(30) });
 
         const expectedAsc = [...made]
           .map((r, i) => ({ id: r.id, t: i === 4 ? at(30) : r.queued }))
@@ -455,11 +455,11 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(pages.map((p) => p.count)).toEqual([5, 5, 5]);
 
         const passed = await store.runs.list(project.id, { status: 'passed', ordering: '-started', offset: 0, limit: 50 });
-        expect(passed).toMatchObject({ count: 1, rows: [{ id: made[4]!.id }] });
+        expect(passed).toMatchObject({ count: 1, rows: [{ id: made[4].id }] });
         const waiting = await store.runs.list(project.id, { status: ['queued', 'running'], ordering: 'started', offset: 0, limit: 50 });
         expect(waiting.count).toBe(4);
         const ofTestB = await store.runs.list(project.id, { testId: testB, ordering: 'started', offset: 0, limit: 50 });
-        expect(ofTestB.rows.map((r) => r.id)).toEqual([made[2]!.id, made[4]!.id]);
+        expect(ofTestB.rows.map((r) => r.id)).toEqual([made[2].id, made[4].id]);
         // Bounds are inclusive and compare the instant, whatever offset notation they use.
         const window = await store.runs.list(project.id, {
           startedAfter: '2026-03-01T13:10:00+01:00',
@@ -485,7 +485,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         ]);
         const winners = [finish, stop].filter((r) => r !== null);
         expect(winners).toHaveLength(1);
-        expect((await store.runs.getById(run.id))?.status).toBe(winners[0]!.status);
+        expect((await store.runs.getById(run.id))?.status).toBe(winners[0].status);
         // A terminal run no longer matches; nothing changes.
         const before = await store.runs.getById(run.id);
         expect(await store.runs.transition(run.id, ['queued', 'running'], { status: 'error' })).toBeNull();
@@ -518,21 +518,21 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const project = await newProject();
         const run = await store.runs.create(runInput(project.id));
         const ids = [randomUUID(), randomUUID(), randomUUID()];
-        await store.stepRuns.upsert(run.id, stepRecord(ids[2]!, 2));
-        await store.stepRuns.upsert(run.id, stepRecord(ids[0]!, 0));
-        await store.stepRuns.upsert(run.id, stepRecord(ids[1]!, 1));
+        await store.stepRuns.upsert(run.id, stepRecord(ids[2], 2));
+        await store.stepRuns.upsert(run.id, stepRecord(ids[0], 0));
+        await store.stepRuns.upsert(run.id, stepRecord(ids[1], 1));
         expect((await store.stepRuns.listByRun(run.id)).map((s) => s.record.sequence)).toEqual([0, 1, 2]);
 
-        await store.stepRuns.upsert(run.id, stepRecord(ids[0]!, 0, 'passed'), 'shot-0');
-        await store.stepRuns.upsert(run.id, { ...stepRecord(ids[0]!, 0, 'passed'), computedUrl: 'https://x' });
+        await store.stepRuns.upsert(run.id, stepRecord(ids[0], 0, 'passed'), 'shot-0');
+        await store.stepRuns.upsert(run.id, { ...stepRecord(ids[0], 0, 'passed'), computedUrl: 'https://x' });
         const listed = await store.stepRuns.listByRun(run.id);
         expect(listed).toHaveLength(3);
-        expect(listed[0]).toEqual({ record: { ...stepRecord(ids[0]!, 0, 'passed'), computedUrl: 'https://x' }, screenshotKey: 'shot-0' });
-        expect(listed[1]!.screenshotKey).toBeNull();
-        expect(await store.stepRuns.get(ids[0]!)).toEqual({ runId: run.id, ...listed[0]! });
+        expect(listed[0]).toEqual({ record: { ...stepRecord(ids[0], 0, 'passed'), computedUrl: 'https://x' }, screenshotKey: 'shot-0' });
+        expect(listed[1].screenshotKey).toBeNull();
+        expect(await store.stepRuns.get(ids[0])).toEqual({ runId: run.id, ...listed[0] });
 
-        await store.stepRuns.upsert(run.id, stepRecord(ids[0]!, 0, 'passed'), null);
-        expect((await store.stepRuns.get(ids[0]!))?.screenshotKey).toBeNull();
+        await store.stepRuns.upsert(run.id, stepRecord(ids[0], 0, 'passed'), null);
+        expect((await store.stepRuns.get(ids[0]))?.screenshotKey).toBeNull();
         expect(await store.stepRuns.get(randomUUID())).toBeNull();
         expect(await store.stepRuns.listByRun(randomUUID())).toEqual([]);
       });
@@ -550,7 +550,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         seen.push(await version());
         await fx.exec(`delete from step_runs where id = '${id}'`);
         seen.push(await version());
-        for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+        for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
         expect(await version(other.id)).toBe(0);
         // Lists carry it too, and other run updates leave it alone.
         await store.runs.update(run.id, { status: 'passed' });
@@ -585,7 +585,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(second.replaced).toEqual([first.artifact]);
         const partials = (await store.artifacts.listByRun(run.id)).filter((a) => a.kind === 'logs_partial');
         expect(partials).toEqual([second.artifact]);
-        expect(partials[0]!.size).toBe(5_000_000_000);
+        expect(partials[0].size).toBe(5_000_000_000);
 
         const older = await store.artifacts.add({ ...base, kind: 'dom_snapshot', name: 'a.html', blobKey: 'a', created: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-02T00:00:00.000Z' });
         const newer = await store.artifacts.add({ ...base, kind: 'dom_snapshot', name: 'b.html', blobKey: 'b', created: '2026-01-03T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' });
@@ -594,7 +594,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         // Written back to back (likely in the same millisecond), the later one is still the latest.
         const logs = [];
         for (let i = 0; i < 5; i++) logs.push(await store.artifacts.add({ ...base, kind: 'logs', name: `l${i}.txt`, blobKey: `l${i}` }));
-        expect((await store.artifacts.latestByKind(run.id, 'logs'))?.id).toBe(logs[4]!.id);
+        expect((await store.artifacts.latestByKind(run.id, 'logs'))?.id).toBe(logs[4].id);
         for (const l of logs) await store.artifacts.delete(l.id);
         expect(await store.artifacts.get(older.id)).toEqual(older);
         expect((await store.artifacts.listByRun(run.id)).map((a) => a.id)).toEqual([older.id, newer.id, second.artifact.id]);

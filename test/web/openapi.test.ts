@@ -103,7 +103,7 @@ describe('GET /api/v2/schema/ (OpenAPI of everything Bugrun serves)', () => {
     await bugrun.waitFor(runId, ['failed', 'passed', 'error'], 60_000);
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
-    ajv.addSchema({ $id: 'bugrun', components: doc.components } as object);
+    ajv.addSchema({ $id: 'bugrun', components: doc.components });
     const check = (schema: string, body: unknown) => {
       const validate = ajv.compile({ $ref: `bugrun#/components/schemas/${schema}` });
       expect(validate(body), `${schema}: ${ajv.errorsText(validate.errors)}`).toBe(true);

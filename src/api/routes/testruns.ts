@@ -39,11 +39,11 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
     const page = readPage(query, checker);
     const ordering = query.ordering ?? '-started';
     if (ordering !== 'started' && ordering !== '-started') {
-      checker.add('ordering', `Select a valid choice. ${String(ordering)} is not one of the available choices.`);
+      checker.add('ordering', `Select a valid choice. ${shown(ordering)} is not one of the available choices.`);
     }
     const status = query.status;
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
-      checker.add('status', `Select a valid choice. ${String(status)} is not one of the available choices.`);
+      checker.add('status', `Select a valid choice. ${shown(status)} is not one of the available choices.`);
     }
     const testId = query.test_id;
     if (testId !== undefined && !isUuid(testId)) checker.add('test_id', 'Enter a valid UUID.');
@@ -154,6 +154,9 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
   });
 };
 
+/** A query value as an error message quotes it (repeated keys arrive as a list). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
 /**
  * The `POST /testruns/` body as BugBug's clients send it, checked field by field (DRF errors);
  * legacy clients choose the profile by name and say what triggered the run.
@@ -186,7 +189,7 @@ function startInput(body: unknown, projectId: string): { input: StartTestRunInpu
         if (typeof item.key !== 'string' || item.key === '') return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
         if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
         if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') return checker.add('variables', `Item ${i}: value: Not a valid string.`);
-        variables.push({ key: item.key, value: (item.value as string | null | undefined) ?? null });
+        variables.push({ key: item.key, value: (item.value) ?? null });
       });
     }
   }

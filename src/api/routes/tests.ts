@@ -14,7 +14,7 @@ export const testsRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { s
     const checker = new FieldChecker();
     const page = readPage(query, checker);
     const ordering = (query.ordering ?? 'name') as Ordering;
-    if (!ORDERINGS.includes(ordering)) checker.add('ordering', `Select a valid choice. ${String(ordering)} is not one of the available choices.`);
+    if (!ORDERINGS.includes(ordering)) checker.add('ordering', `Select a valid choice. ${ordering} is not one of the available choices.`);
     checker.throwIfAny();
     const { count, rows } = await store.tests.list(request.projectId, {
       query: typeof query.query === 'string' && query.query !== '' ? query.query : undefined,

@@ -81,6 +81,8 @@ function applyChange(el: Element, value: string): ChangeOutcome {
       expected = String(on);
     } else {
       const proto = Object.getPrototypeOf(field) as object;
+      // The prototype's own setter, called on the field: what frameworks that track value see.
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- bound by .call below
       const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
       if (setter) setter.call(field, value);
       else field.value = value;

@@ -45,7 +45,7 @@ export async function scopeOffset(ctx: StepContext): Promise<{ x: number; y: num
 export async function evaluateOn<R, Arg>(ctx: StepContext, loc: Locator, fn: (el: Element, arg: Arg) => R, arg: Arg): Promise<R> {
   const handle = await loc.elementHandle({ timeout: Math.max(1, Math.min(ctx.remaining(), 2_000)) });
   try {
-    return (await handle.evaluate(fn as (el: Element, arg: unknown) => R, arg)) as R;
+    return (await handle.evaluate(fn as (el: Element, arg: unknown) => R, arg));
   } finally {
     void handle.dispose().catch(() => undefined);
   }
