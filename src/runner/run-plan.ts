@@ -6,6 +6,7 @@ import { RunClipboard, planUsesClipboard } from './clipboard.js';
 import { Dialogs } from './dialogs.js';
 import { errorMessage } from './errors.js';
 import { RunEventEmitter } from './event-emitter.js';
+import { NavigationGuard } from './navigation-guard.js';
 import { NetworkLog } from './network-log.js';
 import type { RunSession, StopReason } from './run-session.js';
 import { SecretSet } from './secrets.js';
@@ -94,6 +95,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
   let browser: Browser | null = null;
   let context: BrowserContext | null = null;
   let network: NetworkLog | null = null;
+  let navigationGuard: NavigationGuard | null = null;
   let closing: Promise<void> | null = null;
   const closeContext = (): Promise<void> => {
     if (!context) return Promise.resolve();
@@ -139,8 +141,9 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
         if (!closing) health.browserGone = true;
       });
       if (abort.signal.aborted) return stoppedOrLimit();
-      // The page is still blank, so the log sees its first request.
+      // The page is still blank, so the log sees its first request and the guard its first navigation.
       network = new NetworkLog(context, events, secrets);
+      navigationGuard = new NavigationGuard(context, { log: (level, message) => events.log(level, message) });
     } catch (e) {
       if (stopReason) return stoppedOrLimit();
       const message = `Could not start the browser: ${errorMessage(e)}`;
@@ -174,6 +177,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       tabs,
       clipboard: new RunClipboard(context),
       network,
+      navigationGuard,
       vars,
       secrets,
       events,

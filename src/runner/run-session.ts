@@ -4,6 +4,7 @@ import type { Capture } from './capture.js';
 import type { Dialogs } from './dialogs.js';
 import type { RunEventEmitter } from './event-emitter.js';
 import type { RunClipboard } from './clipboard.js';
+import type { NavigationGuard } from './navigation-guard.js';
 import type { NetworkLog } from './network-log.js';
 import type { SecretSet } from './secrets.js';
 import type { Tabs } from './tabs.js';
@@ -23,6 +24,8 @@ export interface RunSession {
   readonly clipboard: RunClipboard;
   /** Requests, in-flight counts, navigations and downloads of every page (network log, waiting conditions). */
   readonly network: NetworkLog;
+  /** Notes every frame that reached a local URL (file:, chrome:); `check()` fails the step. */
+  readonly navigationGuard: NavigationGuard;
   readonly vars: Variables;
   readonly secrets: SecretSet;
   readonly events: RunEventEmitter;

@@ -153,6 +153,9 @@ export class StepRunner {
     let unmetConditions: string[] = [];
     try {
       await this.sleepBefore(record.sleep);
+      // A frame that reached a local URL since the last step (file:, chrome:) fails this step before
+      // it acts; so does one its own action leads there (below).
+      await race(s.navigationGuard.check(), s.signal);
       const natural = Date.now() + record.timeout;
       ctx = new StepContext(s, step, record, Math.min(natural, s.runDeadline), following);
       const handler = ACTIONS[step.action];
@@ -168,6 +171,7 @@ export class StepRunner {
       });
       // pageNavigationAfterExecution is checked once the action is done.
       const after = await race(conditions.afterAction(), s.signal);
+      await race(s.navigationGuard.check(), s.signal);
       record.waitingConditions = [...conditions.results, ...after.results];
       unmetConditions.push(...after.unmet.map((c) => c.type));
       verdict = { status: 'passed', code: null, message: null };

@@ -23,6 +23,35 @@ const NO_FILES: FS = {
   resolve: (_dir, file) => file,
 };
 
+/**
+ * Templates come from test authors and are rendered synchronously in the API's process: without
+ * limits a 75-byte value of nested `{% for %}` loops stalls the whole server for seconds (issue
+ * #10). Real values are short and render in microseconds; these are far above them and keep any
+ * one rendering under about a tenth of a second (measured on the 2-core CI machine).
+ */
+export const TEMPLATE_LIMITS = {
+  /** Characters of one template (LiquidJS `parseLimit`): room for long custom JavaScript. */
+  parseChars: 16 * 1024,
+  /**
+   * `{{ }}` and `{% %}` tags of one template. Our own limit: LiquidJS's analysis of the variables a
+   * template uses grows with the square of its tags (13,000 tags take a second), before any render
+   * limit applies; 1,000 take a few ms.
+   */
+  tags: 1_000,
+  /**
+   * Milliseconds a rendering may take (LiquidJS `renderLimit`). Shared by the variables it
+   * references, and by all variables of a snapshot, so many slow templates cannot add up.
+   * LiquidJS checks it between tags: one filter over a big array can overrun it by tens of ms.
+   */
+  renderMs: 50,
+  /**
+   * Characters and array elements one rendering may allocate (LiquidJS `memoryLimit`; 0.5-2 MB).
+   * It also bounds the slowest single filter, which the render limit cannot interrupt: a
+   * `sort_natural` of the largest array it allows takes ~60 ms.
+   */
+  memoryUnits: 250_000,
+} as const;
+
 const liquid = new Liquid({
   strictVariables: true,
   strictFilters: true,
@@ -30,7 +59,26 @@ const liquid = new Liquid({
   relativeReference: false,
   fs: NO_FILES,
   cache: 1000,
+  parseLimit: TEMPLATE_LIMITS.parseChars,
+  renderLimit: TEMPLATE_LIMITS.renderMs,
+  memoryLimit: TEMPLATE_LIMITS.memoryUnits,
 });
+
+const RENDER_LIMIT = `rendering took longer than ${TEMPLATE_LIMITS.renderMs} ms (the render limit)`;
+
+/** LiquidJS's messages for its limits, in words for the test author. */
+const LIMIT_MESSAGES: [RegExp, string][] = [
+  [/parse length limit exceeded/i, `the template is longer than ${TEMPLATE_LIMITS.parseChars} characters (the parse limit)`],
+  [/template render limit exceeded/i, RENDER_LIMIT],
+  [/memory alloc limit exceeded/i, `rendering allocates more than ${TEMPLATE_LIMITS.memoryUnits} characters or array elements (the memory limit)`],
+];
+
+/** A performance.now() time (LiquidJS's clock) by which a rendering, and all it references, must end. */
+type Deadline = number;
+
+function newDeadline(): Deadline {
+  return performance.now() + TEMPLATE_LIMITS.renderMs;
+}
 
 const SOURCE_RANK = { project: 0, profile: 1, override: 2, builtin: 3 } as const;
 
@@ -80,23 +128,26 @@ export class Variables {
 
   /** The final value of one variable; throws VARIABLE_DOES_NOT_EXIST for an unknown name. */
   value(name: string): string {
-    const entry = this.lookup(name);
-    if (!entry) throw new StepError('VARIABLE_DOES_NOT_EXIST', `Variable "${name}" does not exist`);
-    return entry.literal ? entry.value : this.resolveNested(name, entry.value, 1);
+    return this.valueBy(name, newDeadline());
   }
 
   /** Renders one string field of a step. */
   render(template: string): string {
-    return this.renderAt(template, 0);
+    return this.renderAt(template, 0, newDeadline());
   }
 
-  /** Every variable that resolves, for custom JavaScript's `variables` object. */
+  /**
+   * Every variable that resolves, for custom JavaScript's `variables` object. The variables share
+   * one render limit, so a project of many slow templates cannot add up to a stall; once it is
+   * spent, the templates left are left out like broken ones (plain values are always there).
+   */
   snapshot(): Record<string, string> {
     const names = new Set([...this.base.keys(), ...this.group.keys(), ...this.builtins.keys(), ...this.locals.keys()]);
     const out: Record<string, string> = {};
+    const deadline = newDeadline();
     for (const name of names) {
       try {
-        out[name] = this.value(name);
+        out[name] = this.valueBy(name, deadline);
       } catch {
         // A broken variable only matters where it is used.
       }
@@ -104,11 +155,17 @@ export class Variables {
     return out;
   }
 
+  private valueBy(name: string, deadline: Deadline): string {
+    const entry = this.lookup(name);
+    if (!entry) throw new StepError('VARIABLE_DOES_NOT_EXIST', `Variable "${name}" does not exist`);
+    return entry.literal ? entry.value : this.resolveNested(name, entry.value, 1, deadline);
+  }
+
   private lookup(name: string): Entry | undefined {
     return this.locals.get(name) ?? this.builtins.get(name) ?? this.group.get(name) ?? this.base.get(name);
   }
 
-  private resolveNested(name: string, value: string, depth: number): string {
+  private resolveNested(name: string, value: string, depth: number, deadline: Deadline): string {
     if (!hasTemplate(value)) return value;
     if (depth > MAX_NESTING) {
       throw new StepError(
@@ -116,32 +173,39 @@ export class Variables {
         `Variable "${name}" references other variables more than ${MAX_NESTING} levels deep`,
       );
     }
-    return this.renderAt(value, depth);
+    return this.renderAt(value, depth, deadline);
   }
 
-  private renderAt(template: string, depth: number): string {
+  private renderAt(template: string, depth: number, deadline: Deadline): string {
     if (!hasTemplate(template)) return template;
+    // Parsing and analysing take time the render limit does not see: a referenced variable starts
+    // only while time is left, and no template has more tags than analysis can afford.
+    if (performance.now() >= deadline) throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${RENDER_LIMIT}`);
+    if (countTags(template) > TEMPLATE_LIMITS.tags) {
+      throw new StepError('VALUE_COMPUTING_ERROR', `Invalid template "${preview(template)}": it has more than ${TEMPLATE_LIMITS.tags} {{ }} and {% %} tags (the tag limit)`);
+    }
     let parsed;
     let names: string[];
     try {
       parsed = liquid.parse(template);
       names = liquid.globalVariablesSync(parsed);
     } catch (e) {
-      throw new StepError('VALUE_COMPUTING_ERROR', `Invalid template "${template}": ${liquidMessage(e)}`);
+      throw new StepError('VALUE_COMPUTING_ERROR', `Invalid template "${preview(template)}": ${liquidMessage(e)}`);
     }
     const scope: Record<string, string> = {};
     for (const name of names) {
       const entry = this.lookup(name);
       if (!entry) throw new StepError('VARIABLE_DOES_NOT_EXIST', `Variable "${name}" does not exist`);
-      scope[name] = entry.literal ? entry.value : this.resolveNested(name, entry.value, depth + 1);
+      scope[name] = entry.literal ? entry.value : this.resolveNested(name, entry.value, depth + 1, deadline);
     }
     try {
-      return String(liquid.renderSync(parsed, scope));
+      // What the referenced variables took is gone from this template's time.
+      return String(liquid.renderSync(parsed, scope, { renderLimit: Math.max(0, deadline - performance.now()) }));
     } catch (e) {
       if (e instanceof Error && e.name === 'UndefinedVariableError') {
         throw new StepError('VARIABLE_DOES_NOT_EXIST', liquidMessage(e));
       }
-      throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${template}": ${liquidMessage(e)}`);
+      throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${liquidMessage(e)}`);
     }
   }
 }
@@ -154,9 +218,26 @@ function hasTemplate(s: string): boolean {
   return s.includes('{{') || s.includes('{%');
 }
 
+/** How many tags may open in `s` (`{{` and `{%`), without a regular expression over a long text. */
+function countTags(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('{'); i >= 0 && i < s.length - 1; i = s.indexOf('{', i + 1)) {
+    const next = s.charCodeAt(i + 1);
+    if (next === 123 /* { */ || next === 37 /* % */) n++;
+  }
+  return n;
+}
+
 function liquidMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
+  const limit = LIMIT_MESSAGES.find(([pattern]) => pattern.test(msg));
+  if (limit) return limit[1];
   return msg.split('\n')[0] ?? msg;
+}
+
+/** A template in a message: the start of a long one is enough to recognise it. */
+function preview(template: string): string {
+  return template.length > 120 ? `${template.slice(0, 120)}…` : template;
 }
 
 function randomLetters(n: number): string {
