@@ -137,7 +137,10 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
         (main ??= (async () => {
           const bench = await startBenchService({ concurrency: mainConcurrency, tempRoot });
           cleanups.push({ name: 'main service', run: () => bench.close() });
-          const probe: BenchStep[] = [{ action: 'goto', path: '/form.html' }, { action: 'assertText', selector: '#status', expected: 'Ready' }];
+          const probe: BenchStep[] = [
+            { action: 'goto', path: '/form.html' },
+            { action: 'assertText', selector: '#status', expected: 'Ready' },
+          ];
           const ids = await bench.importYaml({
             'bench-reference.yaml': referenceYaml(site.url, steps),
             'bench-queue-probe.yaml': referenceYaml(site.url, probe, QUEUE_PROBE_SLUG),
@@ -173,7 +176,10 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
       if (options.only.length > 0 && !options.only.includes(name)) continue;
       const elapsed = (performance.now() - t0) / 1000;
       if (elapsed > options.budgetSeconds) {
-        errors.push({ figure: name, message: `skipped: the bench had used ${Math.round(elapsed)} s of its ${options.budgetSeconds} s budget (machine too busy?)` });
+        errors.push({
+          figure: name,
+          message: `skipped: the bench had used ${Math.round(elapsed)} s of its ${options.budgetSeconds} s budget (machine too busy?)`,
+        });
         io.log(`!! ${name} skipped: out of time budget`);
         continue;
       }
@@ -193,7 +199,10 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
   } finally {
     for (const c of cleanups.reverse()) {
       try {
-        const done = await within(c.run().then(() => true), CLEANUP_STEP_LIMIT_MS);
+        const done = await within(
+          c.run().then(() => true),
+          CLEANUP_STEP_LIMIT_MS,
+        );
         if (!done) io.log(`!! cleanup of ${c.name} did not finish in ${CLEANUP_STEP_LIMIT_MS} ms`);
       } catch (e) {
         io.log(`!! cleanup of ${c.name} failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -67,7 +67,7 @@ const ownerOf = (id: number): string => {
   else {
     const m = /\/dist\/(src\/.+?\.js)$/.exec(n.callFrame.url);
     const up = parent.get(id);
-    result = m ? (m[1]) : up === undefined ? '(no code of ours on the stack)' : ownerOf(up);
+    result = m ? m[1] : up === undefined ? '(no code of ours on the stack)' : ownerOf(up);
   }
   owner.set(id, result);
   return result;

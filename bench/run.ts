@@ -64,10 +64,12 @@ async function main(): Promise<number> {
     results.errors.push({ figure: 'bench', message: `stopped by the watchdog after ${hardLimitSeconds} s; figures after the last row were not measured` });
     // Bounded: the process exits after this whatever happens.
     setTimeout(() => process.exit(2), 5_000).unref();
-    writeReport(results, args.out).then(
-      (w) => log(`wrote the partial results to ${w.markdown}`),
-      () => undefined,
-    ).finally(() => process.exit(2));
+    writeReport(results, args.out)
+      .then(
+        (w) => log(`wrote the partial results to ${w.markdown}`),
+        () => undefined,
+      )
+      .finally(() => process.exit(2));
   }, hardLimitSeconds * 1000);
   watchdog.unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -18,7 +18,10 @@ const VENDORED: [string, string][] = [
   ['bugbug-yaml/LICENSE.md', 'test/definitions/fixtures/bugbug-examples/LICENSE.md'],
   ...['valid', 'invalid'].flatMap((kind): [string, string][] =>
     existsSync(join(SHARED, 'bugbug-yaml/examples', kind))
-      ? readdirSync(join(SHARED, 'bugbug-yaml/examples', kind)).map((name) => [`bugbug-yaml/examples/${kind}/${name}`, `test/definitions/fixtures/bugbug-examples/${kind}/${name}`])
+      ? readdirSync(join(SHARED, 'bugbug-yaml/examples', kind)).map((name) => [
+          `bugbug-yaml/examples/${kind}/${name}`,
+          `test/definitions/fixtures/bugbug-examples/${kind}/${name}`,
+        ])
       : [],
   ),
 ];

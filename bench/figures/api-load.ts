@@ -163,16 +163,71 @@ export async function measureApiLoad(ctx: FigureContext): Promise<ApiLoadResult>
     backgroundRunsCompleted: completed,
   };
   const runs = `${Math.round(ctx.options.apiSeedRuns / 1000)}k runs`;
-  ctx.emit(row('api', `status req/s while runs execute (${runs})`, 'req/s', busy.status.requestsPerSec, { value: busy.healthz.requestsPerSec, label: 'GET /healthz' }, { kind: 'valueMin', min: 5000 }));
-  ctx.emit(row('api', `status p99 while runs execute`, 'ms', busy.status.p99Ms, { value: busy.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
-  ctx.emit(row('api', `list page ${deepPage} req/s while runs execute`, 'req/s', busy.deepPage.requestsPerSec, { value: busy.healthz.requestsPerSec, label: 'GET /healthz' }));
-  ctx.emit(row('api', `list page ${deepPage} p99 while runs execute`, 'ms', busy.deepPage.p99Ms, { value: busy.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
+  ctx.emit(
+    row(
+      'api',
+      `status req/s while runs execute (${runs})`,
+      'req/s',
+      busy.status.requestsPerSec,
+      { value: busy.healthz.requestsPerSec, label: 'GET /healthz' },
+      { kind: 'valueMin', min: 5000 },
+    ),
+  );
+  ctx.emit(
+    row('api', `status p99 while runs execute`, 'ms', busy.status.p99Ms, { value: busy.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }),
+  );
+  ctx.emit(
+    row('api', `list page ${deepPage} req/s while runs execute`, 'req/s', busy.deepPage.requestsPerSec, {
+      value: busy.healthz.requestsPerSec,
+      label: 'GET /healthz',
+    }),
+  );
+  ctx.emit(
+    row(
+      'api',
+      `list page ${deepPage} p99 while runs execute`,
+      'ms',
+      busy.deepPage.p99Ms,
+      { value: busy.healthz.p99Ms, label: 'GET /healthz' },
+      { kind: 'valueMax', max: 20 },
+    ),
+  );
   ctx.emit(row('api', `GET /healthz req/s, idle server`, 'req/s', idle.healthz.requestsPerSec, { value: bareHttp.requestsPerSec, label: 'bare node:http' }));
-  ctx.emit(row('api', `status main-thread CPU per request, idle`, 'ms', idle.status.cpuPerRequestMs, { value: idle.healthz.cpuPerRequestMs, label: 'GET /healthz' }));
-  ctx.emit(row('api', `list page ${deepPage} main-thread CPU per request`, 'ms', idle.deepPage.cpuPerRequestMs, { value: idle.healthz.cpuPerRequestMs, label: 'GET /healthz' }));
-  ctx.emit(row('api', `status req/s, idle server`, 'req/s', idle.status.requestsPerSec, { value: idle.healthz.requestsPerSec, label: 'GET /healthz' }, { kind: 'valueMin', min: 5000 }));
+  ctx.emit(
+    row('api', `status main-thread CPU per request, idle`, 'ms', idle.status.cpuPerRequestMs, { value: idle.healthz.cpuPerRequestMs, label: 'GET /healthz' }),
+  );
+  ctx.emit(
+    row('api', `list page ${deepPage} main-thread CPU per request`, 'ms', idle.deepPage.cpuPerRequestMs, {
+      value: idle.healthz.cpuPerRequestMs,
+      label: 'GET /healthz',
+    }),
+  );
+  ctx.emit(
+    row(
+      'api',
+      `status req/s, idle server`,
+      'req/s',
+      idle.status.requestsPerSec,
+      { value: idle.healthz.requestsPerSec, label: 'GET /healthz' },
+      { kind: 'valueMin', min: 5000 },
+    ),
+  );
   ctx.emit(row('api', `status p99, idle server`, 'ms', idle.status.p99Ms, { value: idle.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
-  ctx.emit(row('api', `list page ${deepPage} req/s, idle server`, 'req/s', idle.deepPage.requestsPerSec, { value: idle.healthz.requestsPerSec, label: 'GET /healthz' }));
-  ctx.emit(row('api', `list page ${deepPage} p99, idle server`, 'ms', idle.deepPage.p99Ms, { value: idle.healthz.p99Ms, label: 'GET /healthz' }, { kind: 'valueMax', max: 20 }));
+  ctx.emit(
+    row('api', `list page ${deepPage} req/s, idle server`, 'req/s', idle.deepPage.requestsPerSec, {
+      value: idle.healthz.requestsPerSec,
+      label: 'GET /healthz',
+    }),
+  );
+  ctx.emit(
+    row(
+      'api',
+      `list page ${deepPage} p99, idle server`,
+      'ms',
+      idle.deepPage.p99Ms,
+      { value: idle.healthz.p99Ms, label: 'GET /healthz' },
+      { kind: 'valueMax', max: 20 },
+    ),
+  );
   return result;
 }

@@ -49,11 +49,16 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
   }
   const usage = process.memoryUsage();
   const rawPid = ctx.rawBrowserPid();
-  if (servicePid === null || rawPid === null) throw new Error('bench: cannot find the browsers\' processes (memory needs locally launched browsers)');
+  if (servicePid === null || rawPid === null) throw new Error("bench: cannot find the browsers' processes (memory needs locally launched browsers)");
 
   const serviceIdle = treePssMb(servicePid);
   const rawIdle = treePssMb(rawPid);
-  ctx.emit(row('memory', 'server RSS idle (in-process, incl. harness)', 'MiB', mb(memoryAtStart.rss), { value: mb(rssBeforeService), label: 'same process before service' }));
+  ctx.emit(
+    row('memory', 'server RSS idle (in-process, incl. harness)', 'MiB', mb(memoryAtStart.rss), {
+      value: mb(rssBeforeService),
+      label: 'same process before service',
+    }),
+  );
   ctx.emit(row('memory', 'browser PSS idle (all Chromium processes)', 'MiB', serviceIdle.mb, { value: rawIdle.mb, label: 'raw browser idle' }));
   const points: MemoryPoint[] = [];
   for (const concurrency of ctx.options.memoryConcurrency) {
@@ -72,7 +77,12 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
       rawPerRunMb: round((rawPeak - rawIdle.mb) / concurrency, 1),
     };
     points.push(point);
-    ctx.emit(row('memory', `browser PSS per run at concurrency ${concurrency}`, 'MiB', point.servicePerRunMb, { value: point.rawPerRunMb, label: 'raw, shared browser' }));
+    ctx.emit(
+      row('memory', `browser PSS per run at concurrency ${concurrency}`, 'MiB', point.servicePerRunMb, {
+        value: point.rawPerRunMb,
+        label: 'raw, shared browser',
+      }),
+    );
   }
   const result: MemoryResult = {
     processRssBeforeServiceMb: mb(rssBeforeService),

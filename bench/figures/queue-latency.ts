@@ -85,6 +85,8 @@ export async function measureQueueLatency(ctx: FigureContext): Promise<QueueLate
   };
   ctx.emit(row('queue', 'POST → status leaves queued (client, idle)', 'ms', median(left), undefined, { kind: 'valueMax', max: 50 }));
   ctx.emit(row('queue', 'run queued → started (timestamps, idle)', 'ms', median(queuedToStarted), undefined, { kind: 'valueMax', max: 50 }));
-  ctx.emit(row('queue', 'POST → first step started vs new context+page', 'ms', median(toFirstStep), { value: median(rawContext), label: 'raw newContext+newPage' }));
+  ctx.emit(
+    row('queue', 'POST → first step started vs new context+page', 'ms', median(toFirstStep), { value: median(rawContext), label: 'raw newContext+newPage' }),
+  );
   return result;
 }

@@ -215,7 +215,8 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     });
     if (value && cpu) slowPollCpu.push(cpu);
   }
-  if (service.length < Math.ceil(ctx.options.latencyReps / 2)) throw new Error(`bench: only ${service.length} of ${ctx.options.latencyReps} service runs passed`);
+  if (service.length < Math.ceil(ctx.options.latencyReps / 2))
+    throw new Error(`bench: only ${service.length} of ${ctx.options.latencyReps} service runs passed`);
   const clientMedian = median(service.map((s) => s.clientMs));
   const oneShotMedian = median(oneShot.map((r) => r.totalMs));
   const warmMedian = median(warm.map((r) => r.totalMs));
@@ -242,11 +243,39 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     ratioVsWarm: round(clientMedian / warmMedian, 3),
   };
   const n = ctx.steps.length;
-  ctx.emit(row('latency', `${n}-step run, POST→passed vs one-shot script`, 'ms', clientMedian, { value: oneShotMedian, label: 'launch+run+close' }, { kind: 'ratioMax', max: 0.75 }));
-  ctx.emit(row('latency', `${n}-step run, POST→passed vs warm browser`, 'ms', clientMedian, { value: warmMedian, label: 'new context per run' }, { kind: 'ratioMax', max: 1.15 }));
-  ctx.emit(row('latency', `${n}-step run, queued→ended (server) vs warm`, 'ms', median(service.map((s) => s.serverMs)), { value: warmMedian, label: 'new context per run' }));
+  ctx.emit(
+    row(
+      'latency',
+      `${n}-step run, POST→passed vs one-shot script`,
+      'ms',
+      clientMedian,
+      { value: oneShotMedian, label: 'launch+run+close' },
+      { kind: 'ratioMax', max: 0.75 },
+    ),
+  );
+  ctx.emit(
+    row(
+      'latency',
+      `${n}-step run, POST→passed vs warm browser`,
+      'ms',
+      clientMedian,
+      { value: warmMedian, label: 'new context per run' },
+      { kind: 'ratioMax', max: 1.15 },
+    ),
+  );
+  ctx.emit(
+    row('latency', `${n}-step run, queued→ended (server) vs warm`, 'ms', median(service.map((s) => s.serverMs)), {
+      value: warmMedian,
+      label: 'new context per run',
+    }),
+  );
   if (result.cpu.service && result.cpu.rawWarm) {
-    ctx.emit(row('latency', `${n}-step run, CPU (node + browser) vs warm browser`, 'ms', result.cpu.service.totalMs, { value: result.cpu.rawWarm.totalMs, label: 'new context per run' }));
+    ctx.emit(
+      row('latency', `${n}-step run, CPU (node + browser) vs warm browser`, 'ms', result.cpu.service.totalMs, {
+        value: result.cpu.rawWarm.totalMs,
+        label: 'new context per run',
+      }),
+    );
   }
   return result;
 }

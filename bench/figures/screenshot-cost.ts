@@ -61,7 +61,9 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
       playwrightJpeg: { ms: summarize(pwj.ms, 2), bytes: Math.round(median(pwj.bytes)) },
       ratioJpegVsPng: round(median(jpeg.ms) / median(pngK.ms), 3),
     };
-    ctx.emit(row('screenshot', `CDP JPEG q${RUNNER_JPEG.quality} (runner) vs page.screenshot() PNG`, 'ms', median(jpeg.ms), { value: median(pngK.ms), label: 'PNG' }));
+    ctx.emit(
+      row('screenshot', `CDP JPEG q${RUNNER_JPEG.quality} (runner) vs page.screenshot() PNG`, 'ms', median(jpeg.ms), { value: median(pngK.ms), label: 'PNG' }),
+    );
     ctx.emit(row('screenshot', `CDP JPEG size vs PNG size`, 'KiB', median(jpeg.bytes) / 1024, { value: median(pngK.bytes) / 1024, label: 'PNG' }));
     ctx.emit(row('screenshot', `page.screenshot() JPEG q${RUNNER_JPEG.quality} vs PNG`, 'ms', median(pwj.ms), { value: median(pngK.ms), label: 'PNG' }));
     return result;

@@ -109,7 +109,14 @@ export async function measureThroughput(ctx: FigureContext): Promise<ThroughputR
       };
       points.push(point);
       ctx.emit(
-        row('throughput', `runs/min at concurrency ${concurrency} (${count} runs/batch)`, 'runs/min', median(service), { value: median(raw), label: 'raw, shared browser' }, { kind: 'ratioMin', min: 1.0 }),
+        row(
+          'throughput',
+          `runs/min at concurrency ${concurrency} (${count} runs/batch)`,
+          'runs/min',
+          median(service),
+          { value: median(raw), label: 'raw, shared browser' },
+          { kind: 'ratioMin', min: 1.0 },
+        ),
       );
     } finally {
       await own?.close();

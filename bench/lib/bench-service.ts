@@ -72,7 +72,9 @@ export async function startBenchService(opts: { concurrency: number; tempRoot?: 
   const token = `bench-${randomBytes(12).toString('hex')}`;
   let service: Service;
   try {
-    service = await createService(configWith({ dataDir, port: 0, host: '127.0.0.1', concurrency: opts.concurrency, token, publicUrl: 'http://127.0.0.1' }), { logger: false });
+    service = await createService(configWith({ dataDir, port: 0, host: '127.0.0.1', concurrency: opts.concurrency, token, publicUrl: 'http://127.0.0.1' }), {
+      logger: false,
+    });
   } catch (e) {
     await rm(dataDir, { recursive: true, force: true });
     throw e;

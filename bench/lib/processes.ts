@@ -70,7 +70,9 @@ export function ownChromiumProcesses(): ProcInfo[] {
 
 /** All Chromium processes on the machine (other engineers' test runs included). */
 export function allChromiumPids(): number[] {
-  return listProcesses().filter(isChromium).map((p) => p.pid);
+  return listProcesses()
+    .filter(isChromium)
+    .map((p) => p.pid);
 }
 
 /** Proportional set size in KiB (shared pages split between their users), 0 when unreadable. */

@@ -69,7 +69,11 @@ export function referenceYaml(siteUrl: string, steps: readonly BenchStep[], slug
         lines.push(`        - action: goto`, `          name: ${name}`, `          action_details: { url: ${quote(siteUrl + s.path)} }`);
         break;
       case 'type':
-        lines.push(`        - action: type`, `          name: ${name}`, `          action_details: { selector: ${quote(`css=${s.selector}`)}, value: ${quote(s.value)} }`);
+        lines.push(
+          `        - action: type`,
+          `          name: ${name}`,
+          `          action_details: { selector: ${quote(`css=${s.selector}`)}, value: ${quote(s.value)} }`,
+        );
         break;
       case 'click':
         lines.push(`        - action: click`, `          name: ${name}`, `          action_details: { selector: ${quote(`css=${s.selector}`)} }`);

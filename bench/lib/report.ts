@@ -27,7 +27,9 @@ function kv(obj: object): string {
 export function renderSection(r: BenchResults): string {
   const m = r.machine;
   const out: string[] = [];
-  out.push(`## ${r.mode === 'full' ? 'Full run' : r.mode === 'quick' ? 'Quick run (`--quick`)' : 'Tiny run (smoke test)'} — ${m.date.slice(0, 16).replace('T', ' ')} UTC`);
+  out.push(
+    `## ${r.mode === 'full' ? 'Full run' : r.mode === 'quick' ? 'Quick run (`--quick`)' : 'Tiny run (smoke test)'} — ${m.date.slice(0, 16).replace('T', ' ')} UTC`,
+  );
   out.push('');
   out.push(
     table(
@@ -69,7 +71,9 @@ export function renderSection(r: BenchResults): string {
     details.push(`- **latency breakdown, warm browser**: ${kv(f.latency.rawWarm.breakdown)}`);
     const types = Object.entries(f.latency.perStepType ?? {});
     if (types.length > 0) {
-      details.push(`- **per step type** (median ms, service step without its screenshot / raw action): ${types.map(([t, v]) => `${t} ${v.service} / ${v.raw}`).join(', ')}`);
+      details.push(
+        `- **per step type** (median ms, service step without its screenshot / raw action): ${types.map(([t, v]) => `${t} ${v.service} / ${v.raw}`).join(', ')}`,
+      );
     }
     if (f.latency.cpu.service && f.latency.cpu.rawWarm) {
       details.push(
@@ -97,7 +101,9 @@ export function renderSection(r: BenchResults): string {
     const mm = f.memory;
     details.push(
       `- **memory**: process RSS ${mm.processRssBeforeServiceMb} MiB before the service, ${mm.serverRssIdleMb} MiB with it started and idle (heap used ${mm.serverHeapUsedIdleMb} MiB)` +
-        (mm.serverRssAfterRunsMb === undefined ? '; ' : `, ${mm.serverRssAfterRunsMb} MiB (heap ${mm.serverHeapUsedAfterRunsMb} MiB) after the runs of the figures before it; `) +
+        (mm.serverRssAfterRunsMb === undefined
+          ? '; '
+          : `, ${mm.serverRssAfterRunsMb} MiB (heap ${mm.serverHeapUsedAfterRunsMb} MiB) after the runs of the figures before it; `) +
         `service browser idle ${mm.serviceBrowserIdleMb} MiB PSS in ${mm.serviceBrowserProcesses} processes, raw browser ${mm.rawBrowserIdleMb} MiB in ${mm.rawBrowserProcesses}; ` +
         mm.points.map((p) => `c=${p.concurrency}: peak ${p.servicePeakMb} vs ${p.rawPeakMb} MiB`).join(', '),
     );
@@ -110,13 +116,25 @@ export function renderSection(r: BenchResults): string {
   }
   if (f.api) {
     const a = f.api;
-    const fig = (x: { requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; loopDelayP99Ms: number; cpuPerRequestMs: number }): string =>
+    const fig = (x: {
+      requestsPerSec: number;
+      p50Ms: number;
+      p99Ms: number;
+      errors: number;
+      non2xx: number;
+      loopDelayP99Ms: number;
+      cpuPerRequestMs: number;
+    }): string =>
       `${x.requestsPerSec} req/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms, ${x.cpuPerRequestMs} ms main-thread CPU/request (event-loop delay p99 ${x.loopDelayP99Ms} ms)${x.errors || x.non2xx ? `, ${x.errors} errors, ${x.non2xx} non-2xx` : ''}`;
-    details.push(`- **API** (autocannon: ${a.connections} connections, ${a.seconds} s each, ${a.workers ? 'in a worker thread' : 'in the server thread'}; ${a.seededRuns} runs seeded in ${(a.seedMs / 1000).toFixed(1)} s = ${a.seedRunsPerSecond} runs/s; deep page ${a.deepPage}):`);
+    details.push(
+      `- **API** (autocannon: ${a.connections} connections, ${a.seconds} s each, ${a.workers ? 'in a worker thread' : 'in the server thread'}; ${a.seededRuns} runs seeded in ${(a.seedMs / 1000).toFixed(1)} s = ${a.seedRunsPerSecond} runs/s; deep page ${a.deepPage}):`,
+    );
     details.push(`  - machine ceiling: bare node:http in this process ${fig(a.bareHttp)}`);
     for (const cond of ['idle', 'busy'] as const) {
       const c = a[cond];
-      details.push(`  - ${cond === 'idle' ? 'idle server' : `${a.backgroundRuns} run(s) executing (${a.backgroundRunsCompleted} completed during the load)`}: healthz ${fig(c.healthz)}; status ${fig(c.status)}; list page ${a.deepPage}: ${fig(c.deepPage)}`);
+      details.push(
+        `  - ${cond === 'idle' ? 'idle server' : `${a.backgroundRuns} run(s) executing (${a.backgroundRunsCompleted} completed during the load)`}: healthz ${fig(c.healthz)}; status ${fig(c.status)}; list page ${a.deepPage}: ${fig(c.deepPage)}`,
+      );
     }
   }
   const loads = Object.entries(r.load.figures).map(([name, l]) => `${name} ${l.start.loadavg[0]}→${l.end.loadavg[0]} (${l.seconds} s)`);
@@ -126,7 +144,11 @@ export function renderSection(r: BenchResults): string {
     for (const f of r.runFailures) details.push(`  - ${f.figure}: ${f.description}`);
   }
   if (r.errors.length > 0) details.push(`- **errors**: ${r.errors.map((e) => `${e.figure}: ${e.message.split('\n')[0] ?? ''}`).join('; ')}`);
-  details.push(r.cleanup.ownChromiumLeft < 0 ? `- **cleanup**: not checked (the bench was stopped early)` : `- **cleanup**: ${r.cleanup.ownChromiumLeft} own Chromium processes left after closing (${r.cleanup.killed} killed)`);
+  details.push(
+    r.cleanup.ownChromiumLeft < 0
+      ? `- **cleanup**: not checked (the bench was stopped early)`
+      : `- **cleanup**: ${r.cleanup.ownChromiumLeft} own Chromium processes left after closing (${r.cleanup.killed} killed)`,
+  );
   out.push(details.join('\n'));
   return out.join('\n');
 }

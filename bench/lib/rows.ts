@@ -15,19 +15,9 @@ export interface Row {
 }
 
 export type Goal =
-  | { kind: 'ratioMax'; max: number }
-  | { kind: 'ratioMin'; min: number }
-  | { kind: 'valueMax'; max: number }
-  | { kind: 'valueMin'; min: number };
+  { kind: 'ratioMax'; max: number } | { kind: 'ratioMin'; min: number } | { kind: 'valueMax'; max: number } | { kind: 'valueMin'; min: number };
 
-export function row(
-  figure: string,
-  metric: string,
-  unit: string,
-  value: number,
-  baseline?: { value: number; label: string },
-  goal?: Goal,
-): Row {
+export function row(figure: string, metric: string, unit: string, value: number, baseline?: { value: number; label: string }, goal?: Goal): Row {
   const ratio = baseline && Number.isFinite(baseline.value) && baseline.value !== 0 ? value / baseline.value : null;
   let goalText: string | null = null;
   let met: boolean | null = null;

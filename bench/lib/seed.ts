@@ -31,7 +31,8 @@ export function seedRunsFromTemplate(dataDir: string, templateRunId: string, cou
   const db = new SQLite(join(dataDir, 'bugrun.sqlite'));
   try {
     db.pragma('busy_timeout = 10000');
-    const template = db.prepare('select project_id, sequence from test_runs where id = ?').get(templateRunId) as { project_id: string; sequence: number } | undefined;
+    const template = db.prepare('select project_id, sequence from test_runs where id = ?').get(templateRunId) as
+      { project_id: string; sequence: number } | undefined;
     if (!template) throw new Error(`bench: template run ${templateRunId} not found`);
     const project = db.prepare('select run_sequence from projects where id = ?').get(template.project_id) as { run_sequence: number };
     const start = Date.now() - 30 * DAY_MS;

@@ -1,10 +1,14 @@
 import type { JsonObject, OpenApiDocument } from './openapi.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const operationId = (op: { operationId?: unknown }, method: string, path: string): string => (typeof op.operationId === 'string' ? op.operationId : `${method}-${path}`);
+const operationId = (op: { operationId?: unknown }, method: string, path: string): string =>
+  typeof op.operationId === 'string' ? op.operationId : `${method}-${path}`;
 const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 /** Inline `code` spans of descriptions; everything else stays escaped text. */
-const prose = (value: unknown) => esc(value ?? '').replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\n/g, '<br>');
+const prose = (value: unknown) =>
+  esc(value ?? '')
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\n/g, '<br>');
 const anchor = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '-');
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -42,11 +46,31 @@ function operation(path: string, method: string, op: JsonObject): string {
 <h3><span class="method ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
 <p class="summary">${prose(op.summary ?? '')}${isPublic ? ' <span class="public">no token needed</span>' : ''}</p>
 ${op.description && op.description !== op.summary ? `<p>${prose(op.description)}</p>` : ''}
-${params.length ? `<h4>Parameters</h4>${table(['name', 'in', 'type', 'description'], params.map((p) => [`<code>${esc(p.name)}</code>${p.required ? ' *' : ''}`, esc(p.in), typeOf(p.schema), prose(p.description ?? '')]))}` : ''}
-${body ? `<h4>Request body</h4>${table(['media type', 'schema'], Object.entries(body).map(([media, c]) => [esc(media), typeOf(c.schema)]))}` : ''}
+${
+  params.length
+    ? `<h4>Parameters</h4>${table(
+        ['name', 'in', 'type', 'description'],
+        params.map((p) => [`<code>${esc(p.name)}</code>${p.required ? ' *' : ''}`, esc(p.in), typeOf(p.schema), prose(p.description ?? '')]),
+      )}`
+    : ''
+}
+${
+  body
+    ? `<h4>Request body</h4>${table(
+        ['media type', 'schema'],
+        Object.entries(body).map(([media, c]) => [esc(media), typeOf(c.schema)]),
+      )}`
+    : ''
+}
 <h4>Responses</h4>${table(
     ['status', 'description', 'body'],
-    responses.map(([status, r]) => [`<code>${esc(status)}</code>`, prose(r.description ?? ''), Object.entries(r.content ?? {}).map(([media, c]) => `${typeOf(c.schema)} <small>${esc(media)}</small>`).join('<br>')]),
+    responses.map(([status, r]) => [
+      `<code>${esc(status)}</code>`,
+      prose(r.description ?? ''),
+      Object.entries(r.content ?? {})
+        .map(([media, c]) => `${typeOf(c.schema)} <small>${esc(media)}</small>`)
+        .join('<br>'),
+    ]),
   )}
 </section>`;
 }
@@ -56,7 +80,14 @@ function schemaSection(name: string, schema: JsonObject): string {
   const props = Object.entries((schema.properties ?? {}) as Record<string, JsonObject>);
   return `<section class="schema" id="schema-${anchor(name)}"><h3>${esc(name)}</h3>
 ${schema.description ? `<p>${prose(schema.description)}</p>` : ''}
-${props.length ? table(['property', 'type', 'description'], props.map(([p, s]) => [`<code>${esc(p)}</code>${required.has(p) ? ' *' : ''}`, typeOf(s), prose(s.description ?? '')])) : `<p>${typeOf(schema)}</p>`}
+${
+  props.length
+    ? table(
+        ['property', 'type', 'description'],
+        props.map(([p, s]) => [`<code>${esc(p)}</code>${required.has(p) ? ' *' : ''}`, typeOf(s), prose(s.description ?? '')]),
+      )
+    : `<p>${typeOf(schema)}</p>`
+}
 </section>`;
 }
 
@@ -89,6 +120,8 @@ export function renderApiDocs(doc: OpenApiDocument): string {
 <nav>${[...toc].map(([tag, items]) => `<h4>${esc(tag)}</h4><ul>${items.join('')}</ul>`).join('')}</nav>
 ${[...byTag].map(([tag, ops]) => `<h2>${esc(tag)}</h2>${ops.join('\n')}`).join('\n')}
 <h2>Schemas</h2>
-${Object.entries(doc.components.schemas).map(([name, s]) => schemaSection(name, s)).join('\n')}
+${Object.entries(doc.components.schemas)
+  .map(([name, s]) => schemaSection(name, s))
+  .join('\n')}
 </main></body></html>`;
 }

@@ -54,7 +54,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | ApiError | ValidationError, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).headers(error.headers).send(error.body);
     if (error instanceof ValidationError) return reply.code(error.status).send(error.body);
-    const code = (error).code ?? '';
+    const code = error.code ?? '';
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const e = new ApiError('UNSUPPORTED_MEDIA_TYPE', { type: String(request.headers['content-type'] ?? '') });
       return reply.code(e.status).send(e.body);
@@ -63,7 +63,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       const e = new ApiError('PAYLOAD_TOO_LARGE');
       return reply.code(e.status).send(e.body);
     }
-    if (code.startsWith('FST_ERR_CTP_') || (error).statusCode === 400) {
+    if (code.startsWith('FST_ERR_CTP_') || error.statusCode === 400) {
       const e = new ApiError('MALFORMED_JSON', { reason: error.message });
       return reply.code(e.status).send(e.body);
     }

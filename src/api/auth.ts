@@ -12,7 +12,7 @@ declare module 'fastify' {
 /** `Authorization: Token <key>` (BugBug) or `Bearer <key>`; anything else is 401. */
 export function tokenFrom(header: string | undefined): string | null {
   const match = /^\s*(Token|Bearer)\s+(\S+)\s*$/i.exec(header ?? '');
-  return match ? (match[2]) : null;
+  return match ? match[2] : null;
 }
 
 export function authenticator(store: Store) {

@@ -23,7 +23,9 @@ const SPEC_FILE = 'testruns-v2.openapi.json';
  * equal to the steering repository's copy). tsc copies only .ts output, so compiled code finds it back in src/api/spec/.
  */
 export function loadTestRunsSpec(): OpenApiDocument {
-  const candidates = [new URL(`./spec/${SPEC_FILE}`, import.meta.url), new URL(`../../../src/api/spec/${SPEC_FILE}`, import.meta.url)].map((u) => fileURLToPath(u));
+  const candidates = [new URL(`./spec/${SPEC_FILE}`, import.meta.url), new URL(`../../../src/api/spec/${SPEC_FILE}`, import.meta.url)].map((u) =>
+    fileURLToPath(u),
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`The Test runs OpenAPI document was not found; looked in ${candidates.join(', ')}`);
   return JSON.parse(readFileSync(found, 'utf8')) as OpenApiDocument;
@@ -38,8 +40,20 @@ const ERR = {
   400: json(ref('FieldErrors'), 'Request body or query failed validation.'),
 };
 const PAGE_PARAMS = [
-  { name: 'page', in: 'query', required: false, description: 'A page number within the paginated result set (out of range: 404 "Invalid page.").', schema: { type: 'integer', minimum: 1 } },
-  { name: 'page_size', in: 'query', required: false, description: `Number of results to return per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`, schema: { type: 'integer', minimum: 1 } },
+  {
+    name: 'page',
+    in: 'query',
+    required: false,
+    description: 'A page number within the paginated result set (out of range: 404 "Invalid page.").',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  {
+    name: 'page_size',
+    in: 'query',
+    required: false,
+    description: `Number of results to return per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+    schema: { type: 'integer', minimum: 1 },
+  },
 ];
 const paginated = (item: string) => ({
   type: 'object',
@@ -56,7 +70,21 @@ const SCHEMAS: Record<string, JsonObject> = {
   V2StepRun: {
     type: 'object',
     description: 'One executed step (including steps inside conditions and components). Secret values are masked.',
-    required: ['id', 'stepId', 'testRunId', 'type', 'status', 'error', 'errorCode', 'warning', 'started', 'ended', 'duration', 'screenshotUrl', 'waitingConditions'],
+    required: [
+      'id',
+      'stepId',
+      'testRunId',
+      'type',
+      'status',
+      'error',
+      'errorCode',
+      'warning',
+      'started',
+      'ended',
+      'duration',
+      'screenshotUrl',
+      'waitingConditions',
+    ],
     properties: {
       id: { type: 'string', format: 'uuid' },
       stepId: { type: 'string', description: 'Stable across runs of an unchanged test.' },
@@ -107,7 +135,13 @@ const SCHEMAS: Record<string, JsonObject> = {
   Test: {
     type: 'object',
     required: ['id', 'name', 'slug', 'created', 'modified'],
-    properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, slug: { type: 'string' }, created: { type: 'string', format: 'date-time' }, modified: { type: 'string', format: 'date-time' } },
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      created: { type: 'string', format: 'date-time' },
+      modified: { type: 'string', format: 'date-time' },
+    },
   },
   TestDetail: {
     type: 'object',
@@ -161,7 +195,11 @@ const SCHEMAS: Record<string, JsonObject> = {
         type: 'array',
         minItems: 1,
         description: 'BugBug YAML v1 documents (tests, components, profiles, suites, project settings).',
-        items: { type: 'object', required: ['path', 'content'], properties: { path: { type: 'string', description: 'Used in error locations.' }, content: { type: 'string' } } },
+        items: {
+          type: 'object',
+          required: ['path', 'content'],
+          properties: { path: { type: 'string', description: 'Used in error locations.' }, content: { type: 'string' } },
+        },
       },
     },
   },
@@ -197,13 +235,23 @@ const SCHEMAS: Record<string, JsonObject> = {
   Health: {
     type: 'object',
     required: ['status', 'queued', 'active'],
-    properties: { status: { const: 'ok' }, queued: { type: 'integer', description: 'Runs waiting for a slot.' }, active: { type: 'integer', description: 'Runs executing in this process.' } },
+    properties: {
+      status: { const: 'ok' },
+      queued: { type: 'integer', description: 'Runs waiting for a slot.' },
+      active: { type: 'integer', description: 'Runs executing in this process.' },
+    },
   },
   Detail: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
   FieldErrors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, description: 'DRF field errors: {"field": ["message"]}.' },
 };
 
-const idParam = (description: string, format?: string) => ({ in: 'path', name: 'id', required: true, description, schema: { type: 'string', ...(format ? { format } : {}) } });
+const idParam = (description: string, format?: string) => ({
+  in: 'path',
+  name: 'id',
+  required: true,
+  description,
+  schema: { type: 'string', ...(format ? { format } : {}) },
+});
 const PUBLIC = { security: [] };
 
 const PATHS: Record<string, Record<string, JsonObject>> = {
@@ -254,14 +302,19 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
       description: 'What `bugrun import` sends. Existing slugs are updated in place, so ids and step ids stay stable.',
       tags: ['Import'],
       requestBody: { required: true, content: { 'application/json': { schema: ref('ImportRequest') } } },
-      responses: { 200: json(ref('ImportResult')), 400: json({ oneOf: [ref('ImportErrors'), ref('FieldErrors')] }, 'Invalid documents or request.'), 401: ERR[401] },
+      responses: {
+        200: json(ref('ImportResult')),
+        400: json({ oneOf: [ref('ImportErrors'), ref('FieldErrors')] }, 'Invalid documents or request.'),
+        401: ERR[401],
+      },
     },
   },
   '/api/v2/config/ips/': {
     get: {
       operationId: 'v2_config_ips_list',
       summary: "The addresses Bugrun's browsers connect from",
-      description: 'For the allowlists of the sites under test (`BUGRUN_EGRESS_IPS`; empty when not set). BugBug clients also call it to check their connection.',
+      description:
+        'For the allowlists of the sites under test (`BUGRUN_EGRESS_IPS`; empty when not set). BugBug clients also call it to check their connection.',
       tags: ['Service'],
       responses: { 200: json({ type: 'array', items: { type: 'string' } }), 401: ERR[401] },
     },
@@ -308,7 +361,10 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
         { in: 'query', name: 'exp', required: true, description: 'When the link expires, in unix seconds.', schema: { type: 'string' } },
         { in: 'query', name: 'sig', required: true, schema: { type: 'string' } },
       ],
-      responses: { 200: { description: 'The file.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, 404: ERR[404] },
+      responses: {
+        200: { description: 'The file.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        404: ERR[404],
+      },
     },
   },
   '/docs': {

@@ -47,15 +47,21 @@ async function collect(paths: string[]): Promise<BundleEntry[]> {
     const info = await stat(arg).catch((err: NodeJS.ErrnoException) => {
       throw new CliError(err.code === 'ENOENT' ? `No such file or folder: ${arg}` : `Cannot read ${arg}: ${err.message}`);
     });
-    const files = info.isDirectory() ? (await listFiles(arg)).map((f) => ({ file: f, path: relative(arg, f).split(sep).join('/') })) : [{ file: arg, path: basename(arg) }];
+    const files = info.isDirectory()
+      ? (await listFiles(arg)).map((f) => ({ file: f, path: relative(arg, f).split(sep).join('/') }))
+      : [{ file: arg, path: basename(arg) }];
     for (const { file, path } of files) {
       const data = await readFile(file);
       bytes += data.length;
       if (bytes > MAX_BUNDLE_BYTES) throw new CliError(`The bundle is larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; import it in parts`);
       const shown = relative(process.cwd(), file) || file;
       const existing = entries.get(path);
-      if (existing && existing.shown !== shown) throw new CliError(`${existing.shown} and ${shown} would both be "${path}" in the bundle; import them separately`);
-      entries.set(path, YAML_FILE.test(path) ? { path, shown, content: data.toString('utf8') } : { path, shown, content: data.toString('base64'), encoding: 'base64' });
+      if (existing && existing.shown !== shown)
+        throw new CliError(`${existing.shown} and ${shown} would both be "${path}" in the bundle; import them separately`);
+      entries.set(
+        path,
+        YAML_FILE.test(path) ? { path, shown, content: data.toString('utf8') } : { path, shown, content: data.toString('base64'), encoding: 'base64' },
+      );
     }
   }
   return [...entries.values()];

@@ -34,8 +34,17 @@ export function registerRemote(program: Command): void {
     .argument('<runId>', 'test run id')
     .action(async (kind: string, runId: string, flags: ClientFlags) => {
       testsOnly(kind);
-      const status = await apiJson<RunStatusBody>(client(flags), 'GET', `/api/v2/testruns/${encodeURIComponent(runId)}/status/`, { notFound: runNotFound(runId) });
-      console.log([`testRunId: ${status.id}`, `Status: ${status.status}`, `Progress: ${status.finishedSteps}/${status.totalSteps} steps`, `Details: ${status.webappUrl}`].join('\n'));
+      const status = await apiJson<RunStatusBody>(client(flags), 'GET', `/api/v2/testruns/${encodeURIComponent(runId)}/status/`, {
+        notFound: runNotFound(runId),
+      });
+      console.log(
+        [
+          `testRunId: ${status.id}`,
+          `Status: ${status.status}`,
+          `Progress: ${status.finishedSteps}/${status.totalSteps} steps`,
+          `Details: ${status.webappUrl}`,
+        ].join('\n'),
+      );
     });
 
   withReportOptions(
@@ -61,7 +70,9 @@ export function registerRemote(program: Command): void {
     .argument('<runId>', 'test run id')
     .action(async (kind: string, runId: string, flags: ClientFlags) => {
       testsOnly(kind);
-      const status = await apiJson<RunStatusBody>(client(flags), 'POST', `/api/v2/testruns/${encodeURIComponent(runId)}/stop/`, { notFound: runNotFound(runId) });
+      const status = await apiJson<RunStatusBody>(client(flags), 'POST', `/api/v2/testruns/${encodeURIComponent(runId)}/stop/`, {
+        notFound: runNotFound(runId),
+      });
       console.log([`testRunId: ${status.id}`, `Status: ${status.status}`].join('\n'));
     });
 
@@ -72,16 +83,24 @@ export function registerRemote(program: Command): void {
       if (kind === 'suite') throw new CliError('Suites are not supported by Bugrun yet: run their tests with `bugrun remote run test`');
       if (kind === 'test') {
         const tests = await listAll<TestSummary & { slug: string }>(c, '/api/v2/tests/?ordering=name');
-        printTable(['ID', 'SLUG', 'NAME'], tests.map((t) => [t.id, t.slug, t.name]));
+        printTable(
+          ['ID', 'SLUG', 'NAME'],
+          tests.map((t) => [t.id, t.slug, t.name]),
+        );
       } else {
         const profiles = await listAll<ProfileSummary>(c, '/api/v2/profiles/');
-        printTable(['ID', 'DEFAULT', 'NAME'], profiles.map((p) => [p.id, p.isDefault ? 'yes' : '', p.name]));
+        printTable(
+          ['ID', 'DEFAULT', 'NAME'],
+          profiles.map((p) => [p.id, p.isDefault ? 'yes' : '', p.name]),
+        );
       }
     });
 }
 
 function withClient(cmd: Command): Command {
-  return cmd.option('--url <url>', 'Bugrun server URL (env BUGRUN_URL, `bugrun config set-url`)').option('--token <token>', 'API token (env BUGRUN_TOKEN, `bugrun config set-token`)');
+  return cmd
+    .option('--url <url>', 'Bugrun server URL (env BUGRUN_URL, `bugrun config set-url`)')
+    .option('--token <token>', 'API token (env BUGRUN_TOKEN, `bugrun config set-token`)');
 }
 
 function withReportOptions(cmd: Command): Command {

@@ -26,11 +26,7 @@ export function failingStep(run: RunBody): { index: number; step: StepRunBody } 
 
 /** The inline reporter's summary of a run (stdout). */
 export function summaryLines(run: RunBody, profileName: string | null): string[] {
-  const lines = [
-    `Test: ${run.name}`,
-    `Status: ${run.status}${run.errorCode ? ` (${run.errorCode})` : ''}`,
-    `Duration: ${shortDuration(run.duration)}`,
-  ];
+  const lines = [`Test: ${run.name}`, `Status: ${run.status}${run.errorCode ? ` (${run.errorCode})` : ''}`, `Duration: ${shortDuration(run.duration)}`];
   if (profileName) lines.push(`Profile: ${profileName}`);
   const failing = failingStep(run);
   if (failing) {

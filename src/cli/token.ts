@@ -19,18 +19,25 @@ export function registerToken(program: Command): void {
   dataDir(token.command('create').description('create an API token; prints it once'))
     .option('--name <name>', 'a label to tell tokens apart', 'cli')
     .action(async (flags: DataFlags & { name: string }) => {
-      await withProject(flags, async (store, projectId) => {
-        const created = await store.tokens.create(projectId, flags.name);
-        console.log([`id: ${created.id}`, `name: ${flags.name}`, `token: ${created.token}`].join('\n'));
-        console.error('Copy the token now: it is stored hashed and cannot be shown again.');
-      }, true);
+      await withProject(
+        flags,
+        async (store, projectId) => {
+          const created = await store.tokens.create(projectId, flags.name);
+          console.log([`id: ${created.id}`, `name: ${flags.name}`, `token: ${created.token}`].join('\n'));
+          console.error('Copy the token now: it is stored hashed and cannot be shown again.');
+        },
+        true,
+      );
     });
 
   dataDir(token.command('list').description('list the API tokens (never their values)')).action(async (flags: DataFlags) => {
     await withProject(flags, async (store, projectId) => {
       const rows = await store.tokens.list(projectId);
       if (rows.length === 0) return console.error('(no tokens)');
-      const table = [['ID', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'STATE'], ...rows.map((t) => [t.id, t.name, `${t.prefix}…`, t.created, t.lastUsed ?? '-', t.revoked ? 'revoked' : 'active'])];
+      const table = [
+        ['ID', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'STATE'],
+        ...rows.map((t) => [t.id, t.name, `${t.prefix}…`, t.created, t.lastUsed ?? '-', t.revoked ? 'revoked' : 'active']),
+      ];
       const widths = table[0].map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
       console.log(table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n'));
     });

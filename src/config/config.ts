@@ -71,7 +71,10 @@ function text(raw: string | undefined): string | null {
  */
 function retention(raw: string | undefined): Config['retentionDays'] {
   const out: Partial<Record<ArtifactKind | 'default', number | null>> = {};
-  for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (raw ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kind, days] = pair.split('=').map((x) => x.trim());
     if (!kind || (kind !== 'default' && !ARTIFACT_KINDS.includes(kind as ArtifactKind))) {
       throw new ConfigError(`BUGRUN_RETENTION: unknown artifact kind "${kind}" (kinds: default, ${ARTIFACT_KINDS.join(', ')})`);
@@ -111,7 +114,12 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     retentionDays: retention(env.BUGRUN_RETENTION),
     fileLinkTtlSeconds: integer('BUGRUN_FILE_LINK_TTL', env.BUGRUN_FILE_LINK_TTL, 24 * 3600, 1),
     requestTimeoutMs: 1000 * integer('BUGRUN_REQUEST_TIMEOUT', env.BUGRUN_REQUEST_TIMEOUT, 60, 1),
-    egressIps: Object.freeze((text(env.BUGRUN_EGRESS_IPS) ?? '').split(',').map((ip) => ip.trim()).filter(Boolean)),
+    egressIps: Object.freeze(
+      (text(env.BUGRUN_EGRESS_IPS) ?? '')
+        .split(',')
+        .map((ip) => ip.trim())
+        .filter(Boolean),
+    ),
   });
 }
 

@@ -55,6 +55,15 @@ export const COMMON_DETAIL_FIELDS = ['selector', 'drop_selector'] as const;
 
 /** Assertion properties that read an element, so the step needs a selector. */
 export const ELEMENT_ASSERTION_PROPERTIES: ReadonlySet<AssertionProperty> = new Set<AssertionProperty>([
-  'checked', 'count', 'exist', 'notChecked', 'notExist', 'notVisible', 'textContent', 'value',
-  'visible', 'disabled', 'notDisabled',
+  'checked',
+  'count',
+  'exist',
+  'notChecked',
+  'notExist',
+  'notVisible',
+  'textContent',
+  'value',
+  'visible',
+  'disabled',
+  'notDisabled',
 ]);

@@ -20,7 +20,10 @@ function startWorker(): Worker {
   else {
     // Run from the TypeScript sources (the tests): tsx compiles the worker's modules.
     const entry = new URL('./parse-worker.ts', here).href;
-    worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`, { ...options, eval: true });
+    worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`, {
+      ...options,
+      eval: true,
+    });
   }
   return worker;
 }

@@ -101,7 +101,10 @@ function checkParsedDocument(doc: Document, lineCounter: LineCounter, file: stri
   const chars = expandedChars(doc);
   budget.expandedChars += chars;
   if (budget.expandedChars > IMPORT_LIMITS.maxExpandedChars) {
-    const what = chars === Infinity ? 'an alias in this document refers to itself' : `with its aliases expanded, the import holds more than ${IMPORT_LIMITS.maxExpandedChars} characters (the limit)`;
+    const what =
+      chars === Infinity
+        ? 'an alias in this document refers to itself'
+        : `with its aliases expanded, the import holds more than ${IMPORT_LIMITS.maxExpandedChars} characters (the limit)`;
     diagnostics.push({ file, ...locator.value([]), message: what, severity: 'error' });
     return null;
   }
@@ -119,7 +122,12 @@ function checkParsedDocument(doc: Document, lineCounter: LineCounter, file: stri
   if (value === null || value === undefined) return null;
   const overLimit = firstStepOverLimit(value, IMPORT_LIMITS.maxStepsPerTest);
   if (overLimit) {
-    diagnostics.push({ file, ...locator.value(overLimit), message: `more than ${IMPORT_LIMITS.maxStepsPerTest} steps in one test or component (the limit)`, severity: 'error' });
+    diagnostics.push({
+      file,
+      ...locator.value(overLimit),
+      message: `more than ${IMPORT_LIMITS.maxStepsPerTest} steps in one test or component (the limit)`,
+      severity: 'error',
+    });
     return null;
   }
   const checked = checkDocument(value, file);

@@ -44,11 +44,7 @@ export function runSettings(settings: ProjectSettings | null, runTimeoutMs: numb
 export function screenSize(type: ScreenSizeType, settings: ProjectSettings | null, custom?: ScreenDimensions): ScreenSize {
   const sizes = settings?.screen_sizes;
   const dims =
-    type === 'mobile'
-      ? (sizes?.mobile ?? DEFAULT_SCREENS.mobile)
-      : type === 'custom' && custom
-        ? custom
-        : (sizes?.desktop ?? DEFAULT_SCREENS.desktop);
+    type === 'mobile' ? (sizes?.mobile ?? DEFAULT_SCREENS.mobile) : type === 'custom' && custom ? custom : (sizes?.desktop ?? DEFAULT_SCREENS.desktop);
   return { type, width: dims.width, height: dims.height };
 }
 

@@ -12,10 +12,9 @@ const SCHEMA_FILE = 'bugbug-yaml-v1.schema.json';
  * compiled code (dist/src/definitions/) finds it back in src/definitions/schema/ of the package.
  */
 function schemaPath(): string {
-  const candidates = [
-    new URL(`./schema/${SCHEMA_FILE}`, import.meta.url),
-    new URL(`../../../src/definitions/schema/${SCHEMA_FILE}`, import.meta.url),
-  ].map((url) => fileURLToPath(url));
+  const candidates = [new URL(`./schema/${SCHEMA_FILE}`, import.meta.url), new URL(`../../../src/definitions/schema/${SCHEMA_FILE}`, import.meta.url)].map(
+    (url) => fileURLToPath(url),
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`BugBug YAML schema not found; looked in ${candidates.join(', ')}`);
   return found;

@@ -211,17 +211,13 @@ function selectorRequired(action: StepAction, details: Record<string, unknown>):
       return { required: elementBased, why: elementBased ? ` (assertion_property ${property} reads an element)` : '' };
     }
     case 'setLocalVariable':
-      return details.local_variable_source === 'element'
-        ? { required: true, why: ' (local_variable_source is element)' }
-        : { required: false, why: '' };
+      return details.local_variable_source === 'element' ? { required: true, why: ' (local_variable_source is element)' } : { required: false, why: '' };
     case 'scroll':
       if (details.scroll_inside === 'element') return { required: true, why: ' (scroll_inside is element)' };
       if (details.scroll_to === 'elementIntoView') return { required: true, why: ' (scroll_to is elementIntoView)' };
       return { required: false, why: '' };
     case 'dragAndDrop':
-      return details.dnd_drag_on === 'coords'
-        ? { required: false, why: '' }
-        : { required: true, why: ' (the element to drag; or set dnd_drag_on: coords)' };
+      return details.dnd_drag_on === 'coords' ? { required: false, why: '' } : { required: true, why: ' (the element to drag; or set dnd_drag_on: coords)' };
     default:
       return { required: false, why: '' };
   }

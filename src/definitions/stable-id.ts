@@ -9,9 +9,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * is hashed as text followed by a NUL, so ("ab","c") and ("a","bc") still differ.
  */
 export function stableId(namespace: string, name: string): string {
-  const ns = UUID_RE.test(namespace)
-    ? Buffer.from(namespace.replace(/-/g, ''), 'hex')
-    : Buffer.concat([Buffer.from(namespace, 'utf8'), Buffer.from([0])]);
+  const ns = UUID_RE.test(namespace) ? Buffer.from(namespace.replace(/-/g, ''), 'hex') : Buffer.concat([Buffer.from(namespace, 'utf8'), Buffer.from([0])]);
   const bytes = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5
   bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant

@@ -139,8 +139,16 @@ export interface ScreenSizesSettings {
 }
 
 export type SelectorMethodName =
-  | 'elementCustomAttributes' | 'elementUniqueAttributes' | 'elementAria' | 'elementData' | 'elementId'
-  | 'elementName' | 'elementPlaceholder' | 'elementClassName' | 'elementText' | 'elementHref'
+  | 'elementCustomAttributes'
+  | 'elementUniqueAttributes'
+  | 'elementAria'
+  | 'elementData'
+  | 'elementId'
+  | 'elementName'
+  | 'elementPlaceholder'
+  | 'elementClassName'
+  | 'elementText'
+  | 'elementHref'
   | 'elementFullXPath';
 
 export interface SelectorMethod {

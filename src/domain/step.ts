@@ -1,34 +1,77 @@
 /** The step language of BugBug YAML v1 (schema `StepType` and friends). */
 export const STEP_ACTIONS = [
-  'goto', 'goBack', 'goForward', 'type', 'click', 'dblClick', 'rightClick', 'mouseDown', 'mouseUp',
-  'clear', 'change', 'assert', 'hover', 'execute', 'select', 'scroll', 'newTab', 'switchContext',
-  'closeTab', 'uploadFile', 'dragAndDrop', 'answerPrompt', 'setLocalVariable', 'reloadPage',
-  'pasteFromClipboard', 'ifCondition', 'elementVisualRegression', 'pageVisualRegression',
+  'goto',
+  'goBack',
+  'goForward',
+  'type',
+  'click',
+  'dblClick',
+  'rightClick',
+  'mouseDown',
+  'mouseUp',
+  'clear',
+  'change',
+  'assert',
+  'hover',
+  'execute',
+  'select',
+  'scroll',
+  'newTab',
+  'switchContext',
+  'closeTab',
+  'uploadFile',
+  'dragAndDrop',
+  'answerPrompt',
+  'setLocalVariable',
+  'reloadPage',
+  'pasteFromClipboard',
+  'ifCondition',
+  'elementVisualRegression',
+  'pageVisualRegression',
 ] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 export const ASSERTION_PROPERTIES = [
-  'checked', 'count', 'customJavaScript', 'exist', 'notChecked', 'notExist', 'notVisible',
-  'textContent', 'value', 'visible', 'pageTitle', 'pageShowsText', 'pageDoesNotShowText', 'pageUrlIs',
-  'downloadStarted', 'variableValue', 'clipboardValue', 'disabled', 'notDisabled',
+  'checked',
+  'count',
+  'customJavaScript',
+  'exist',
+  'notChecked',
+  'notExist',
+  'notVisible',
+  'textContent',
+  'value',
+  'visible',
+  'pageTitle',
+  'pageShowsText',
+  'pageDoesNotShowText',
+  'pageUrlIs',
+  'downloadStarted',
+  'variableValue',
+  'clipboardValue',
+  'disabled',
+  'notDisabled',
 ] as const;
 export type AssertionProperty = (typeof ASSERTION_PROPERTIES)[number];
 
-export const ASSERTION_TYPES = [
-  'contain', 'equal', 'greaterThan', 'lessThan', 'match', 'notContain', 'notEqual', 'any',
-] as const;
+export const ASSERTION_TYPES = ['contain', 'equal', 'greaterThan', 'lessThan', 'match', 'notContain', 'notEqual', 'any'] as const;
 export type AssertionType = (typeof ASSERTION_TYPES)[number];
 
 export const WAITING_CONDITIONS = [
-  'documentComplete', 'elementIsVisible', 'elementIsNotCovered', 'elementIsNotAnimating',
-  'elementIsNotDisabled', 'elementHasFocus', 'elementHasAttribute', 'networkIdle',
+  'documentComplete',
+  'elementIsVisible',
+  'elementIsNotCovered',
+  'elementIsNotAnimating',
+  'elementIsNotDisabled',
+  'elementHasFocus',
+  'elementHasAttribute',
+  'networkIdle',
   'pageNavigationAfterExecution',
 ] as const;
 export type WaitingConditionName = (typeof WAITING_CONDITIONS)[number];
 
 export type InteractionPosition =
-  | 'smart' | 'custom' | 'topLeft' | 'topCenter' | 'topRight' | 'middleLeft' | 'middleCenter'
-  | 'middleRight' | 'bottomLeft' | 'bottomCenter' | 'bottomRight';
+  'smart' | 'custom' | 'topLeft' | 'topCenter' | 'topRight' | 'middleLeft' | 'middleCenter' | 'middleRight' | 'bottomLeft' | 'bottomCenter' | 'bottomRight';
 
 /**
  * `action_details` of a step, with YAML v1 field names. Which fields apply depends on the action;

@@ -12,7 +12,16 @@ export function toHar(entries: readonly NetworkEntry[]): string {
         entries: entries.map((e) => ({
           startedDateTime: e.startedAt,
           time: e.durationMs ?? -1,
-          request: { method: e.method, url: e.url, httpVersion: '', headers: headerList(e.requestHeaders), queryString: [], cookies: [], headersSize: -1, bodySize: -1 },
+          request: {
+            method: e.method,
+            url: e.url,
+            httpVersion: '',
+            headers: headerList(e.requestHeaders),
+            queryString: [],
+            cookies: [],
+            headersSize: -1,
+            bodySize: -1,
+          },
           response: {
             status: e.status ?? 0,
             statusText: e.statusText ?? '',

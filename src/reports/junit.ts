@@ -5,9 +5,7 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 
 /** Escapes text for XML and drops characters XML 1.0 cannot carry at all. */
 export function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
 /**
@@ -41,7 +39,9 @@ export function renderJUnit(run: ReportRun): string {
     const code = failedStep?.errorCode ?? run.errorCode ?? 'ASSERT_FAILED';
     const message = failedStep?.error ?? run.errorMessage ?? 'Test failed';
     const where = failedStep ? `Step ${failedStep.sequence + 1} "${stepLabel(failedStep)}" failed` : 'Test failed';
-    lines.push(`      <failure ${attrs({ type: code, message: `${where}: ${code}: ${message}` })}>${xmlEscape(`${where}\nerrorCode: ${code}\n${message}`)}</failure>`);
+    lines.push(
+      `      <failure ${attrs({ type: code, message: `${where}: ${code}: ${message}` })}>${xmlEscape(`${where}\nerrorCode: ${code}\n${message}`)}</failure>`,
+    );
   } else if (run.status === 'error') {
     const code = run.errorCode ?? 'INTERNAL_ERROR';
     lines.push(`      <error ${attrs({ type: code, message: `${code}: ${run.errorMessage ?? 'Run error'}` })}/>`);

@@ -32,12 +32,25 @@ export interface AssertionCheck {
 }
 
 const BOOLEAN_PROPERTIES: ReadonlySet<AssertionProperty> = new Set([
-  'checked', 'notChecked', 'exist', 'notExist', 'visible', 'notVisible', 'disabled', 'notDisabled',
+  'checked',
+  'notChecked',
+  'exist',
+  'notExist',
+  'visible',
+  'notVisible',
+  'disabled',
+  'notDisabled',
 ]);
 
 const TYPE_PHRASE: Record<AssertionType, string> = {
-  equal: 'equal', notEqual: 'not equal', contain: 'contain', notContain: 'not contain', match: 'match',
-  greaterThan: 'be greater than', lessThan: 'be less than', any: 'have any value',
+  equal: 'equal',
+  notEqual: 'not equal',
+  contain: 'contain',
+  notContain: 'not contain',
+  match: 'match',
+  greaterThan: 'be greater than',
+  lessThan: 'be less than',
+  any: 'have any value',
 };
 
 export function assertionSpec(ctx: StepContext): AssertionSpec {
@@ -155,7 +168,12 @@ export async function checkOnce(ctx: StepContext, spec: AssertionSpec): Promise<
       try {
         const result = await runPageCode(page, code, ctx.session.vars.snapshot());
         const current = resultToString(result);
-        return { passed: Boolean(result), current, code: 'ASSERT_FAILED', message: `Expected the custom JavaScript to return a truthy value, got ${current ?? 'nothing'}` };
+        return {
+          passed: Boolean(result),
+          current,
+          code: 'ASSERT_FAILED',
+          message: `Expected the custom JavaScript to return a truthy value, got ${current ?? 'nothing'}`,
+        };
       } catch (e) {
         if (e instanceof StepError) return { passed: false, current: null, code: e.code, message: e.message };
         throw e;
@@ -247,20 +265,14 @@ async function checkElement(ctx: StepContext, spec: AssertionSpec, probe: { time
   if (spec.property === 'value') {
     const value = await first.evaluate(
       (el) =>
-        el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement
-          ? el.value
-          : (el.getAttribute('value') ?? ''),
+        el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement ? el.value : (el.getAttribute('value') ?? ''),
       undefined,
       probe,
     );
     return valueCheck(spec, value);
   }
   // textContent: the rendered text with whitespace collapsed, as a reader sees it.
-  const text = await first.evaluate(
-    (el) => (el instanceof HTMLElement ? el.innerText : (el.textContent ?? '')),
-    undefined,
-    probe,
-  );
+  const text = await first.evaluate((el) => (el instanceof HTMLElement ? el.innerText : (el.textContent ?? '')), undefined, probe);
   return valueCheck(spec, collapse(text));
 }
 

@@ -177,9 +177,7 @@ export class BrowserPool {
   private connectOrLaunch(): Promise<Browser> {
     const { wsEndpoint } = this.opts;
     if (wsEndpoint) {
-      return /\/devtools\/browser\//.test(wsEndpoint)
-        ? chromium.connectOverCDP(wsEndpoint)
-        : chromium.connect(wsEndpoint);
+      return /\/devtools\/browser\//.test(wsEndpoint) ? chromium.connectOverCDP(wsEndpoint) : chromium.connect(wsEndpoint);
     }
     const headless = this.opts.headless ?? true;
     return chromium.launch({

@@ -119,18 +119,19 @@ export async function elementProbe(subject: Element | Element[], want: ProbeWant
       const props =
         a instanceof CSSTransition
           ? [a.transitionProperty]
-          : a.effect.getKeyframes().flatMap((k) => Object.keys(k).filter((p) => p !== 'offset' && p !== 'easing' && p !== 'composite' && p !== 'computedOffset'));
-      return props.some((p) => p === 'all' || GEOMETRY.test(p.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/^[A-Z]/, (c) => c.toLowerCase())));
+          : a.effect
+              .getKeyframes()
+              .flatMap((k) => Object.keys(k).filter((p) => p !== 'offset' && p !== 'easing' && p !== 'composite' && p !== 'computedOffset'));
+      return props.some(
+        (p) => p === 'all' || GEOMETRY.test(p.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/^[A-Z]/, (c) => c.toLowerCase())),
+      );
     });
     const key = Symbol.for('bugrun.probe.boxes');
     const store = window as unknown as Record<symbol, WeakMap<Element, { x: number; y: number; w: number; h: number; at: number }> | undefined>;
     const boxes = (store[key] ??= new WeakMap());
     const now = performance.now();
     const last = boxes.get(target);
-    const moved =
-      last !== undefined &&
-      now - last.at < 250 &&
-      (last.x !== rect.x || last.y !== rect.y || last.w !== rect.width || last.h !== rect.height);
+    const moved = last !== undefined && now - last.at < 250 && (last.x !== rect.x || last.y !== rect.y || last.w !== rect.width || last.h !== rect.height);
     boxes.set(target, { x: rect.x, y: rect.y, w: rect.width, h: rect.height, at: now });
     out.animating = moving || moved;
   }

@@ -40,9 +40,7 @@ export class Dialogs {
 
   /** The answerPrompt steps that may claim the next dialog: the current step and the one after it. */
   expect(current: PlanStep | null, following: PlanStep | null): void {
-    this.candidates = [current, following].filter(
-      (s): s is PlanStep => s !== null && s.action === 'answerPrompt' && s.isActive,
-    );
+    this.candidates = [current, following].filter((s): s is PlanStep => s !== null && s.action === 'answerPrompt' && s.isActive);
   }
 
   /** The dialog answered on behalf of `step`, once; null when none opened (yet). */

@@ -41,14 +41,10 @@ export function isTimeoutError(e: unknown): boolean {
 }
 
 export function isTargetClosedError(e: unknown): boolean {
-  return /Target page, context or browser has been closed|Target closed|Browser has been closed|Page crashed|Target crashed/i.test(
-    errorMessage(e),
-  );
+  return /Target page, context or browser has been closed|Target closed|Browser has been closed|Page crashed|Target crashed/i.test(errorMessage(e));
 }
 
 /** Playwright rejects a malformed CSS/XPath at once; recognise it so the step fails fast. */
 export function isSelectorSyntaxError(e: unknown): boolean {
-  return /while parsing (css )?selector|is not a valid XPath expression|is not a valid selector|Unknown engine/i.test(
-    errorMessage(e),
-  );
+  return /while parsing (css )?selector|is not a valid XPath expression|is not a valid selector|Unknown engine/i.test(errorMessage(e));
 }

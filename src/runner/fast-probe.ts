@@ -60,6 +60,14 @@ function isProbeResult(v: unknown): v is ProbeResult {
 }
 
 const NOT_FOUND: ProbeResult = {
-  unsupported: false, found: false, visible: false, coveredBy: null, animating: false, disabled: false, focused: false, attribute: null,
-  text: null, value: null,
+  unsupported: false,
+  found: false,
+  visible: false,
+  coveredBy: null,
+  animating: false,
+  disabled: false,
+  focused: false,
+  attribute: null,
+  text: null,
+  value: null,
 };

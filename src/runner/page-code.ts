@@ -16,9 +16,7 @@ export function wrapPageCode(code: string, variables: Record<string, string>): s
   } catch {
     isExpression = false;
   }
-  return isExpression
-    ? `(async (variables) => (\n${code}\n))(${vars})`
-    : `(async (variables) => {\n${code}\n})(${vars})`;
+  return isExpression ? `(async (variables) => (\n${code}\n))(${vars})` : `(async (variables) => {\n${code}\n})(${vars})`;
 }
 
 /**

@@ -95,7 +95,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
   let browser: Browser | null = null;
   let context: BrowserContext | null = null;
   let network: NetworkLog | null = null;
-  let navigationGuard: NavigationGuard | null = null;
+  let navigationGuard: NavigationGuard;
   let closing: Promise<void> | null = null;
   const closeContext = (): Promise<void> => {
     if (!context) return Promise.resolve();

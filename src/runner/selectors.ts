@@ -102,9 +102,7 @@ function chainsOnTilde(left: string, right: string): boolean {
 }
 
 export function describeSelector(parts: SelectorPart[]): string {
-  return parts
-    .map((p, i) => `${i === 0 ? '' : p.relation === 'ancestor' ? ' << ' : p.relation === 'sibling' ? ' ~ ' : ' >> '}${p.engine}=${p.body}`)
-    .join('');
+  return parts.map((p, i) => `${i === 0 ? '' : p.relation === 'ancestor' ? ' << ' : p.relation === 'sibling' ? ' ~ ' : ' >> '}${p.engine}=${p.body}`).join('');
 }
 
 /** All matches of the selector; callers take `.first()` where BugBug acts on one element. */
@@ -117,7 +115,11 @@ export function toLocator(root: SelectorRoot, parts: SelectorPart[]): Locator {
     if (p.relation === 'ancestor') {
       // Ancestors come in document order, so the closest one that matches is the last. BugBug
       // acts on one element, so the chain continues from the first match of the previous part.
-      loc = loc.first().locator('xpath=ancestor::*').and(root.locator(sel(p))).last();
+      loc = loc
+        .first()
+        .locator('xpath=ancestor::*')
+        .and(root.locator(sel(p)))
+        .last();
     } else if (p.relation === 'sibling') {
       loc = loc.first().locator('xpath=..').locator(sel(p));
     } else {

@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorCode, PlanGroup, PlanStep, RunResult, StepRunRecord, StepRunStatus } from '../domain/index.js';
 import { ACTIONS } from './actions/index.js';
 import type { ActionResult } from './actions/types.js';
-import {
-  RunAbortedError,
-  StepError,
-  isTargetClosedError,
-  isTimeoutError,
-  shortPlaywrightMessage,
-} from './errors.js';
+import { RunAbortedError, StepError, isTargetClosedError, isTimeoutError, shortPlaywrightMessage } from './errors.js';
 import type { RunSession } from './run-session.js';
 import { StepContext } from './step-context.js';
 import { delay, race } from './timing.js';
@@ -182,7 +176,11 @@ export class StepRunner {
       // §3: a step that ran out of time with unresolved waiting conditions, and no more specific
       // cause, failed because of them.
       if (verdict.status === 'failed' && verdict.code === 'TIMEOUT' && unmetConditions.length > 0) {
-        verdict = { ...verdict, code: 'FAILED_WAITING_CONDITIONS', message: `Waiting conditions not met: ${unmetConditions.join(', ')}; ${verdict.message ?? ''}` };
+        verdict = {
+          ...verdict,
+          code: 'FAILED_WAITING_CONDITIONS',
+          message: `Waiting conditions not met: ${unmetConditions.join(', ')}; ${verdict.message ?? ''}`,
+        };
       }
     }
 
@@ -208,7 +206,7 @@ export class StepRunner {
     if (ignored) {
       record.ignoredFailed = true;
       record.warning = true;
-      // BUGBUG-REFERENCE §4: an assert with continue_on_failure passes with a warning.
+      // docs/bugbug-compatibility.md §4: an assert with continue_on_failure passes with a warning.
       if (step.action === 'assert') record.status = 'passed';
     }
 
@@ -251,7 +249,7 @@ export class StepRunner {
     if (ms > room) throw new StepDeadlineError('run limit reached while sleeping');
   }
 
-  /** Picks the status and code of a failed step (BUGBUG-REFERENCE §3, timeout code order). */
+  /** Picks the status and code of a failed step (docs/bugbug-compatibility.md §3, timeout code order). */
   private async classify(e: unknown, ctx: StepContext | null, timeoutMs: number): Promise<Verdict> {
     const s = this.session;
     const reason = s.stopReason();
@@ -263,7 +261,10 @@ export class StepRunner {
       // When the browser dies, the page closes a moment before the context and browser report it.
       // One round trip to the browser decides: it answers for a closed tab, and fails for a dead
       // browser only once its connection closed, which is when those reports arrive.
-      await s.page.context().cookies().catch(() => undefined);
+      await s.page
+        .context()
+        .cookies()
+        .catch(() => undefined);
     }
     if (s.health.browserGone) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The browser or its context closed unexpectedly' };
     if (reason === 'timeout' || Date.now() >= s.runDeadline - 20) {

@@ -78,7 +78,10 @@ export class Tabs {
 
   /** The active tab's number (a step run's `tabNo`): its place among the run's open tabs. */
   activeIndex(): number {
-    return Math.max(0, this.tabs.findIndex((t) => t.page === this.active));
+    return Math.max(
+      0,
+      this.tabs.findIndex((t) => t.page === this.active),
+    );
   }
 
   /** Open pages, in the order they were opened. */
@@ -159,7 +162,11 @@ export class Tabs {
     if (popup) {
       tab.window = this.windowCount++;
     } else {
-      const opener = await within(page.opener().catch(() => null), CLASSIFY_LIMIT_MS, null);
+      const opener = await within(
+        page.opener().catch(() => null),
+        CLASSIFY_LIMIT_MS,
+        null,
+      );
       tab.window = (opener && this.tabOf(opener)?.window) ?? this.tabOf(this.active)?.window ?? 0;
     }
     const n = this.tabs.indexOf(tab);

@@ -22,11 +22,7 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
  * whichever comes first. The work itself is not cancelled: closing the browser context is what
  * makes pending Playwright calls reject, and that is the caller's job.
  */
-export function race<T>(
-  work: Promise<T>,
-  signal: AbortSignal,
-  deadline?: { at: number; error: () => Error },
-): Promise<T> {
+export function race<T>(work: Promise<T>, signal: AbortSignal, deadline?: { at: number; error: () => Error }): Promise<T> {
   // The losing promise may reject later; it must not become an unhandled rejection.
   work.catch(() => undefined);
   if (signal.aborted) return Promise.reject(new RunAbortedError());

@@ -55,7 +55,10 @@ export function notOpenableError(text: string): StepError {
 
 /** A frame of the run reached (or was about to reach) `url` anyway; it was sent to about:blank. */
 export function reachedLocalUrlError(url: string, where: string): StepError {
-  return new StepError('INVALID_URL', `${where} went to ${url}: local URLs such as file: are not allowed (only ${ALLOWED_URLS}); the frame was sent to about:blank`);
+  return new StepError(
+    'INVALID_URL',
+    `${where} went to ${url}: local URLs such as file: are not allowed (only ${ALLOWED_URLS}); the frame was sent to about:blank`,
+  );
 }
 
 /** A page asked for a navigation to `url`, which Chromium refused. */
@@ -65,5 +68,8 @@ export function refusedLocalUrlError(url: string, pageUrl: string): StepError {
 
 /** `url` answered with a redirect Chromium refuses to follow (ERR_UNSAFE_REDIRECT). */
 export function unsafeRedirectError(url: string): StepError {
-  return new StepError('INVALID_URL', `${url} redirected to a URL that is not allowed (ERR_UNSAFE_REDIRECT): local URLs such as file: are not allowed (only ${ALLOWED_URLS})`);
+  return new StepError(
+    'INVALID_URL',
+    `${url} redirected to a URL that is not allowed (ERR_UNSAFE_REDIRECT): local URLs such as file: are not allowed (only ${ALLOWED_URLS})`,
+  );
 }

@@ -3,7 +3,7 @@ import { Liquid, type FS } from 'liquidjs';
 import type { TestPlan } from '../domain/index.js';
 import { StepError } from './errors.js';
 
-/** A variable value may reference others this many levels deep (BUGBUG-REFERENCE §6). */
+/** A variable value may reference others this many levels deep (docs/bugbug-compatibility.md §6). */
 export const MAX_NESTING = 3;
 
 interface Entry {
@@ -168,10 +168,7 @@ export class Variables {
   private resolveNested(name: string, value: string, depth: number, deadline: Deadline): string {
     if (!hasTemplate(value)) return value;
     if (depth > MAX_NESTING) {
-      throw new StepError(
-        'VARIABLE_NESTING_LIMIT_EXCEEDED',
-        `Variable "${name}" references other variables more than ${MAX_NESTING} levels deep`,
-      );
+      throw new StepError('VARIABLE_NESTING_LIMIT_EXCEEDED', `Variable "${name}" references other variables more than ${MAX_NESTING} levels deep`);
     }
     return this.renderAt(value, depth, deadline);
   }
@@ -182,7 +179,10 @@ export class Variables {
     // only while time is left, and no template has more tags than analysis can afford.
     if (performance.now() >= deadline) throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${RENDER_LIMIT}`);
     if (countTags(template) > TEMPLATE_LIMITS.tags) {
-      throw new StepError('VALUE_COMPUTING_ERROR', `Invalid template "${preview(template)}": it has more than ${TEMPLATE_LIMITS.tags} {{ }} and {% %} tags (the tag limit)`);
+      throw new StepError(
+        'VALUE_COMPUTING_ERROR',
+        `Invalid template "${preview(template)}": it has more than ${TEMPLATE_LIMITS.tags} {{ }} and {% %} tags (the tag limit)`,
+      );
     }
     let parsed;
     let names: string[];

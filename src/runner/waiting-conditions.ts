@@ -1,12 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import type {
-  PlanStep,
-  RunSettings,
-  StepAction,
-  WaitingCondition,
-  WaitingConditionName,
-  WaitingConditionResult,
-} from '../domain/index.js';
+import type { PlanStep, RunSettings, StepAction, WaitingCondition, WaitingConditionName, WaitingConditionResult } from '../domain/index.js';
 import { elementProbe, type ProbePart, type ProbeResult, type ProbeWant } from './condition-probe.js';
 import { fastProbe, plainChain } from './fast-probe.js';
 import { StepError, isSelectorSyntaxError, isTargetClosedError, isTimeoutError } from './errors.js';
@@ -15,26 +8,48 @@ import { within } from './timing.js';
 
 /** How often unmet conditions are checked again. */
 const POLL_MS = 50;
-/** networkIdle: the pending count must stay at or below the maximum this long (BUGBUG-REFERENCE §5). */
+/** networkIdle: the pending count must stay at or below the maximum this long (docs/bugbug-compatibility.md §5). */
 export const IDLE_HOLD_MS = 1_000;
 const DEFAULT_MAX_PENDING = 2;
 const READY_STATE_LIMIT_MS = 500;
 
 /** Steps that act on an element: they get elementIsVisible and elementIsNotCovered by default. */
 const ELEMENT_STEPS: ReadonlySet<StepAction> = new Set<StepAction>([
-  'click', 'dblClick', 'rightClick', 'mouseDown', 'mouseUp', 'hover', 'type', 'clear', 'select',
-  'dragAndDrop', 'scroll', 'elementVisualRegression',
+  'click',
+  'dblClick',
+  'rightClick',
+  'mouseDown',
+  'mouseUp',
+  'hover',
+  'type',
+  'clear',
+  'select',
+  'dragAndDrop',
+  'scroll',
+  'elementVisualRegression',
 ]);
 /** Steps that interact with an element: they also wait until it stands still and is enabled. */
 const INTERACTIVE_STEPS: ReadonlySet<StepAction> = new Set<StepAction>([
-  'click', 'dblClick', 'rightClick', 'mouseDown', 'mouseUp', 'type', 'clear', 'select', 'dragAndDrop',
+  'click',
+  'dblClick',
+  'rightClick',
+  'mouseDown',
+  'mouseUp',
+  'type',
+  'clear',
+  'select',
+  'dragAndDrop',
 ]);
 /** Steps that type into their element: they check it took the focus (BugBug's type/change). */
 const FOCUS_STEPS: ReadonlySet<StepAction> = new Set<StepAction>(['type']);
 
 const ELEMENT_CONDITIONS: ReadonlySet<WaitingConditionName> = new Set<WaitingConditionName>([
-  'elementIsVisible', 'elementIsNotCovered', 'elementIsNotAnimating', 'elementIsNotDisabled',
-  'elementHasFocus', 'elementHasAttribute',
+  'elementIsVisible',
+  'elementIsNotCovered',
+  'elementIsNotAnimating',
+  'elementIsNotDisabled',
+  'elementHasFocus',
+  'elementHasAttribute',
 ]);
 const NEVER_ON_GOTO: ReadonlySet<WaitingConditionName> = new Set<WaitingConditionName>(['networkIdle', 'pageNavigationAfterExecution']);
 
@@ -42,7 +57,7 @@ function wc(condition: WaitingConditionName, expected: string | null = null): Wa
   return { condition, expected, timeout: null, isActive: true };
 }
 
-/** Bugrun's default set per step type (BUGBUG-REFERENCE §5, design). */
+/** Bugrun's default set per step type (docs/bugbug-compatibility.md §5, design). */
 export function defaultConditions(action: StepAction): WaitingCondition[] {
   const list = [wc('documentComplete')];
   if (action !== 'goto') list.push(wc('networkIdle', String(DEFAULT_MAX_PENDING)));
@@ -90,14 +105,11 @@ export function conditionsFor(step: PlanStep, settings: RunSettings): WaitingCon
   }
   for (const c of step.waitingConditions ?? []) merged.set(c.condition, c);
   return [...merged.values()].filter(
-    (c) =>
-      c.isActive &&
-      !(step.action === 'goto' && NEVER_ON_GOTO.has(c.condition)) &&
-      (!ELEMENT_CONDITIONS.has(c.condition) || hasSelector(step)),
+    (c) => c.isActive && !(step.action === 'goto' && NEVER_ON_GOTO.has(c.condition)) && (!ELEMENT_CONDITIONS.has(c.condition) || hasSelector(step)),
   );
 }
 
-/** Conditions share 70 % of a step timeout ≤ 10 s, else 50 % (BUGBUG-REFERENCE §5). */
+/** Conditions share 70 % of a step timeout ≤ 10 s, else 50 % (docs/bugbug-compatibility.md §5). */
 export function conditionsBudgetMs(stepTimeoutMs: number): number {
   return Math.floor(stepTimeoutMs * (stepTimeoutMs <= 10_000 ? 0.7 : 0.5));
 }
@@ -370,7 +382,11 @@ async function pollBefore(ctx: StepContext, conditions: WaitingCondition[], t0: 
     ctx.record.elementExists = false;
   }
   if (docSlot && !docSlot.ok) {
-    docSlot.current = await within(page.evaluate(() => document.readyState).catch(() => null), READY_STATE_LIMIT_MS, null);
+    docSlot.current = await within(
+      page.evaluate(() => document.readyState).catch(() => null),
+      READY_STATE_LIMIT_MS,
+      null,
+    );
   }
   return slots.map(result);
 }

@@ -95,7 +95,10 @@ export function scanAll(root: number): ProcInfo[] {
   } catch {
     return [];
   }
-  const infos = names.filter((n) => /^\d+$/.test(n)).map((n) => readProc(Number(n))).filter((p): p is ProcInfo => p !== null);
+  const infos = names
+    .filter((n) => /^\d+$/.test(n))
+    .map((n) => readProc(Number(n)))
+    .filter((p): p is ProcInfo => p !== null);
   const children = new Map<number, ProcInfo[]>();
   for (const p of infos) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const out: ProcInfo[] = [];

@@ -55,9 +55,11 @@ export class RunRecorder implements RunSink {
   constructor(private readonly opts: RecorderOptions) {}
 
   emit(event: RunEvent): void {
-    this.chain = this.chain.then(() => this.persist(event)).catch((err: unknown) => {
-      this.writeErrors.push(err);
-    });
+    this.chain = this.chain
+      .then(() => this.persist(event))
+      .catch((err: unknown) => {
+        this.writeErrors.push(err);
+      });
   }
 
   /** A line of the run's own log (what `/logs/` serves). */
@@ -83,15 +85,32 @@ export class RunRecorder implements RunSink {
     await this.chain;
     this.orchestration(`Run ended as ${outcome.status}; writing its files`);
     const { runId: id, testId, testName } = this.opts;
-    const report = reportOf({ id, testId, testName, status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, started: this.started, ended }, this.steps.values());
+    const report = reportOf(
+      { id, testId, testName, status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, started: this.started, ended },
+      this.steps.values(),
+    );
     const embedded: EmbeddedScreenshots = new Map(this.shots);
-    const file = (kind: ArtifactKind, name: string, content: string, contentType: string, replace: boolean, durable: boolean): RunFile => ({ kind, name, content, contentType, replace, durable });
+    const file = (kind: ArtifactKind, name: string, content: string, contentType: string, replace: boolean, durable: boolean): RunFile => ({
+      kind,
+      name,
+      content,
+      contentType,
+      replace,
+      durable,
+    });
     // What the run recorded is synced to disk; what can be derived again (reports, HAR) is not.
     const files = [
       file('logs', 'logs.txt', this.logLines.join(''), TEXT, true, true),
       file('chrome_debug_logs', 'chrome-debug-logs.json', JSON.stringify(this.consoleEntries, null, 1), 'application/json', true, true),
       file('extension_network_logs', 'network.har', toHar(this.network), 'application/json', true, false),
-      file('container_stats', 'container-stats.json', JSON.stringify({ scope: 'browser processes of this server (shared by concurrent runs)', samples: stats }, null, 1), 'application/json', true, true),
+      file(
+        'container_stats',
+        'container-stats.json',
+        JSON.stringify({ scope: 'browser processes of this server (shared by concurrent runs)', samples: stats }, null, 1),
+        'application/json',
+        true,
+        true,
+      ),
       file('report', 'junit.xml', renderJUnit(report), 'application/xml', false, false),
       file('report', 'report.html', renderHtmlReport(report, embedded), 'text/html; charset=utf-8', false, false),
     ];
@@ -179,7 +198,14 @@ export class RunRecorder implements RunSink {
   }
 
   /** One file per kind, replaced when rewritten. */
-  private async writeFile(kind: ArtifactKind, name: string, content: string | Uint8Array, contentType: string, stepRunId: string | null = null, durable = true): Promise<void> {
+  private async writeFile(
+    kind: ArtifactKind,
+    name: string,
+    content: string | Uint8Array,
+    contentType: string,
+    stepRunId: string | null = null,
+    durable = true,
+  ): Promise<void> {
     const f: RunFile = { kind, name, content, contentType, replace: true, durable };
     await this.addRow(f, await this.writeBlob(f), stepRunId);
   }

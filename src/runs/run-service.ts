@@ -1,13 +1,5 @@
 import { EventEmitter } from 'node:events';
-import {
-  countPlanSteps,
-  isTerminal,
-  type Failure,
-  type RunOutcome,
-  type RunStatus,
-  type TestPlan,
-  type TriggeredBy,
-} from '../domain/index.js';
+import { countPlanSteps, isTerminal, type Failure, type RunOutcome, type RunStatus, type TestPlan, type TriggeredBy } from '../domain/index.js';
 import { runPlan, type BrowserPool } from '../runner/index.js';
 import type { RunRow, Store } from '../store/index.js';
 import { ProcessSampler } from './process-stats.js';
@@ -69,7 +61,11 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
   constructor(private readonly opts: RunServiceOptions) {
     super();
     this.retention = opts.retention ?? retentionPolicy();
-    this.queue = new RunQueue(opts.concurrency, (id) => this.execute(id), (err, id) => this.emit('error', err, id));
+    this.queue = new RunQueue(
+      opts.concurrency,
+      (id) => this.execute(id),
+      (err, id) => this.emit('error', err, id),
+    );
   }
 
   /** Ends runs a killed process left active, re-queues waiting runs, warms the browser, starts the workers. */
@@ -193,7 +189,11 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
     const watchdog = new Promise<RunOutcome>((resolve) => {
       timer = setTimeout(() => {
         controller.abort(WATCHDOG);
-        const stuck: RunOutcome = { status: 'error', errorCode: 'SINGLE_TEST_TIME_EXCEEDED', message: 'The run did not end within its time limit; its worker slot was reclaimed' };
+        const stuck: RunOutcome = {
+          status: 'error',
+          errorCode: 'SINGLE_TEST_TIME_EXCEEDED',
+          message: 'The run did not end within its time limit; its worker slot was reclaimed',
+        };
         // Give the runner a moment to close its context after the abort, then move on regardless.
         void Promise.race([run, new Promise((r) => setTimeout(r, 5_000))]).then(() => resolve(stuck));
       }, runTimeoutMs + grace);

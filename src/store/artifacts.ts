@@ -88,13 +88,7 @@ export function createArtifactRepo(db: Kysely<Database>): ArtifactRepo {
     },
 
     async listByRun(runId) {
-      const rows = await db
-        .selectFrom('artifacts')
-        .selectAll()
-        .where('test_run_id', '=', runId)
-        .orderBy('created', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
+      const rows = await db.selectFrom('artifacts').selectAll().where('test_run_id', '=', runId).orderBy('created', 'asc').orderBy('id', 'asc').execute();
       return rows.map(toRow);
     },
 

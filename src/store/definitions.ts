@@ -202,7 +202,11 @@ export function createProfileRepo(db: Kysely<Database>): ProfileRepo {
             .execute();
         }
         if (input.isDefault !== undefined) {
-          await trx.updateTable('profiles').set({ is_default: toFlag(input.isDefault) }).where('id', '=', result.id).execute();
+          await trx
+            .updateTable('profiles')
+            .set({ is_default: toFlag(input.isDefault) })
+            .where('id', '=', result.id)
+            .execute();
         }
         return result;
       });

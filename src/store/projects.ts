@@ -69,13 +69,7 @@ export function createProjectRepo(db: Kysely<Database>): ProjectRepo {
     },
 
     async getDefault() {
-      const r = await db
-        .selectFrom('projects')
-        .select(COLUMNS)
-        .orderBy('created', 'asc')
-        .orderBy('id', 'asc')
-        .limit(1)
-        .executeTakeFirst();
+      const r = await db.selectFrom('projects').select(COLUMNS).orderBy('created', 'asc').orderBy('id', 'asc').limit(1).executeTakeFirst();
       return r ? toRow(r) : null;
     },
 

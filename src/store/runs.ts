@@ -85,9 +85,7 @@ export type RunListRow = Omit<RunRow, 'plan'>;
 export type RunStatusRow = Pick<RunRow, 'id' | 'status' | 'finishedSteps' | 'totalSteps' | 'modified'>;
 
 /** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
-export type RunPatch = Partial<
-  Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion'>
->;
+export type RunPatch = Partial<Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion'>>;
 
 export interface RunListOptions {
   status?: RunStatus | readonly RunStatus[];
@@ -130,10 +128,35 @@ function toRow(r: Selectable<TestRunTable>): RunRow {
 
 type ListColumns = Omit<Selectable<TestRunTable>, 'plan'>;
 const LIST_COLUMNS = [
-  'id', 'project_id', 'test_id', 'test_name', 'profile_id', 'profile_name', 'status', 'error_code', 'error_message',
-  'triggered_by', 'run_mode', 'screen_size_type', 'browser_name', 'browser_version', 'browser_width', 'browser_height',
-  'os_name', 'sequence', 'queued', 'started', 'ended', 'modified', 'sort_time', 'total_steps', 'finished_steps',
-  'variables', 'suite_run_id', 'user_id', 'steps_version',
+  'id',
+  'project_id',
+  'test_id',
+  'test_name',
+  'profile_id',
+  'profile_name',
+  'status',
+  'error_code',
+  'error_message',
+  'triggered_by',
+  'run_mode',
+  'screen_size_type',
+  'browser_name',
+  'browser_version',
+  'browser_width',
+  'browser_height',
+  'os_name',
+  'sequence',
+  'queued',
+  'started',
+  'ended',
+  'modified',
+  'sort_time',
+  'total_steps',
+  'finished_steps',
+  'variables',
+  'suite_run_id',
+  'user_id',
+  'steps_version',
 ] as const satisfies readonly (keyof ListColumns)[];
 
 function toListRow(r: ListColumns): RunListRow {
@@ -216,7 +239,12 @@ type Direction = 'asc' | 'desc';
  * end: with `count` rows, rows [offset, offset + limit) in one direction are rows
  * [count - offset - limit, count - offset) in the other (page 4,500 of 5,000: 10k steps, not 90k).
  */
-export function shorterWalk(count: number, offset: number, limit: number, order: Direction): { walk: Direction; offset: number; limit: number; order: Direction } {
+export function shorterWalk(
+  count: number,
+  offset: number,
+  limit: number,
+  order: Direction,
+): { walk: Direction; offset: number; limit: number; order: Direction } {
   const end = Math.min(count, offset + limit);
   if (end <= offset) return { walk: order, offset, limit: 0, order };
   if (offset <= count - end) return { walk: order, offset, limit: end - offset, order };
@@ -230,11 +258,7 @@ function statusFilter(status: RunStatus | readonly RunStatus[]): readonly RunSta
 export function createRunRepo(db: Kysely<Database>): RunRepo {
   // What every status poll runs: compiled once.
   const statusOf = reusableQuery(db, 2, (id, projectId) =>
-    db
-      .selectFrom('test_runs')
-      .select(['id', 'status', 'finished_steps', 'total_steps', 'modified'])
-      .where('id', '=', id)
-      .where('project_id', '=', projectId),
+    db.selectFrom('test_runs').select(['id', 'status', 'finished_steps', 'total_steps', 'modified']).where('id', '=', id).where('project_id', '=', projectId),
   );
   return {
     async create(input) {
@@ -349,18 +373,15 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
         // replaces a count(*) over the project's whole history.
         const counted = unfiltered
           ? await trx.selectFrom('projects').select('run_count as count').where('id', '=', projectId).executeTakeFirst()
-          : await matching(trx).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirst();
+          : await matching(trx)
+              .select((eb) => eb.fn.countAll<number | string>().as('count'))
+              .executeTakeFirst();
         const count = toNumber(counted?.count ?? 0);
         const span = shorterWalk(count, opts.offset, opts.limit, opts.ordering === 'started' ? 'asc' : 'desc');
         if (span.limit === 0) return { count, rows: [] };
         // Deferred join: the OFFSET walk reads only ids from the (project, [filter,] sort_time, id)
         // index; just the page's rows are then fetched.
-        const pageIds = matching(trx)
-          .select('id')
-          .orderBy('sort_time', span.walk)
-          .orderBy('id', span.walk)
-          .offset(span.offset)
-          .limit(span.limit);
+        const pageIds = matching(trx).select('id').orderBy('sort_time', span.walk).orderBy('id', span.walk).offset(span.offset).limit(span.limit);
         const rows = await trx
           .selectFrom('test_runs')
           .select(LIST_COLUMNS)

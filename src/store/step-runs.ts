@@ -69,11 +69,7 @@ export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
     },
 
     async get(id) {
-      const r = await db
-        .selectFrom('step_runs')
-        .select(['test_run_id', 'record', 'screenshot_key'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const r = await db.selectFrom('step_runs').select(['test_run_id', 'record', 'screenshot_key']).where('id', '=', id).executeTakeFirst();
       if (!r) return null;
       return { runId: r.test_run_id, record: fromJson(r.record) as StepRunRecord, screenshotKey: r.screenshot_key };
     },

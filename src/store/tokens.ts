@@ -74,7 +74,11 @@ export function createTokenRepo(db: Kysely<Database>): TokenRepo {
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
       const now = Date.now();
       if (row.last_used === null || now - Date.parse(row.last_used) >= LAST_USED_RESOLUTION_MS) {
-        await db.updateTable('api_tokens').set({ last_used: new Date(now).toISOString() }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('api_tokens')
+          .set({ last_used: new Date(now).toISOString() })
+          .where('id', '=', row.id)
+          .execute();
       }
       return row.project_id;
     },
@@ -128,11 +132,7 @@ export function createTokenRepo(db: Kysely<Database>): TokenRepo {
         .returning('id')
         .executeTakeFirst();
       if (inserted) return { id: inserted.id, created: true };
-      const existing = await db
-        .selectFrom('api_tokens')
-        .select(['id', 'project_id', 'revoked'])
-        .where('token_hash', '=', hash)
-        .executeTakeFirstOrThrow();
+      const existing = await db.selectFrom('api_tokens').select(['id', 'project_id', 'revoked']).where('token_hash', '=', hash).executeTakeFirstOrThrow();
       if (existing.project_id !== projectId) throw new Error('this token already belongs to another project');
       if (fromFlag(existing.revoked)) {
         await db.updateTable('api_tokens').set({ revoked: 0 }).where('id', '=', existing.id).execute();

@@ -8,9 +8,7 @@ export interface ImportedObject {
   status: 'created' | 'updated';
 }
 
-export type ImportResult =
-  | { ok: true; objects: ImportedObject[]; warnings: string[] }
-  | { ok: false; errors: string[]; warnings: string[] };
+export type ImportResult = { ok: true; objects: ImportedObject[]; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
 
 /** A file of the bundle that is not YAML (e.g. what uploadFile's `file_source` names). */
 export interface BundleFile {
@@ -36,7 +34,9 @@ export async function importBundle(store: Store, projectId: string, files: Sourc
   for (const test of bundle.tests) {
     for (const ref of componentRefs(test.data)) {
       if (!bundled.has(ref) && !stored.has(ref)) {
-        warnings.push(`${test.file}: warning: test "${test.slug}" uses component "${ref}", which is not imported yet; its runs will end with INITIALIZATION_ERROR until it is`);
+        warnings.push(
+          `${test.file}: warning: test "${test.slug}" uses component "${ref}", which is not imported yet; its runs will end with INITIALIZATION_ERROR until it is`,
+        );
       }
     }
   }

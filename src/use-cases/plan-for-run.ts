@@ -23,7 +23,7 @@ function randomDigits(n: number): string {
 /** Snapshots what a run will execute: the test with its components, profile, overrides and project settings. */
 export async function planForRun(store: Store, req: PlanRequest): Promise<TestPlan | Failure> {
   const [project, components] = await Promise.all([store.projects.get(req.projectId), store.components.listAll(req.projectId)]);
-  const profileVariables = ((req.profile?.data as { variables?: ProfileVariable[] } | null)?.variables ?? []);
+  const profileVariables = (req.profile?.data as { variables?: ProfileVariable[] } | null)?.variables ?? [];
   const result = buildTestPlan({
     runId: req.runId,
     test: { id: req.test.id, name: req.test.name, data: req.test.data as TestData },

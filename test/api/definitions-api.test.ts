@@ -33,7 +33,12 @@ describe('POST /api/v2/import/', () => {
       return { objects, warnings };
     };
     const first = await importEach();
-    expect(first.objects.filter((o) => o.type === 'test').map((o) => o.slug).sort()).toEqual(['login-smoke-test', 'minimal-test']);
+    expect(
+      first.objects
+        .filter((o) => o.type === 'test')
+        .map((o) => o.slug)
+        .sort(),
+    ).toEqual(['login-smoke-test', 'minimal-test']);
     expect(new Set(first.objects.map((o) => o.type))).toEqual(new Set(['project', 'profile', 'component', 'test', 'suite']));
     // full-login-test uses a component no example defines: a warning, not an error.
     expect(first.warnings.join('\n')).toMatch(/cookie-consent/);
@@ -46,7 +51,16 @@ describe('POST /api/v2/import/', () => {
   it('rejects every invalid example with file:line:col and writes nothing', async () => {
     const before = await bugrun.api('GET', '/api/v2/tests/?page_size=100');
     for (const file of read('invalid')) {
-      const res = await bugrun.api('POST', '/api/v2/import/', { files: [file, { path: 'good.yaml', content: "schema_version: '1.0'\nschema_type: test\ndata:\n  name: 'Should not be written'\n  slug: 'not-written'\n  runtime: browser\n  screen_size: desktop\n" }] });
+      const res = await bugrun.api('POST', '/api/v2/import/', {
+        files: [
+          file,
+          {
+            path: 'good.yaml',
+            content:
+              "schema_version: '1.0'\nschema_type: test\ndata:\n  name: 'Should not be written'\n  slug: 'not-written'\n  runtime: browser\n  screen_size: desktop\n",
+          },
+        ],
+      });
       expect(res.statusCode, file.path).toBe(400);
       const errors = (res.json() as { errors: string[] }).errors;
       expect(errors.length).toBeGreaterThan(0);
@@ -83,7 +97,9 @@ describe('tests and profiles', () => {
     const list = (await bugrun.api('GET', '/api/v2/profiles/')).json() as { results: { id: string; name: string; isDefault: boolean }[] };
     const profile = list.results.find((p) => p.name === 'Default profile');
     expect(profile?.isDefault).toBe(true);
-    const detail = (await bugrun.api('GET', `/api/v2/profiles/${profile!.id}/`)).json() as { variables: { key: string; value: string | null; hasSecretValue: boolean }[] };
+    const detail = (await bugrun.api('GET', `/api/v2/profiles/${profile!.id}/`)).json() as {
+      variables: { key: string; value: string | null; hasSecretValue: boolean }[];
+    };
     expect(detail.variables.find((v) => v.key === 'password')).toMatchObject({ hasSecretValue: true, value: '********' });
     expect(detail.variables.find((v) => v.key === 'email')?.value).toBe('demo@example.com');
     expect((await bugrun.api('GET', '/api/v2/profiles/nope/')).statusCode).toBe(404);
@@ -98,9 +114,11 @@ describe('tests and profiles', () => {
 
 // Last: it adds a test, which the listings above do not expect.
 describe('bundle files', () => {
-  it('keeps the bundle\'s other files for uploadFile, and warns about missing ones', async () => {
+  it("keeps the bundle's other files for uploadFile, and warns about missing ones", async () => {
     const yaml = (source: string) =>
-      yamlTest('upload', yamlStep('goto', "url: 'http://127.0.0.1:1/'") + yamlStep('uploadFile', `selector: 'css=input', file_source: '${source}'`), { name: 'Upload' });
+      yamlTest('upload', yamlStep('goto', "url: 'http://127.0.0.1:1/'") + yamlStep('uploadFile', `selector: 'css=input', file_source: '${source}'`), {
+        name: 'Upload',
+      });
     const missing = await bugrun.api('POST', '/api/v2/import/', { files: [{ path: 'upload.yaml', content: yaml('files/missing.pdf') }] });
     expect(missing.statusCode).toBe(200);
     expect((missing.json() as { warnings: string[] }).warnings.join('\n')).toMatch(/files\/missing\.pdf.*FILE_DOES_NOT_EXIST/);
@@ -113,7 +131,12 @@ describe('bundle files', () => {
     expect((withFile.json() as { warnings: string[] }).warnings).toEqual([]);
     const stored = await bugrun.service.store.blobs.get(`bundle-files/${bugrun.service.projectId}/files/photo.png`);
     expect([...(stored ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-    const escape = await bugrun.api('POST', '/api/v2/import/', { files: [{ path: 'upload.yaml', content: yaml('x') }, { path: '../evil.txt', content: 'x' }] });
+    const escape = await bugrun.api('POST', '/api/v2/import/', {
+      files: [
+        { path: 'upload.yaml', content: yaml('x') },
+        { path: '../evil.txt', content: 'x' },
+      ],
+    });
     expect(escape.statusCode).toBe(400);
   });
 });

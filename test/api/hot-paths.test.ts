@@ -29,11 +29,35 @@ const get = (url: string, key = token) => service.app.inject({ method: 'GET', ur
 
 function record(id: string, sequence: number, status: StepRunRecord['status']): StepRunRecord {
   return {
-    id, stepId: `step-${sequence}`, groupId: 'g', sequence, parentStepRunId: null, type: 'click', name: `Step ${sequence}`,
-    status, error: null, errorCode: null, warning: false, forceFailed: false, ignoredFailed: false, executed: true,
-    elementExists: true, timeout: 5000, runTimeout: null, sleep: 0, executionUrl: null,
-    started: '2026-01-01T00:00:00.000Z', ended: '2026-01-01T00:00:01.500Z', assertionType: null, assertionProperty: null,
-    assertionExpectedValue: null, assertionCurrentValue: null, tabNo: 0, computedValue: null, computedUrl: null, waitingConditions: [],
+    id,
+    stepId: `step-${sequence}`,
+    groupId: 'g',
+    sequence,
+    parentStepRunId: null,
+    type: 'click',
+    name: `Step ${sequence}`,
+    status,
+    error: null,
+    errorCode: null,
+    warning: false,
+    forceFailed: false,
+    ignoredFailed: false,
+    executed: true,
+    elementExists: true,
+    timeout: 5000,
+    runTimeout: null,
+    sleep: 0,
+    executionUrl: null,
+    started: '2026-01-01T00:00:00.000Z',
+    ended: '2026-01-01T00:00:01.500Z',
+    assertionType: null,
+    assertionProperty: null,
+    assertionExpectedValue: null,
+    assertionCurrentValue: null,
+    tabNo: 0,
+    computedValue: null,
+    computedUrl: null,
+    waitingConditions: [],
   };
 }
 
@@ -42,10 +66,23 @@ let finished = 0;
 async function finishedRun(steps: number) {
   const { store, projectId } = service;
   const started = new Date(Date.UTC(2026, 0, 1) + 60_000 * ++finished);
-  const run = await store.runs.create({ projectId, testName: 'Stored', triggeredBy: 'api', runMode: 'server', screenSizeType: 'desktop', totalSteps: steps, plan: { big: 'x'.repeat(5000) } });
+  const run = await store.runs.create({
+    projectId,
+    testName: 'Stored',
+    triggeredBy: 'api',
+    runMode: 'server',
+    screenSizeType: 'desktop',
+    totalSteps: steps,
+    plan: { big: 'x'.repeat(5000) },
+  });
   const ids = Array.from({ length: steps }, () => randomUUID());
   for (const [i, id] of ids.entries()) await store.stepRuns.upsert(run.id, record(id, i + 1, 'passed'), `${run.id}/screenshots/${i}.jpg`);
-  await store.runs.update(run.id, { status: 'passed', started: started.toISOString(), ended: new Date(started.getTime() + 5_000).toISOString(), finishedSteps: steps });
+  await store.runs.update(run.id, {
+    status: 'passed',
+    started: started.toISOString(),
+    ended: new Date(started.getTime() + 5_000).toISOString(),
+    finishedSteps: steps,
+  });
   return { run, stepIds: ids };
 }
 
@@ -57,7 +94,14 @@ describe('GET /testruns/{id}/status/', () => {
       const res = await get(`/api/v2/testruns/${run.id.toUpperCase()}/status/`);
       expect(res.statusCode).toBe(200);
       const full = await service.store.runs.getById(run.id);
-      expect(res.json()).toEqual({ id: run.id, status: 'passed', finishedSteps: 2, totalSteps: 2, modified: full?.modified, webappUrl: `http://bugrun.test/runs/${run.id}` });
+      expect(res.json()).toEqual({
+        id: run.id,
+        status: 'passed',
+        finishedSteps: 2,
+        totalSteps: 2,
+        modified: full?.modified,
+        webappUrl: `http://bugrun.test/runs/${run.id}`,
+      });
       expect((await get(`/api/v2/testruns/${randomUUID()}/status/`)).statusCode).toBe(404);
       expect((await get('/api/v2/testruns/nope/status/')).statusCode).toBe(404);
       expect(fullRead).not.toHaveBeenCalled();
@@ -84,7 +128,12 @@ describe('GET /testruns/ (list)', () => {
     const first = await get('/api/v2/testruns/?page_size=2&ordering=-started');
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
-    const page = first.json() as { count: number; next: string | null; previous: null; results: { id: string; status: string; stepsRuns: { name: string; screenshotUrl: string | null; duration: string }[] }[] };
+    const page = first.json() as {
+      count: number;
+      next: string | null;
+      previous: null;
+      results: { id: string; status: string; stepsRuns: { name: string; screenshotUrl: string | null; duration: string }[] }[];
+    };
     expect(first.body).toBe(JSON.stringify(page));
     expect(Object.keys(page)).toEqual(['count', 'next', 'previous', 'results']);
     expect(page.next).toBe('http://bugrun.test/api/v2/testruns/?page_size=2&ordering=-started&page=2');

@@ -18,7 +18,12 @@ interface StepRun {
 }
 async function finished(runId: string) {
   await bugrun.waitFor(runId, ['passed', 'failed', 'error', 'stopped'], 60_000);
-  return (await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as { status: string; errorCode: string | null; runProfileId: string | null; stepsRuns: StepRun[] };
+  return (await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as {
+    status: string;
+    errorCode: string | null;
+    runProfileId: string | null;
+    stepsRuns: StepRun[];
+  };
 }
 
 beforeAll(async () => {
@@ -28,10 +33,13 @@ beforeAll(async () => {
     ...apiBundle(fixture.url),
     'test-missing.yaml': yamlTest(
       'missing',
-      yamlStep('goto', "url: '{{site}}/login.html'") + yamlStep('click', "selector: 'css=#no-such-button'", { name: 'Click a ghost', execution: 'run_timeout: 1' }),
+      yamlStep('goto', "url: '{{site}}/login.html'") +
+        yamlStep('click', "selector: 'css=#no-such-button'", { name: 'Click a ghost', execution: 'run_timeout: 1' }),
       { name: 'Missing element' },
     ),
-    'test-hang.yaml': yamlTest('hang', yamlStep('goto', "url: '{{site}}/hang'", { name: 'Open a page that never answers', execution: 'run_timeout: 2' }), { name: 'Page never loads' }),
+    'test-hang.yaml': yamlTest('hang', yamlStep('goto', "url: '{{site}}/hang'", { name: 'Open a page that never answers', execution: 'run_timeout: 2' }), {
+      name: 'Page never loads',
+    }),
   });
 });
 

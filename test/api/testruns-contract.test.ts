@@ -5,7 +5,7 @@ import { startFixtureServer } from '../helpers/fixture-server.js';
 import { apiBundle, SECRET_PASSWORD } from './api-bundle.js';
 
 /**
- * Every endpoint of ../shared/spec/testruns-v2.openapi.json, success and error, validated against
+ * Every endpoint of src/api/spec/testruns-v2.openapi.json, success and error, validated against
  * the file as it is (one documented override: stepsRuns is an array). Real runs in real Chromium.
  */
 const contract = new Contract();
@@ -89,7 +89,11 @@ describe('POST /api/v2/testruns/', () => {
       expect(res.statusCode).toBe(401);
       expect(data.detail).toBe('Authentication credentials were missing or invalid.');
     }
-    const res = await bugrun.service.app.inject({ method: 'GET', url: `/api/v2/testruns/${passedRunId}/status/`, headers: { authorization: `Bearer ${bugrun.token}` } });
+    const res = await bugrun.service.app.inject({
+      method: 'GET',
+      url: `/api/v2/testruns/${passedRunId}/status/`,
+      headers: { authorization: `Bearer ${bugrun.token}` },
+    });
     expect(res.statusCode).toBe(200);
   });
 });
@@ -115,7 +119,7 @@ describe('GET /api/v2/testruns/{id}/', () => {
     expect(res.body).toContain('********');
   });
 
-  it('answers 404 for unknown, non-UUID and other projects\' runs', async () => {
+  it("answers 404 for unknown, non-UUID and other projects' runs", async () => {
     for (const id of [UNKNOWN, 'not-a-uuid']) {
       const { res, data } = await call('GET', '/api/v2/testruns/{id}/', `/api/v2/testruns/${id}/`);
       expect(res.statusCode).toBe(404);
@@ -186,9 +190,15 @@ describe('status and stop', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(seen.size).toBeGreaterThan(2);
-    const partial = (await call('GET', '/api/v2/testruns/{id}/debug-artifacts/', `/api/v2/testruns/${runId}/debug-artifacts/`)).data as unknown as { kind: string }[];
+    const partial = (await call('GET', '/api/v2/testruns/{id}/debug-artifacts/', `/api/v2/testruns/${runId}/debug-artifacts/`)).data as unknown as {
+      kind: string;
+    }[];
     expect(partial.map((a) => a.kind)).toContain('logs_partial');
-    const { data: byKind } = await call('GET', '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/', `/api/v2/testruns/${runId}/debug-artifacts/logs_partial/`);
+    const { data: byKind } = await call(
+      'GET',
+      '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/',
+      `/api/v2/testruns/${runId}/debug-artifacts/logs_partial/`,
+    );
     expect(byKind.kind).toBe('logs_partial');
 
     const t0 = Date.now();
@@ -263,14 +273,22 @@ describe('screenshots, artifacts, logs and JUnit', () => {
     const { data } = await call('GET', '/api/v2/testruns/{id}/debug-artifacts/', `/api/v2/testruns/${failedRunId}/debug-artifacts/`);
     const kinds = (data as unknown as { kind: string }[]).map((a) => a.kind);
     expect(kinds).toEqual(expect.arrayContaining(['logs', 'logs_partial', 'chrome_debug_logs', 'dom_snapshot']));
-    const consoleLogs = await call('GET', '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/', `/api/v2/testruns/${failedRunId}/debug-artifacts/chrome_debug_logs/`);
+    const consoleLogs = await call(
+      'GET',
+      '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/',
+      `/api/v2/testruns/${failedRunId}/debug-artifacts/chrome_debug_logs/`,
+    );
     const consoleFile = await bugrun.download(String(consoleLogs.data.file));
     expect(consoleFile.body).toContain('hello from the page');
     const dom = await call('GET', '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/', `/api/v2/testruns/${failedRunId}/debug-artifacts/dom_snapshot/`);
     const domFile = await bugrun.download(String(dom.data.file));
     expect(domFile.body).toMatch(/Console page/);
     expect(domFile.headers['content-security-policy']).toMatch(/sandbox/);
-    const missing = await call('GET', '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/', `/api/v2/testruns/${passedRunId}/debug-artifacts/dom_snapshot/`);
+    const missing = await call(
+      'GET',
+      '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/',
+      `/api/v2/testruns/${passedRunId}/debug-artifacts/dom_snapshot/`,
+    );
     expect(missing.res.statusCode).toBe(404);
     const unknownKind = await call('GET', '/api/v2/testruns/{id}/debug-artifacts/{artifact_type}/', `/api/v2/testruns/${passedRunId}/debug-artifacts/bogus/`);
     expect(unknownKind.res.statusCode).toBe(404);
@@ -301,8 +319,14 @@ describe('coverage', () => {
   it('exercised every operation of the contract with a success and an error', () => {
     for (const op of contract.operations()) {
       const codes = [...contract.seen].filter((s) => s.startsWith(`${op} `)).map((s) => Number(s.split(' ').pop()));
-      expect(codes.some((c) => c < 400), `${op} success`).toBe(true);
-      expect(codes.some((c) => c >= 400), `${op} error`).toBe(true);
+      expect(
+        codes.some((c) => c < 400),
+        `${op} success`,
+      ).toBe(true);
+      expect(
+        codes.some((c) => c >= 400),
+        `${op} error`,
+      ).toBe(true);
     }
   });
 });

@@ -25,7 +25,11 @@ describe('client settings', () => {
     const saved = { url: 'http://saved:1', token: 'saved-token' };
     expect(resolveClientConfig({}, {}, {})).toEqual({ url: 'http://127.0.0.1:8080', token: null, tokenSource: null });
     expect(resolveClientConfig({}, {}, saved)).toEqual({ url: 'http://saved:1', token: 'saved-token', tokenSource: 'saved' });
-    expect(resolveClientConfig({}, { BUGRUN_URL: 'http://env:2/', BUGRUN_TOKEN: 'env-token' }, saved)).toEqual({ url: 'http://env:2', token: 'env-token', tokenSource: 'env' });
+    expect(resolveClientConfig({}, { BUGRUN_URL: 'http://env:2/', BUGRUN_TOKEN: 'env-token' }, saved)).toEqual({
+      url: 'http://env:2',
+      token: 'env-token',
+      tokenSource: 'env',
+    });
     expect(resolveClientConfig({ url: 'https://flag:3', token: 'flag-token' }, { BUGRUN_URL: 'http://env:2', BUGRUN_TOKEN: 'env-token' }, saved)).toEqual({
       url: 'https://flag:3',
       token: 'flag-token',
@@ -55,7 +59,9 @@ describe('progress while waiting for a run', () => {
   };
   const status = (finishedSteps: number, state = 'running') => ({ id: 'r', status: state, finishedSteps, totalSteps: 3, modified: '', webappUrl: '' });
   const run = (name: string) =>
-    ({ stepsRuns: [{ id: 's', type: 'click', name, status: 'running', error: null, errorCode: null, warning: false, ignoredFailed: false, duration: null }] }) as never;
+    ({
+      stepsRuns: [{ id: 's', type: 'click', name, status: 'running', error: null, errorCode: null, warning: false, ignoredFailed: false, duration: null }],
+    }) as never;
 
   it('rewrites one line in place on a terminal, truncated to its width', () => {
     const { chunks, stream } = fakeStream(true);

@@ -40,7 +40,10 @@ describe('bugrun import', () => {
   it('prints file:line:col for an invalid document, imports nothing and exits 1', async () => {
     const bundle = join(dir, 'bundle');
     await mkdir(bundle, { recursive: true });
-    await writeFile(join(bundle, 'a-good.yaml'), "schema_version: '1.0'\nschema_type: test\ndata:\n  name: 'Good'\n  slug: 'good-one'\n  runtime: browser\n  screen_size: desktop\n");
+    await writeFile(
+      join(bundle, 'a-good.yaml'),
+      "schema_version: '1.0'\nschema_type: test\ndata:\n  name: 'Good'\n  slug: 'good-one'\n  runtime: browser\n  screen_size: desktop\n",
+    );
     await writeFile(join(bundle, 'b-bad.yaml'), "schema_version: '1.0'\nschema_type: test\ndata:\n  name: 'Bad'\n  runtime: browser\n  screen_size: huge\n");
     const res = await runCli(['import', bundle], env);
     expect(res.code).toBe(1);

@@ -74,7 +74,10 @@ afterAll(async () => {
 
 describe('bugrun remote run test', () => {
   it('runs a test by slug with a profile, variables and a trigger; prints testRunId and exits 0 when it passes', async () => {
-    const res = await runCli(['remote', 'run', 'test', 'login', '--profile', 'Staging', '--variable', 'email=cli@example.com', '--triggered-by', 'github'], env);
+    const res = await runCli(
+      ['remote', 'run', 'test', 'login', '--profile', 'Staging', '--variable', 'email=cli@example.com', '--triggered-by', 'github'],
+      env,
+    );
     expect(res.code, res.stdout + res.stderr).toBe(0);
     const runId = runIdOf(res.stdout);
     expect(res.stdout).toMatch(/^Status: passed$/m);
@@ -83,7 +86,9 @@ describe('bugrun remote run test', () => {
     expect(res.stderr).toMatch(/^\[\d+\/\d+\] \w+/m);
     expect(res.stderr).not.toContain('\r');
 
-    const run = await api<{ triggeredBy: string; runProfileId: string; stepsRuns: { name: string; computedValue: string | null }[] }>(`/api/v2/testruns/${runId}/`);
+    const run = await api<{ triggeredBy: string; runProfileId: string; stepsRuns: { name: string; computedValue: string | null }[] }>(
+      `/api/v2/testruns/${runId}/`,
+    );
     expect(run.triggeredBy).toBe('github');
     expect(run.runProfileId).toBe(ids['profile:staging']);
     expect(run.stepsRuns.find((s) => s.name === 'Type email')?.computedValue).toBe('cli@example.com');
@@ -96,7 +101,10 @@ describe('bugrun remote run test', () => {
 
   it('exits non-zero for a failed run, prints every step with --with-details and writes JUnit XML', async () => {
     const junit = join(dir, 'reports', 'failing.xml');
-    const res = await runCli(['remote', 'run', 'test', ids['test:failing'], '--with-details', '--no-progress', '--reporter', 'junit', '--output-path', junit], env);
+    const res = await runCli(
+      ['remote', 'run', 'test', ids['test:failing'], '--with-details', '--no-progress', '--reporter', 'junit', '--output-path', junit],
+      env,
+    );
     expect(res.code).toBe(1);
     const runId = runIdOf(res.stdout);
     expect(res.stderr).toBe('');

@@ -44,7 +44,10 @@ describe('bugrun serve --demo', () => {
 
     // The other demo tests: the shop served at /demo/ works, and the failing example fails.
     const tests = (await (await fetch(`${server.url}/api/v2/tests/`, { headers: auth })).json()) as { results: { id: string; slug: string }[] };
-    for (const [slug, expected] of [['cart', 'passed'], ['failing-example', 'failed']]) {
+    for (const [slug, expected] of [
+      ['cart', 'passed'],
+      ['failing-example', 'failed'],
+    ]) {
       const testId = tests.results.find((t) => t.slug === slug)?.id;
       const res = await fetch(`${server.url}/api/v2/testruns/`, { method: 'POST', headers: auth, body: JSON.stringify({ testId }) });
       expect(await finalStatus(((await res.json()) as { id: string }).id)).toBe(expected);

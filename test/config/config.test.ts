@@ -9,7 +9,7 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, { BUGRUN_SPARE_CONTEXT: 'sometimes' })).toThrow(new ConfigError('BUGRUN_SPARE_CONTEXT must be on or off (got "sometimes")'));
   });
 
-  it('reads flags over the environment over defaults, and rejects bad numbers with the variable\'s name', () => {
+  it("reads flags over the environment over defaults, and rejects bad numbers with the variable's name", () => {
     const env = { PORT: '9000', BUGRUN_CONCURRENCY: '3', BUGRUN_MAX_QUEUED: '50', BUGRUN_RETENTION: 'default=30,logs=never' };
     const config = resolveConfig({ port: 9100 }, env);
     expect(config).toMatchObject({ port: 9100, concurrency: 3, maxQueued: 50, retentionDays: { default: 30, logs: null } });

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { componentRefs, formatDiagnostic, parseBundle, readBundleFiles, slugify } from '../../src/definitions/index.js';
 import { errorLines, errors, FIXTURES, source } from './helpers.js';
 
-const profile = (name: string, extra = ''): string =>
-  `schema_version: '1.0'\nschema_type: profile\ndata:\n  name: '${name}'\n${extra}`;
+const profile = (name: string, extra = ''): string => `schema_version: '1.0'\nschema_type: profile\ndata:\n  name: '${name}'\n${extra}`;
 
 describe('readBundleFiles', () => {
   it('reads the YAML files of a folder recursively, sorted, skipping hidden folders and other files', async () => {
@@ -62,11 +61,7 @@ describe('parseBundle', () => {
     const test = (name: string, slug: string): string =>
       `schema_version: '1.0'\nschema_type: test\ndata:\n  name: '${name}'\n  slug: '${slug}'\n  runtime: browser\n  screen_size: desktop\n`;
     const component = `schema_version: '1.0'\nschema_type: component\ndata:\n  component_name: 'Login'\n`;
-    const { diagnostics, bundle } = parseBundle([
-      source('a.yaml', test('One', 'login')),
-      source('b.yaml', test('Two', 'login')),
-      source('c.yaml', component),
-    ]);
+    const { diagnostics, bundle } = parseBundle([source('a.yaml', test('One', 'login')), source('b.yaml', test('Two', 'login')), source('c.yaml', component)]);
     expect(errors(diagnostics).map(formatDiagnostic)).toEqual(['b.yaml:5:9: duplicate test slug "login" (first at a.yaml:5:9)']);
     expect(bundle.components.map((c) => c.slug)).toEqual(['login']);
   });

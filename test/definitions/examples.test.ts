@@ -52,10 +52,7 @@ describe("BugBug's published invalid examples", () => {
       ],
     ],
     ['invalid-schema-type.yaml', ['2:14 schema_type must be one of test, component, profile, suite, project (got "flow")']],
-    [
-      'missing-required-test-fields.yaml',
-      ['4:3 data: missing required property "runtime"', '4:3 data: missing required property "screen_size"'],
-    ],
+    ['missing-required-test-fields.yaml', ['4:3 data: missing required property "runtime"', '4:3 data: missing required property "screen_size"']],
     ['missing-schema-version.yaml', ['1:1 schema_version is required']],
   ];
 
@@ -77,7 +74,9 @@ describe("BugBug's published invalid examples", () => {
   });
 
   it('reports the problems of every file of a bundle, not just the first', () => {
-    const files = readdirSync(`${FIXTURES}bugbug-examples/invalid`).sort().map((n) => fixture(`bugbug-examples/invalid/${n}`));
+    const files = readdirSync(`${FIXTURES}bugbug-examples/invalid`)
+      .sort()
+      .map((n) => fixture(`bugbug-examples/invalid/${n}`));
     const { diagnostics } = parseBundle(files);
     expect(new Set(errors(diagnostics).map((d) => d.file)).size).toBe(files.length);
     expect(errors(diagnostics)).toHaveLength(7);

@@ -68,9 +68,7 @@ describe('buildTestPlan', () => {
       waitingConditions: [],
       conditionalSteps: [],
     });
-    expect(condition.waitingConditions).toEqual([
-      { condition: 'elementHasAttribute', expected: 'data-ready="1"', timeout: null, isActive: true },
-    ]);
+    expect(condition.waitingConditions).toEqual([{ condition: 'elementHasAttribute', expected: 'data-ready="1"', timeout: null, isActive: true }]);
     expect(condition.conditionalSteps.map((s) => [s.action, s.details.selector])).toEqual([['click', 'css=.cookie-banner button']]);
     expect(condition.details.assertion_expected_value).toBe(true);
     expect(assert).toMatchObject({ isActive: false, name: null, continueOnFailure: false, sleep: null, runTimeout: null, waitingConditions: null });
@@ -100,11 +98,7 @@ describe('buildTestPlan', () => {
   });
 
   it('gives a secret profile variable without a value an empty value', async () => {
-    const plan = planOf(
-      buildTestPlan(
-        await input({ profileVariables: [{ key: 'token', name: 'Token', value: null, secret: true, description: null }] }),
-      ),
-    );
+    const plan = planOf(buildTestPlan(await input({ profileVariables: [{ key: 'token', name: 'Token', value: null, secret: true, description: null }] })));
     expect(plan.variables).toEqual([{ key: 'token', value: '', secret: true, source: 'profile' }]);
   });
 
@@ -178,8 +172,7 @@ describe('buildTestPlan', () => {
 });
 
 describe('step ids', () => {
-  const steps = (order: string[]): string =>
-    order.map((url) => `        - action: goto\n          action_details: { url: '${url}' }\n`).join('');
+  const steps = (order: string[]): string => order.map((url) => `        - action: goto\n          action_details: { url: '${url}' }\n`).join('');
 
   function ids(text: string, testId = TEST_ID): string[] {
     const { bundle, diagnostics } = parseBundle([source('t.yaml', text)]);

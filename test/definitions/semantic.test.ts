@@ -19,16 +19,44 @@ describe('action_details required per action', () => {
     ['execute', '{ code: "" }', 'execute requires action_details.code'],
     ['answerPrompt', '{}', 'answerPrompt requires action_details.value'],
     ['assert', '{ assertion_type: equal }', 'assert requires action_details.assertion_property'],
-    ['assert', '{ assertion_property: textContent, assertion_type: equal }', 'assert requires action_details.selector (assertion_property textContent reads an element)'],
-    ['ifCondition', '{ assertion_property: variableValue, assertion_type: equal }', 'ifCondition requires action_details.assertion_variable_name (assertion_property is variableValue)'],
-    ['assert', '{ assertion_property: customJavaScript, assertion_type: any }', 'assert requires action_details.assertion_java_script (assertion_property is customJavaScript)'],
-    ['setLocalVariable', '{ local_variable_name: x, local_variable_source: element }', 'setLocalVariable requires action_details.selector (local_variable_source is element)'],
-    ['setLocalVariable', '{ local_variable_name: x, local_variable_source: value }', 'setLocalVariable requires action_details.value (local_variable_source is value)'],
+    [
+      'assert',
+      '{ assertion_property: textContent, assertion_type: equal }',
+      'assert requires action_details.selector (assertion_property textContent reads an element)',
+    ],
+    [
+      'ifCondition',
+      '{ assertion_property: variableValue, assertion_type: equal }',
+      'ifCondition requires action_details.assertion_variable_name (assertion_property is variableValue)',
+    ],
+    [
+      'assert',
+      '{ assertion_property: customJavaScript, assertion_type: any }',
+      'assert requires action_details.assertion_java_script (assertion_property is customJavaScript)',
+    ],
+    [
+      'setLocalVariable',
+      '{ local_variable_name: x, local_variable_source: element }',
+      'setLocalVariable requires action_details.selector (local_variable_source is element)',
+    ],
+    [
+      'setLocalVariable',
+      '{ local_variable_name: x, local_variable_source: value }',
+      'setLocalVariable requires action_details.value (local_variable_source is value)',
+    ],
     ['setLocalVariable', '{ local_variable_source: evaluate, code: "1" }', 'setLocalVariable requires action_details.local_variable_name'],
     ['scroll', '{ scroll_to: coords }', 'scroll requires action_details.scroll_inside'],
     ['switchContext', '{ frame_is_root: true }', 'switchContext requires action_details.tab_no, frame_no, frame_src or value'],
-    ['dragAndDrop', '{ selector: "css=#a" }', 'dragAndDrop requires action_details.drop_selector (the drop target; or set dnd_drop_on: coords with dnd_drop_x/dnd_drop_y)'],
-    ['dragAndDrop', '{ selector: "css=#a", dnd_drop_on: coords, dnd_drop_x: 1 }', 'dragAndDrop requires action_details.dnd_drop_x and dnd_drop_y (dnd_drop_on is coords)'],
+    [
+      'dragAndDrop',
+      '{ selector: "css=#a" }',
+      'dragAndDrop requires action_details.drop_selector (the drop target; or set dnd_drop_on: coords with dnd_drop_x/dnd_drop_y)',
+    ],
+    [
+      'dragAndDrop',
+      '{ selector: "css=#a", dnd_drop_on: coords, dnd_drop_x: 1 }',
+      'dragAndDrop requires action_details.dnd_drop_x and dnd_drop_y (dnd_drop_on is coords)',
+    ],
     ['uploadFile', '{ file_source: "a.txt" }', 'uploadFile requires action_details.selector'],
     ['elementVisualRegression', '{}', 'elementVisualRegression requires action_details.selector'],
   ])('%s %s → %s', (action, details, message) => {
@@ -51,9 +79,7 @@ describe('action_details required per action', () => {
   });
 
   it('does not repeat a schema type error as a missing field', () => {
-    expect(stepErrors('type', '{ selector: "css=#a", value: null }')).toEqual([
-      '12:56 step.action_details.value: must be a string (got null)',
-    ]);
+    expect(stepErrors('type', '{ selector: "css=#a", value: null }')).toEqual(['12:56 step.action_details.value: must be a string (got null)']);
   });
 
   it('rejects an empty selector at the selector', () => {
@@ -69,7 +95,7 @@ describe('action_details required per action', () => {
     ]);
   });
 
-  it('type-checks the fields of the step\'s own action', () => {
+  it("type-checks the fields of the step's own action", () => {
     expect(stepErrors('select', '{ selector: a, select_type: label, value: x }')).toEqual([
       '12:55 step.action_details.select_type: must be one of text, value, index (got "label")',
     ]);
@@ -86,9 +112,7 @@ describe('waiting conditions and conditional steps', () => {
 
   it('allows conditional_steps only on ifCondition, and validates the ones it has', () => {
     const extra = `          conditional_steps:\n            - action: goto\n              action_details: {}\n`;
-    expect(stepErrors('click', '{ selector: a }', extra)).toEqual([
-      '13:11 step: conditional_steps are only allowed on ifCondition steps (this step is click)',
-    ]);
+    expect(stepErrors('click', '{ selector: a }', extra)).toEqual(['13:11 step: conditional_steps are only allowed on ifCondition steps (this step is click)']);
     expect(stepErrors('ifCondition', '{ assertion_property: pageTitle, assertion_type: any }', extra)).toEqual([
       '15:31 step.conditional_steps[0]: goto requires action_details.url',
     ]);

@@ -25,7 +25,14 @@ export interface TestBugrun {
 
 export async function startBugrun(overrides: Partial<Config> = {}, options: ServiceOptions = {}): Promise<TestBugrun> {
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'bugrun-test-')));
-  const config = configWith({ dataDir, port: 0, concurrency: 2, publicUrl: 'http://bugrun.test', token: `test-token-${Math.random().toString(36).slice(2)}`, ...overrides });
+  const config = configWith({
+    dataDir,
+    port: 0,
+    concurrency: 2,
+    publicUrl: 'http://bugrun.test',
+    token: `test-token-${Math.random().toString(36).slice(2)}`,
+    ...overrides,
+  });
   const service = await createService(config, options);
   await service.runs.start();
   const token = service.token;

@@ -86,7 +86,7 @@ describe('mouse actions', { timeout: 30_000 }, () => {
     }
   });
 
-  it('click and read still work on a page that replaced the globals Bugrun\'s in-page code uses', async () => {
+  it("click and read still work on a page that replaced the globals Bugrun's in-page code uses", async () => {
     const breakGlobals = `(() => { const no = () => { throw new Error('replaced by the page'); };
       window.Promise = no; Array.from = no; window.Set = no; return 'broken'; })()`;
     const r = await run([goto(url('/act-mouse.html')), evaluate(breakGlobals), act('click', { selector: '#btn' }), read('#out')]);

@@ -39,7 +39,7 @@ describe('scroll', { timeout: 30_000 }, () => {
     expect(r.steps[4]?.computedValue).toBe('0,true');
   });
 
-  it('untilNextStepElementIsVisible: scrolls step by step until the next step\'s element shows up, even one loaded late', async () => {
+  it("untilNextStepElementIsVisible: scrolls step by step until the next step's element shows up, even one loaded late", async () => {
     const r = await run([
       goto(url('/act-scroll.html')),
       act('scroll', { scroll_inside: 'window', scroll_to: 'untilNextStepElementIsVisible', scroll_direction: 'down' }),
@@ -58,8 +58,12 @@ describe('scroll', { timeout: 30_000 }, () => {
     expectFailedAt(r, scroll, 'NEXT_STEP_ELEMENT_REQUIRED');
   });
 
-  it('fails SCROLL_FAILED when the next step\'s element never shows up, or a position cannot be reached', async () => {
-    const never = act('scroll', { scroll_inside: 'window', scroll_to: 'untilNextStepElementIsVisible', scroll_direction: 'down' }, { ...FAST, continueOnFailure: true });
+  it("fails SCROLL_FAILED when the next step's element never shows up, or a position cannot be reached", async () => {
+    const never = act(
+      'scroll',
+      { scroll_inside: 'window', scroll_to: 'untilNextStepElementIsVisible', scroll_direction: 'down' },
+      { ...FAST, continueOnFailure: true },
+    );
     const tooFar = act('scroll', { selector: '#box', scroll_inside: 'element', scroll_to: 'coords', scroll_x: 0, scroll_y: 99_999 }, FAST);
     const next = { ...read('#never'), runTimeout: 1, continueOnFailure: true };
     const r = await run([goto(url('/act-scroll.html')), never, next, tooFar]);

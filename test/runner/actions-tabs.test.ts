@@ -10,13 +10,7 @@ describe('newTab and closeTab', { timeout: 30_000 }, () => {
   it('newTab: opens a tab with a URL and makes it active; closeTab returns to the previous tab', async () => {
     const open = act('newTab', { url: url('/act-tab2.html') });
     const close = act('closeTab', {});
-    const r = await run([
-      goto(url('/act-tabs.html')),
-      open,
-      evaluate('document.title'),
-      close,
-      evaluate('document.title'),
-    ]);
+    const r = await run([goto(url('/act-tabs.html')), open, evaluate('document.title'), close, evaluate('document.title')]);
     expectPassed(r);
     expect(r.steps.map((s) => s.tabNo)).toEqual([0, 1, 1, 0, 0]);
     expect(r.record(open).computedUrl).toBe(url('/act-tab2.html'));

@@ -106,7 +106,10 @@ describe('page assertion properties', { timeout: 30_000 }, () => {
 
   it('runs the browser in the project time zone; an unknown zone is ignored with a warning', async () => {
     const tz = (zone: string): PlanStep =>
-      passing({ assertion_property: 'customJavaScript', assertion_java_script: `Intl.DateTimeFormat().resolvedOptions().timeZone === ${JSON.stringify(zone)}` });
+      passing({
+        assertion_property: 'customJavaScript',
+        assertion_java_script: `Intl.DateTimeFormat().resolvedOptions().timeZone === ${JSON.stringify(zone)}`,
+      });
     const tokyo = await run([tz('Asia/Tokyo')], { timezone: 'Asia/Tokyo' });
     expect(tokyo.records[0]).toMatchObject(passed);
     const bogus = await run([step('execute', { code: '1' })], { timezone: 'Mars/Olympus_Mons' });

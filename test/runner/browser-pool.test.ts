@@ -10,10 +10,11 @@ const { pool, url } = useRunnerFixture({ launchBrowser: false });
 /** Starts a plan whose second step waits 5 s in the page, and resolves once that step runs. */
 async function startLongRun(): Promise<{ done: ReturnType<typeof runPlan>; sink: CollectingSink }> {
   const sink = new CollectingSink();
-  const done = runPlan(
-    plan([goto(url('/title.html')), step('execute', { code: 'await new Promise((r) => setTimeout(r, 5000))' })]),
-    { pool, sink, signal: new AbortController().signal },
-  );
+  const done = runPlan(plan([goto(url('/title.html')), step('execute', { code: 'await new Promise((r) => setTimeout(r, 5000))' })]), {
+    pool,
+    sink,
+    signal: new AbortController().signal,
+  });
   while (sink.ofType('step-started').length < 2) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 100));
   return { done, sink };

@@ -56,7 +56,13 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
     expect(late).toMatchObject({ status: 'passed', warning: false });
     expect(result(late, 'elementIsVisible')).toMatchObject({ current: 'visible', isSuccess: true });
     expect(soft).toMatchObject(SOFT);
-    expect(result(soft, 'elementIsVisible')).toEqual({ type: 'elementIsVisible', expected: 'visible', current: 'hidden', isSuccess: false, isSoftSuccess: true });
+    expect(result(soft, 'elementIsVisible')).toEqual({
+      type: 'elementIsVisible',
+      expected: 'visible',
+      current: 'hidden',
+      isSuccess: false,
+      isSoftSuccess: true,
+    });
     expect(clickHidden).toMatchObject(FAILED);
     expect(result(clickHidden, 'elementIsVisible')).toMatchObject({ current: 'hidden', isSuccess: false, isSoftSuccess: false });
     // A selector that never matches is more specific than the conditions it kept unresolved.
@@ -99,13 +105,19 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
       click('#disabled', { runTimeout: 2, continueOnFailure: true, waitingConditions: [cond('elementIsNotDisabled', null, 0.3)] }),
     ]);
     expect(soft).toMatchObject(SOFT);
-    expect(result(soft, 'elementIsNotDisabled')).toEqual({ type: 'elementIsNotDisabled', expected: 'enabled', current: 'disabled', isSuccess: false, isSoftSuccess: true });
+    expect(result(soft, 'elementIsNotDisabled')).toEqual({
+      type: 'elementIsNotDisabled',
+      expected: 'enabled',
+      current: 'disabled',
+      isSuccess: false,
+      isSoftSuccess: true,
+    });
     expect(result(aria, 'elementIsNotDisabled')).toMatchObject({ current: 'disabled', isSuccess: false });
     expect(clickDisabled).toMatchObject(FAILED);
     expect(result(clickDisabled, 'elementIsNotDisabled')).toMatchObject({ isSuccess: false, isSoftSuccess: false });
   });
 
-  it('elementHasFocus: type focuses its field; an unfocusable element fails softly, or with the action\'s own code', async () => {
+  it("elementHasFocus: type focuses its field; an unfocusable element fails softly, or with the action's own code", async () => {
     const [typed, soft, notField, fails] = await run([
       type('#field', 'hello'),
       existsWith('#plain', cond('elementHasFocus')),
@@ -113,7 +125,13 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
       hangsWith('#plain', cond('elementHasFocus')),
     ]);
     expect(typed).toMatchObject({ status: 'passed', warning: false });
-    expect(result(typed, 'elementHasFocus')).toEqual({ type: 'elementHasFocus', expected: 'focused', current: 'focused', isSuccess: true, isSoftSuccess: false });
+    expect(result(typed, 'elementHasFocus')).toEqual({
+      type: 'elementHasFocus',
+      expected: 'focused',
+      current: 'focused',
+      isSuccess: true,
+      isSoftSuccess: false,
+    });
     expect(soft).toMatchObject(SOFT);
     expect(result(soft, 'elementHasFocus')).toMatchObject({ current: 'not focused', isSuccess: false, isSoftSuccess: true });
     expect(notField).toMatchObject({ status: 'failed', errorCode: 'UNCHANGABLE_ELEMENT' });
@@ -130,7 +148,11 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
     ]);
     expect(ready).toMatchObject({ status: 'passed', warning: false });
     expect(result(ready, 'elementHasAttribute')).toEqual({
-      type: 'elementHasAttribute', expected: 'data-state="ready"', current: 'data-state="ready"', isSuccess: true, isSoftSuccess: false,
+      type: 'elementHasAttribute',
+      expected: 'data-state="ready"',
+      current: 'data-state="ready"',
+      isSuccess: true,
+      isSoftSuccess: false,
     });
     expect(result(key, 'elementHasAttribute')).toMatchObject({ isSuccess: true });
     expect(soft).toMatchObject(SOFT);
@@ -139,7 +161,7 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
     expect(result(fails, 'elementHasAttribute')).toMatchObject({ current: 'no data-missing attribute', isSuccess: false });
   });
 
-  it('finds elements plain CSS cannot (shadow DOM) through Playwright\'s selectors', async () => {
+  it("finds elements plain CSS cannot (shadow DOM) through Playwright's selectors", async () => {
     const [r] = await run([click('#shadow-btn')]);
     expect(r).toMatchObject({ status: 'passed', warning: false });
     expect(r?.waitingConditions.every((w) => w.isSuccess)).toBe(true);

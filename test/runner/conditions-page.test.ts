@@ -32,7 +32,11 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
   it('documentComplete: holds on a loaded page; a page that never loads passes softly or fails the step', async () => {
     const loaded = await run('title.html', [exec()]);
     expect(result(loaded[1], 'documentComplete')).toEqual({
-      type: 'documentComplete', expected: 'complete', current: 'complete', isSuccess: true, isSoftSuccess: false,
+      type: 'documentComplete',
+      expected: 'complete',
+      current: 'complete',
+      isSuccess: true,
+      isSoftSuccess: false,
     });
     const [gotoStep, soft, fails] = await run('loading.html', [
       exec({ runTimeout: 3, waitingConditions: [cond('documentComplete', null, 0.4)] }),
@@ -42,7 +46,11 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     expect(gotoStep?.waitingConditions.map((w) => w.type)).toEqual(['documentComplete']);
     expect(soft).toMatchObject(SOFT);
     expect(result(soft, 'documentComplete')).toEqual({
-      type: 'documentComplete', expected: 'complete', current: 'interactive', isSuccess: false, isSoftSuccess: true,
+      type: 'documentComplete',
+      expected: 'complete',
+      current: 'interactive',
+      isSuccess: false,
+      isSoftSuccess: true,
     });
     expect(fails).toMatchObject(FAILED);
     expect(fails?.error).toContain('documentComplete');
@@ -87,7 +95,11 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     ]);
     expect(pushed).toMatchObject({ status: 'passed', warning: false });
     expect(result(pushed, 'pageNavigationAfterExecution')).toEqual({
-      type: 'pageNavigationAfterExecution', expected: 'navigation', current: fixture.url('/wc-network.html?pushed'), isSuccess: true, isSoftSuccess: false,
+      type: 'pageNavigationAfterExecution',
+      expected: 'navigation',
+      current: fixture.url('/wc-network.html?pushed'),
+      isSuccess: true,
+      isSoftSuccess: false,
     });
     expect(result(opened, 'pageNavigationAfterExecution')).toMatchObject({ current: 'a new tab opened', isSuccess: true });
     expect(result(linked, 'pageNavigationAfterExecution')).toMatchObject({ current: fixture.url('/title.html'), isSuccess: true });
@@ -101,14 +113,18 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     ]);
     expect(soft).toMatchObject(SOFT);
     expect(result(soft, 'pageNavigationAfterExecution')).toEqual({
-      type: 'pageNavigationAfterExecution', expected: 'navigation', current: 'no navigation', isSuccess: false, isSoftSuccess: true,
+      type: 'pageNavigationAfterExecution',
+      expected: 'navigation',
+      current: 'no navigation',
+      isSuccess: false,
+      isSoftSuccess: true,
     });
     expect(missing).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST' });
     // Checked only after an action that went through.
     expect(result(missing, 'pageNavigationAfterExecution')).toBeUndefined();
   });
 
-  it('spends 70 % of a 3 s step on conditions, then acts anyway; a condition\'s own timeout caps it', async () => {
+  it("spends 70 % of a 3 s step on conditions, then acts anyway; a condition's own timeout caps it", async () => {
     const [, budget, capped] = await run('loading.html', [
       exec({ runTimeout: 3 }),
       exec({ runTimeout: 4, waitingConditions: [cond('documentComplete', null, 0.3)] }),
@@ -122,21 +138,14 @@ describe('page waiting conditions', { timeout: 30_000 }, () => {
     expect(ms(capped)).toBeLessThan(2_500);
   });
 
-  it('applies project defaults, merged by name with the step\'s own entries; [] on a step means none', async () => {
+  it("applies project defaults, merged by name with the step's own entries; [] on a step means none", async () => {
     const project = { waitingConditions: [cond('documentComplete', null, null, false), cond('networkIdle', '0')] };
     const [, , fromProject, stepWins, none] = await run(
       'wc-network.html',
-      [
-        click('#one-hanging'),
-        exec({ runTimeout: 3 }),
-        exec({ waitingConditions: [cond('networkIdle', '3')] }),
-        exec({ runTimeout: 1, waitingConditions: [] }),
-      ],
+      [click('#one-hanging'), exec({ runTimeout: 3 }), exec({ waitingConditions: [cond('networkIdle', '3')] }), exec({ runTimeout: 1, waitingConditions: [] })],
       project,
     );
-    expect(fromProject?.waitingConditions).toEqual([
-      { type: 'networkIdle', expected: '0', current: '1', isSuccess: false, isSoftSuccess: true },
-    ]);
+    expect(fromProject?.waitingConditions).toEqual([{ type: 'networkIdle', expected: '0', current: '1', isSuccess: false, isSoftSuccess: true }]);
     expect(fromProject).toMatchObject(SOFT);
     expect(stepWins?.waitingConditions).toEqual([{ type: 'networkIdle', expected: '3', current: '1', isSuccess: true, isSoftSuccess: false }]);
     expect(none).toMatchObject({ status: 'passed', warning: false, waitingConditions: [] });

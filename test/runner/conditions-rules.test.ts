@@ -19,10 +19,20 @@ describe('waiting condition rules', () => {
     expect(names(defaultConditions('assert'))).toEqual(['documentComplete', 'networkIdle']);
     expect(names(defaultConditions('hover'))).toEqual(['documentComplete', 'networkIdle', 'elementIsVisible', 'elementIsNotCovered']);
     expect(names(defaultConditions('click'))).toEqual([
-      'documentComplete', 'networkIdle', 'elementIsVisible', 'elementIsNotCovered', 'elementIsNotAnimating', 'elementIsNotDisabled',
+      'documentComplete',
+      'networkIdle',
+      'elementIsVisible',
+      'elementIsNotCovered',
+      'elementIsNotAnimating',
+      'elementIsNotDisabled',
     ]);
     expect(names(defaultConditions('type'))).toEqual([
-      'documentComplete', 'networkIdle', 'elementIsVisible', 'elementIsNotCovered', 'elementIsNotAnimating', 'elementIsNotDisabled',
+      'documentComplete',
+      'networkIdle',
+      'elementIsVisible',
+      'elementIsNotCovered',
+      'elementIsNotAnimating',
+      'elementIsNotDisabled',
       'elementHasFocus',
     ]);
     expect(defaultConditions('click').find((c) => c.condition === 'networkIdle')?.expected).toBe('2');
@@ -44,7 +54,11 @@ describe('waiting condition rules', () => {
     expect(names(conditionsFor(step('type', { selector: '#a', value: 'x' }), project))).toContain('elementHasFocus');
 
     const own = conditionsFor(
-      step('click', { selector: '#a' }, { waitingConditions: [cond('networkIdle', '5'), cond('elementHasAttribute', 'data-ready'), cond('documentComplete', null, false)] }),
+      step(
+        'click',
+        { selector: '#a' },
+        { waitingConditions: [cond('networkIdle', '5'), cond('elementHasAttribute', 'data-ready'), cond('documentComplete', null, false)] },
+      ),
       project,
     );
     expect(names(own)).toEqual(['networkIdle', 'elementIsVisible', 'elementIsNotAnimating', 'elementIsNotDisabled', 'elementHasAttribute']);
@@ -53,13 +67,15 @@ describe('waiting condition rules', () => {
 
   it('takes an explicit empty list on a step as none, and null as the defaults', () => {
     expect(conditionsFor(step('click', { selector: '#a' }, { waitingConditions: [] }), settings([cond('networkIdle')]))).toEqual([]);
-    expect(names(conditionsFor(step('execute', { code: '1' }, { waitingConditions: null }), settings(null)))).toEqual([
-      'documentComplete', 'networkIdle',
-    ]);
+    expect(names(conditionsFor(step('execute', { code: '1' }, { waitingConditions: null }), settings(null)))).toEqual(['documentComplete', 'networkIdle']);
   });
 
   it('never applies networkIdle or pageNavigationAfterExecution to goto, nor element conditions without a selector', () => {
-    const gotoStep = step('goto', { url: 'http://x' }, { waitingConditions: [cond('networkIdle'), cond('pageNavigationAfterExecution'), cond('documentComplete')] });
+    const gotoStep = step(
+      'goto',
+      { url: 'http://x' },
+      { waitingConditions: [cond('networkIdle'), cond('pageNavigationAfterExecution'), cond('documentComplete')] },
+    );
     expect(names(conditionsFor(gotoStep, settings(null)))).toEqual(['documentComplete']);
     const exec = step('execute', { code: '1' }, { waitingConditions: [cond('elementIsVisible'), cond('pageNavigationAfterExecution')] });
     expect(names(conditionsFor(exec, settings(null)))).toEqual(['documentComplete', 'networkIdle', 'pageNavigationAfterExecution']);

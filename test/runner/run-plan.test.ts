@@ -56,10 +56,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
     const { outcome, sink } = await run(
       plan([
         goto(url('/button.html')),
-        assertStep(
-          { selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Clicked!' },
-          { runTimeout: 3 },
-        ),
+        assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Clicked!' }, { runTimeout: 3 }),
         click('#go'),
       ]),
     );
@@ -151,18 +148,26 @@ describe('runPlan', { timeout: 30_000 }, () => {
 
   it('sets local variables from a value, an element and JavaScript, and asserts on them', async () => {
     const { outcome, sink } = await run(
-      plan([
-        goto(url('/button.html')),
-        step('setLocalVariable', { local_variable_name: 'greeting', local_variable_source: 'value', value: 'hi {{who}}' }),
-        step('setLocalVariable', { local_variable_name: 'first', local_variable_source: 'element', selector: '.item' }),
-        step('setLocalVariable', { local_variable_name: 'sum', local_variable_source: 'evaluate', code: 'return 20 + 22' }),
-        assertStep({ assertion_property: 'variableValue', assertion_variable_name: 'greeting', assertion_type: 'equal', assertion_expected_value: 'hi world' }),
-        assertStep({ assertion_property: 'variableValue', assertion_variable_name: 'first', assertion_type: 'equal', assertion_expected_value: 'one' }),
-        assertStep({ assertion_property: 'variableValue', assertion_variable_name: '{{sum}}', assertion_type: 'equal', assertion_expected_value: '42' }),
-        type('#name', '{{greeting}} / {{sum}}'),
-        assertStep({ selector: '#name', assertion_property: 'value', assertion_type: 'equal', assertion_expected_value: 'hi world / 42' }),
-        assertStep({ assertion_property: 'variableValue', assertion_variable_name: 'nobody', assertion_type: 'equal', assertion_expected_value: 'x' }),
-      ], { variables: [variable('who', 'world', 'profile')] }),
+      plan(
+        [
+          goto(url('/button.html')),
+          step('setLocalVariable', { local_variable_name: 'greeting', local_variable_source: 'value', value: 'hi {{who}}' }),
+          step('setLocalVariable', { local_variable_name: 'first', local_variable_source: 'element', selector: '.item' }),
+          step('setLocalVariable', { local_variable_name: 'sum', local_variable_source: 'evaluate', code: 'return 20 + 22' }),
+          assertStep({
+            assertion_property: 'variableValue',
+            assertion_variable_name: 'greeting',
+            assertion_type: 'equal',
+            assertion_expected_value: 'hi world',
+          }),
+          assertStep({ assertion_property: 'variableValue', assertion_variable_name: 'first', assertion_type: 'equal', assertion_expected_value: 'one' }),
+          assertStep({ assertion_property: 'variableValue', assertion_variable_name: '{{sum}}', assertion_type: 'equal', assertion_expected_value: '42' }),
+          type('#name', '{{greeting}} / {{sum}}'),
+          assertStep({ selector: '#name', assertion_property: 'value', assertion_type: 'equal', assertion_expected_value: 'hi world / 42' }),
+          assertStep({ assertion_property: 'variableValue', assertion_variable_name: 'nobody', assertion_type: 'equal', assertion_expected_value: 'x' }),
+        ],
+        { variables: [variable('who', 'world', 'profile')] },
+      ),
     );
     const steps = sink.steps();
     expect(steps.slice(1, 4).map((s) => s.computedValue)).toEqual(['hi world', 'one', '42']);
@@ -171,8 +176,7 @@ describe('runPlan', { timeout: 30_000 }, () => {
   });
 
   it('runs ifCondition branches only when the condition holds, as child step runs', async () => {
-    const branch = (text: string): ReturnType<typeof step> =>
-      step('execute', { code: `document.getElementById('out').textContent = '${text}'` });
+    const branch = (text: string): ReturnType<typeof step> => step('execute', { code: `document.getElementById('out').textContent = '${text}'` });
     const { outcome, sink } = await run(
       plan([
         goto(url('/button.html')),
@@ -196,7 +200,10 @@ describe('runPlan', { timeout: 30_000 }, () => {
       plan([
         goto(url('/button.html')),
         click('#missing', { runTimeout: 1, continueOnFailure: true }),
-        assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'nope' }, { runTimeout: 1, continueOnFailure: true }),
+        assertStep(
+          { selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'nope' },
+          { runTimeout: 1, continueOnFailure: true },
+        ),
         click('#go', { isActive: false }),
         assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Not clicked' }),
       ]),
@@ -278,17 +285,31 @@ describe('runPlan', { timeout: 30_000 }, () => {
 
   it('never hangs on dialogs: dismisses alerts and answers prompts for answerPrompt', async () => {
     const { outcome, sink } = await run(
-      plan([
-        goto(url('/dialogs.html')),
-        click('#alert'),
-        assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'after alert' }, { runTimeout: 2 }),
-        click('#prompt'),
-        step('answerPrompt', { value: '{{who}}' }),
-        assertStep({ selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Hello Ada' }, { runTimeout: 2 }),
-        step('answerPrompt', { value: 'nobody asks' }, { runTimeout: 1 }),
-      ], { variables: [variable('who', 'Ada', 'override')] }),
+      plan(
+        [
+          goto(url('/dialogs.html')),
+          click('#alert'),
+          assertStep(
+            { selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'after alert' },
+            { runTimeout: 2 },
+          ),
+          click('#prompt'),
+          step('answerPrompt', { value: '{{who}}' }),
+          assertStep(
+            { selector: '#out', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Hello Ada' },
+            { runTimeout: 2 },
+          ),
+          step('answerPrompt', { value: 'nobody asks' }, { runTimeout: 1 }),
+        ],
+        { variables: [variable('who', 'Ada', 'override')] },
+      ),
     );
-    expect(sink.steps().slice(0, 6).map((s) => s.status)).toEqual(Array(6).fill('passed'));
+    expect(
+      sink
+        .steps()
+        .slice(0, 6)
+        .map((s) => s.status),
+    ).toEqual(Array(6).fill('passed'));
     expect(sink.steps()[4]?.computedValue).toBe('Ada');
     expect(outcome.errorCode).toBe('PROMPT_DOES_NOT_EXIST');
   });
@@ -307,7 +328,12 @@ describe('runPlan', { timeout: 30_000 }, () => {
         { settings: { customHeaders: [{ name: 'X-Bugrun-Test', value: 'yes' }], userAgent: 'BugrunAgent/1.0', language: 'de-DE' } },
       ),
     );
-    expect(sink.steps().slice(0, 4).map((s) => s.status)).toEqual(Array(4).fill('passed'));
+    expect(
+      sink
+        .steps()
+        .slice(0, 4)
+        .map((s) => s.status),
+    ).toEqual(Array(4).fill('passed'));
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'UNRECOGNIZED_STEP_TYPE' });
   });
 
@@ -330,4 +356,3 @@ describe('runPlan', { timeout: 30_000 }, () => {
     expect(invalid.outcome.errorCode).toBe('INVALID_URL');
   });
 });
-

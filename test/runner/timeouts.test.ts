@@ -36,7 +36,10 @@ describe('runPlan timing', { timeout: 60_000 }, () => {
         goto(url('/delayed.html')),
         assertStep({ selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Ready' }, { runTimeout: 3 }),
         click('#late', { runTimeout: 3 }),
-        assertStep({ selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Late clicked' }, { runTimeout: 3 }),
+        assertStep(
+          { selector: '#message', assertion_property: 'textContent', assertion_type: 'equal', assertion_expected_value: 'Late clicked' },
+          { runTimeout: 3 },
+        ),
       ]),
     );
     expect(sink.steps().map((s) => s.status)).toEqual(Array(6).fill('passed'));
@@ -86,9 +89,7 @@ describe('runPlan timing', { timeout: 60_000 }, () => {
   });
 
   it('fails with SINGLE_TEST_TIME_EXCEEDED when the whole run outlasts its limit', async () => {
-    const { outcome, sink, ms } = await run(
-      plan([goto(url('/title.html')), goto(url('/hang'), { runTimeout: 30 })], { settings: { runTimeoutMs: 2_000 } }),
-    );
+    const { outcome, sink, ms } = await run(plan([goto(url('/title.html')), goto(url('/hang'), { runTimeout: 30 })], { settings: { runTimeoutMs: 2_000 } }));
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'SINGLE_TEST_TIME_EXCEEDED' });
     expect(sink.steps()[1]?.errorCode).toBe('SINGLE_TEST_TIME_EXCEEDED');
     expect(ms).toBeLessThan(HANG * 2_000);

@@ -18,8 +18,7 @@ class MemoryResources implements RunResources {
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
-const isPng = (data: Uint8Array | string | undefined): boolean =>
-  data instanceof Uint8Array && PNG_SIGNATURE.every((b, i) => data[i] === b);
+const isPng = (data: Uint8Array | string | undefined): boolean => data instanceof Uint8Array && PNG_SIGNATURE.every((b, i) => data[i] === b);
 
 // The same step objects in every run: baselines are keyed by step id and screen size.
 const pageVr = step('pageVisualRegression', {}, { runTimeout: 3, continueOnFailure: true });
@@ -83,7 +82,7 @@ describe('visual regression', { timeout: 30_000 }, () => {
     expect(resources.saved).toHaveLength(2);
   });
 
-  it('respects the step\'s max diff, else the project default', async () => {
+  it("respects the step's max diff, else the project default", async () => {
     const lenient: PlanStep = { ...pageVr, details: { visual_regression_max_diff: 2 } };
     const byStep = await run('vr-b.html', resources, [lenient]);
     expect(byStep.records[0]).toMatchObject({ status: 'passed', assertionExpectedValue: '2', assertionCurrentValue: '1.67' });

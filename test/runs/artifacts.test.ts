@@ -16,7 +16,10 @@ beforeAll(async () => {
     't.yaml': yamlTest(
       'console-fail',
       yamlStep('goto', `url: '${fixture.url}/console.html'`, { name: 'Open the console page' }) +
-        yamlStep('assert', "selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope'", { name: 'Wrong text', execution: 'run_timeout: 4' }),
+        yamlStep('assert', "selector: 'css=p', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope'", {
+          name: 'Wrong text',
+          execution: 'run_timeout: 4',
+        }),
     ),
   });
   runId = await bugrun.startRun('console-fail');
@@ -40,7 +43,7 @@ async function content(kind: string, index = 0): Promise<string> {
 }
 
 describe('debug artifacts of a run', () => {
-  it('has logs, partial logs and the worker\'s own log', async () => {
+  it("has logs, partial logs and the worker's own log", async () => {
     expect(await content('logs')).toMatch(/Wrong text/);
     expect(await content('logs_partial')).toMatch(/Open the console page/);
     const cloud = await content('cloud_logs');
@@ -55,11 +58,13 @@ describe('debug artifacts of a run', () => {
     expect(Math.max(...stats.samples.map((s) => s.processes))).toBeGreaterThan(1);
   });
 
-  it('has the page console output, page errors, the network log and the failed step\'s DOM', async () => {
+  it("has the page console output, page errors, the network log and the failed step's DOM", async () => {
     const consoleLog = JSON.parse(await content('chrome_debug_logs')) as { level: string; text: string }[];
     expect(consoleLog.map((e) => e.text).join('\n')).toMatch(/hello from the page/);
     expect(consoleLog.some((e) => e.level === 'error' || e.level === 'pageerror')).toBe(true);
-    const har = JSON.parse(await content('extension_network_logs')) as { log: { entries: { request: { method: string; url: string }; response: { status: number }; time: number }[] } };
+    const har = JSON.parse(await content('extension_network_logs')) as {
+      log: { entries: { request: { method: string; url: string }; response: { status: number }; time: number }[] };
+    };
     const page = har.log.entries.find((e) => e.request.url.endsWith('/console.html'));
     expect(page?.request.method).toBe('GET');
     expect(page?.response.status).toBe(200);

@@ -38,13 +38,23 @@ describe('crash recovery', () => {
       return { status: res.status, headers: res.headers, json: (await res.json().catch(() => null)) as Record<string, unknown> };
     };
     const open = yamlStep('goto', `url: '${fixture.url}/title.html'`);
-    const pause = (sleep: number) => yamlStep('assert', "assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title'", { execution: `sleep: ${sleep}` });
-    const imported = await api('POST', '/api/v2/import/', { files: [{ path: 'slow.yaml', content: yamlTest('slow', open + pause(0.2) + pause(0.2) + pause(60)) }, { path: 'quick.yaml', content: yamlTest('quick', open) }] });
+    const pause = (sleep: number) =>
+      yamlStep('assert', "assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title'", { execution: `sleep: ${sleep}` });
+    const imported = await api('POST', '/api/v2/import/', {
+      files: [
+        { path: 'slow.yaml', content: yamlTest('slow', open + pause(0.2) + pause(0.2) + pause(60)) },
+        { path: 'quick.yaml', content: yamlTest('quick', open) },
+      ],
+    });
     expect(imported.status).toBe(200);
     const ids = Object.fromEntries((imported.json.objects as { slug: string; id: string }[]).map((o) => [o.slug, o.id]));
 
     const slow = (await api('POST', '/api/v2/testruns/', { testId: ids.slow })).json.id as string;
-    await waitUntil('the slow run\'s third step', async () => (await api('GET', `/api/v2/testruns/${slow}/status/`)).json, (s) => Number(s.finishedSteps) >= 3);
+    await waitUntil(
+      "the slow run's third step",
+      async () => (await api('GET', `/api/v2/testruns/${slow}/status/`)).json,
+      (s) => Number(s.finishedSteps) >= 3,
+    );
     const queued = (await api('POST', '/api/v2/testruns/', { testId: ids.quick })).json.id as string;
     expect((await api('GET', `/api/v2/testruns/${queued}/status/`)).json.status).toBe('queued');
 
@@ -55,7 +65,11 @@ describe('crash recovery', () => {
     expect(await waitGone(browserPids)).toEqual([]);
 
     server = await startServer(args, env);
-    const run = (await api('GET', `/api/v2/testruns/${slow}/`)).json as { status: string; errorCode: string; stepsRuns: { status: string; screenshotUrl: string | null }[] };
+    const run = (await api('GET', `/api/v2/testruns/${slow}/`)).json as {
+      status: string;
+      errorCode: string;
+      stepsRuns: { status: string; screenshotUrl: string | null }[];
+    };
     expect(run.status).toBe('error');
     expect(run.errorCode).toBe('INTERNAL_ERROR');
     const done = run.stepsRuns.filter((s) => s.status === 'passed');

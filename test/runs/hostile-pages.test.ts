@@ -12,11 +12,39 @@ beforeAll(async () => {
   bugrun = await startBugrun({ concurrency: 1 });
   const url = fixture.url;
   await bugrun.importYaml({
-    'loop.yaml': test('loop', step('goto', `url: '${url}/hostile-loop.html'`) + step('click', `selector: 'css=#go'`, { execution: 'run_timeout: 3' }) + step('click', `selector: 'css=#go'`, { execution: 'run_timeout: 3' })),
-    'alerts.yaml': test('alerts', step('goto', `url: '${url}/hostile-alerts.html'`) + step('assert', `selector: 'css=#count', assertion_property: textContent, assertion_type: greaterThan, assertion_expected_value: 20`, { execution: 'run_timeout: 5' })),
-    'dom.yaml': test('dom', step('goto', `url: '${url}/hostile-dom.html'`, { execution: 'run_timeout: 20' }) + step('assert', `selector: 'css=#deepest', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'bottom'`, { execution: 'run_timeout: 20' })),
-    'pending.yaml': test('pending', step('goto', `url: '${url}/hostile-pending.html'`, { execution: 'run_timeout: 3' }) + step('assert', `selector: 'css=#state', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'waiting'`, { execution: 'run_timeout: 3' })),
-    'close.yaml': test('close', step('goto', `url: '${url}/hostile-close.html'`) + step('click', `selector: 'css=#close'`, { execution: 'run_timeout: 3' }) + step('assert', `assertion_property: pageTitle, assertion_type: contain, assertion_expected_value: 'Self'`, { execution: 'run_timeout: 3' })),
+    'loop.yaml': test(
+      'loop',
+      step('goto', `url: '${url}/hostile-loop.html'`) +
+        step('click', `selector: 'css=#go'`, { execution: 'run_timeout: 3' }) +
+        step('click', `selector: 'css=#go'`, { execution: 'run_timeout: 3' }),
+    ),
+    'alerts.yaml': test(
+      'alerts',
+      step('goto', `url: '${url}/hostile-alerts.html'`) +
+        step('assert', `selector: 'css=#count', assertion_property: textContent, assertion_type: greaterThan, assertion_expected_value: 20`, {
+          execution: 'run_timeout: 5',
+        }),
+    ),
+    'dom.yaml': test(
+      'dom',
+      step('goto', `url: '${url}/hostile-dom.html'`, { execution: 'run_timeout: 20' }) +
+        step('assert', `selector: 'css=#deepest', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'bottom'`, {
+          execution: 'run_timeout: 20',
+        }),
+    ),
+    'pending.yaml': test(
+      'pending',
+      step('goto', `url: '${url}/hostile-pending.html'`, { execution: 'run_timeout: 3' }) +
+        step('assert', `selector: 'css=#state', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'waiting'`, {
+          execution: 'run_timeout: 3',
+        }),
+    ),
+    'close.yaml': test(
+      'close',
+      step('goto', `url: '${url}/hostile-close.html'`) +
+        step('click', `selector: 'css=#close'`, { execution: 'run_timeout: 3' }) +
+        step('assert', `assertion_property: pageTitle, assertion_type: contain, assertion_expected_value: 'Self'`, { execution: 'run_timeout: 3' }),
+    ),
   });
 }, 60_000);
 
@@ -39,7 +67,11 @@ async function runWhileProbing(slug: string) {
     status = (res.json() as { status: string }).status;
     await new Promise((r) => setTimeout(r, 20));
   }
-  const run = (await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as { status: string; errorCode: string | null; stepsRuns: { status: string; errorCode: string | null }[] };
+  const run = (await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as {
+    status: string;
+    errorCode: string | null;
+    stepsRuns: { status: string; errorCode: string | null }[];
+  };
   return { run, slowest };
 }
 
@@ -63,7 +95,7 @@ describe('hostile pages', () => {
     expect(run.status).toBe('passed');
   });
 
-  it('a request that never finishes does not block the page\'s steps', async () => {
+  it("a request that never finishes does not block the page's steps", async () => {
     const { run } = await runWhileProbing('pending');
     expect(['passed']).toContain(run.status);
   });

@@ -19,7 +19,11 @@ function bundle(url: string): Record<string, string> {
     'quick.yaml': yamlTest('quick', open),
     'slow.yaml': yamlTest(
       'slow',
-      open + yamlStep('assert', "assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title'", { name: 'Long pause', execution: 'sleep: 30' }),
+      open +
+        yamlStep('assert', "assertion_property: pageUrlIs, assertion_type: contain, assertion_expected_value: 'title'", {
+          name: 'Long pause',
+          execution: 'sleep: 30',
+        }),
     ),
   };
 }
@@ -88,9 +92,7 @@ describe('200 runs at once', { timeout: 600_000 }, () => {
 
   it('with three in four of them stopped: every run reaches a terminal status and the counts add up', async () => {
     const test = await bugrun.service.store.tests.getBySlug(bugrun.service.projectId, 'quick');
-    const created = await Promise.all(
-      Array.from({ length: 200 }, () => bugrun.api('POST', '/api/v2/testruns/', { testId: test?.id })),
-    );
+    const created = await Promise.all(Array.from({ length: 200 }, () => bugrun.api('POST', '/api/v2/testruns/', { testId: test?.id })));
     expect(created.every((r) => r.statusCode === 200)).toBe(true);
     const ids = created.map((r) => (r.json() as { id: string }).id);
     expect(new Set(ids).size).toBe(200);

@@ -31,7 +31,11 @@ describe('browser process stats', () => {
     const shell = await tree();
     const sampler = new ProcessSampler(shell, 20);
     sampler.start();
-    await waitUntil('three samples', async () => sampler.count, (n) => n >= 3);
+    await waitUntil(
+      'three samples',
+      async () => sampler.count,
+      (n) => n >= 3,
+    );
     const samples = await sampler.stop();
     expect(samples.length).toBeGreaterThanOrEqual(3);
     expect(samples.map((s) => s.processes)).toEqual(samples.map(() => 2));
@@ -45,13 +49,25 @@ describe('browser process stats', () => {
     const a = new ProcessSampler(shell, 25);
     const b = new ProcessSampler(shell, 25);
     a.start();
-    await waitUntil('A sampling', async () => a.count, (n) => n >= 2);
+    await waitUntil(
+      'A sampling',
+      async () => a.count,
+      (n) => n >= 2,
+    );
     b.start();
     // Two ticks with both subscribed: each is one walk of the tree, seen by both.
-    await waitUntil('B sampling beside A', async () => b.count, (n) => n >= 3);
+    await waitUntil(
+      'B sampling beside A',
+      async () => b.count,
+      (n) => n >= 3,
+    );
     const fromA = await a.stop();
     const afterA = b.count;
-    await waitUntil('B sampling alone', async () => b.count, (n) => n >= afterA + 1);
+    await waitUntil(
+      'B sampling alone',
+      async () => b.count,
+      (n) => n >= afterA + 1,
+    );
     const fromB = await b.stop();
     const shared = fromB.map((s) => s.at).filter((at) => fromA.some((x) => x.at === at));
     expect(shared.length).toBeGreaterThanOrEqual(2);

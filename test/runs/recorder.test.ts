@@ -23,22 +23,61 @@ afterAll(async () => {
 
 function step(id: string, status: StepRunRecord['status']): StepRunRecord {
   return {
-    id, stepId: 's1', groupId: 'g', sequence: 0, parentStepRunId: null, type: 'click', name: 'Click it', status,
-    error: null, errorCode: null, warning: false, forceFailed: false, ignoredFailed: false, executed: status !== 'running',
-    elementExists: true, timeout: 5000, runTimeout: null, sleep: 0, executionUrl: null, started: '2026-01-01T00:00:00.000Z',
-    ended: status === 'running' ? null : '2026-01-01T00:00:01.000Z', assertionType: null, assertionProperty: null,
-    assertionExpectedValue: null, assertionCurrentValue: null, tabNo: 0, computedValue: null, computedUrl: null, waitingConditions: [],
+    id,
+    stepId: 's1',
+    groupId: 'g',
+    sequence: 0,
+    parentStepRunId: null,
+    type: 'click',
+    name: 'Click it',
+    status,
+    error: null,
+    errorCode: null,
+    warning: false,
+    forceFailed: false,
+    ignoredFailed: false,
+    executed: status !== 'running',
+    elementExists: true,
+    timeout: 5000,
+    runTimeout: null,
+    sleep: 0,
+    executionUrl: null,
+    started: '2026-01-01T00:00:00.000Z',
+    ended: status === 'running' ? null : '2026-01-01T00:00:01.000Z',
+    assertionType: null,
+    assertionProperty: null,
+    assertionExpectedValue: null,
+    assertionCurrentValue: null,
+    tabNo: 0,
+    computedValue: null,
+    computedUrl: null,
+    waitingConditions: [],
   };
 }
 
 describe('run recorder', () => {
   it('writes the final files from memory, syncing only what cannot be derived again, rows in a fixed order', async () => {
     const project = await store.projects.create({ name: 'P', slug: 'p' });
-    const run = await store.runs.create({ projectId: project.id, testName: 'T', triggeredBy: 'api', runMode: 'server', screenSizeType: 'desktop', totalSteps: 1 });
+    const run = await store.runs.create({
+      projectId: project.id,
+      testName: 'T',
+      triggeredBy: 'api',
+      runMode: 'server',
+      screenSizeType: 'desktop',
+      totalSteps: 1,
+    });
     const recorder = new RunRecorder({ store, runId: run.id, testId: null, testName: 'T', retention: retentionPolicy() });
     const put = vi.spyOn(store.blobs, 'put');
     const shot = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    recorder.emit({ type: 'run-started', at: '2026-01-01T00:00:00.000Z', browserName: 'chromium', browserVersion: '1', osName: 'linux', width: 1366, height: 768 });
+    recorder.emit({
+      type: 'run-started',
+      at: '2026-01-01T00:00:00.000Z',
+      browserName: 'chromium',
+      browserVersion: '1',
+      osName: 'linux',
+      width: 1366,
+      height: 768,
+    });
     recorder.emit({ type: 'step-started', step: step('step-run-1', 'running') });
     recorder.emit({ type: 'step-ended', step: step('step-run-1', 'passed'), screenshot: { data: shot, contentType: 'image/jpeg' } });
     recorder.log('info', 'step done');
@@ -53,13 +92,30 @@ describe('run recorder', () => {
     expect(recorder.writeErrors).toEqual([]);
 
     const artifacts = await store.artifacts.listByRun(run.id);
-    expect(artifacts.map((a) => a.kind)).toEqual(['logs_partial', 'logs', 'chrome_debug_logs', 'extension_network_logs', 'container_stats', 'report', 'report', 'cloud_logs']);
+    expect(artifacts.map((a) => a.kind)).toEqual([
+      'logs_partial',
+      'logs',
+      'chrome_debug_logs',
+      'extension_network_logs',
+      'container_stats',
+      'report',
+      'report',
+      'cloud_logs',
+    ]);
     const html = artifacts.find((a) => a.name.endsWith('report.html'))!;
     expect((await store.blobs.get(html.blobKey))?.toString()).toContain(`data:image/jpeg;base64,${Buffer.from(shot).toString('base64')}`);
     const logs = artifacts.find((a) => a.kind === 'logs')!;
     expect((await store.blobs.get(logs.blobKey))?.toString()).toMatch(/step done[\s\S]*Run ended: passed/);
 
-    const durable = Object.fromEntries(calls.map(([k, , o]) => [String(k).split('/').pop()!.replace(/^[0-9a-f]{8}-/, ''), o?.durable ?? true]));
+    const durable = Object.fromEntries(
+      calls.map(([k, , o]) => [
+        String(k)
+          .split('/')
+          .pop()!
+          .replace(/^[0-9a-f]{8}-/, ''),
+        o?.durable ?? true,
+      ]),
+    );
     expect(durable).toMatchObject({
       'logs-partial.txt': false,
       'report.html': false,

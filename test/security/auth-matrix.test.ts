@@ -56,7 +56,10 @@ describe("another project's token on this project's ids", () => {
     const names = ['Uses a missing component', 'ghostly', 'INITIALIZATION_ERROR'];
     for (const route of apiRoutes) {
       const url = concreteUrl(fx, route.url);
-      const res = await fx.request(route.method, url, { authorization: `Bearer ${fx.otherToken}`, body: route.method === 'POST' ? bodyNamingA(fx) : undefined });
+      const res = await fx.request(route.method, url, {
+        authorization: `Bearer ${fx.otherToken}`,
+        body: route.method === 'POST' ? bodyNamingA(fx) : undefined,
+      });
       const what = `${route.method} ${route.url}`;
       expect(res.statusCode, what).toBeLessThan(500);
       if (route.url.includes(':id')) expect(res.statusCode, what).toBe(404);

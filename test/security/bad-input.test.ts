@@ -28,13 +28,16 @@ describe('request fields of the wrong type', () => {
     expect(res.json()).toEqual({ triggeredBy: ['{"toString":"x"} is not a valid choice.'] });
   });
 
-  it.each(['/api/v2/tests/', '/api/v2/profiles/', '/api/v2/testruns/', '/api/v1/tests/'])('answers a page number too large for any list with 404 Invalid page on %s', async (path) => {
-    for (const page of ['99999999999999999999', '1e3', '10000000000']) {
-      const res = await bugrun.api('GET', `${path}?page=${page}`);
-      expect(res.statusCode, page).toBe(404);
-      expect(res.json()).toEqual({ detail: 'Invalid page.' });
-    }
-  });
+  it.each(['/api/v2/tests/', '/api/v2/profiles/', '/api/v2/testruns/', '/api/v1/tests/'])(
+    'answers a page number too large for any list with 404 Invalid page on %s',
+    async (path) => {
+      for (const page of ['99999999999999999999', '1e3', '10000000000']) {
+        const res = await bugrun.api('GET', `${path}?page=${page}`);
+        expect(res.statusCode, page).toBe(404);
+        expect(res.json()).toEqual({ detail: 'Invalid page.' });
+      }
+    },
+  );
 
   it('answers a web UI path that decodes to a stray % with 404', async () => {
     for (const path of ['/ui/%25', '/ui/%25zz', '/ui/%00', '/ui/%2e%2e/%2e%2e/package.json']) {
@@ -74,7 +77,12 @@ describe('import file paths', () => {
   });
 
   it('keeps a file with a good path', async () => {
-    const res = await bugrun.api('POST', '/api/v2/import/', { files: [{ path: 'a.yaml', content: yamlTest('a', yamlStep('goto', "url: 'about:blank'")) }, { path: 'files/ok.txt', content: 'hello' }] });
+    const res = await bugrun.api('POST', '/api/v2/import/', {
+      files: [
+        { path: 'a.yaml', content: yamlTest('a', yamlStep('goto', "url: 'about:blank'")) },
+        { path: 'files/ok.txt', content: 'hello' },
+      ],
+    });
     expect(res.statusCode).toBe(200);
     expect(await bugrun.service.store.blobs.get(`bundle-files/${bugrun.service.projectId}/files/ok.txt`)).toEqual(Buffer.from('hello'));
   });

@@ -30,41 +30,95 @@ afterAll(() => fx?.close());
 function inputs(next: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const strings = [
-    '', ' ', 'a', '%', '%25', '%00', '\u0000', '../../etc/passwd', '..%2f..%2f', "' OR 1=1 --", '"; DROP TABLE runs; --',
-    '{{ x }}', '{% for i in (1..99999999) %}{% endfor %}', '<script>alert(1)</script>', 'é€😀', '\ud800', 'x'.repeat(5000),
-    '99999999999999999999', '-1', '0', '1e309', 'NaN', 'null', 'true', '[]', '{}', 'passed', '-started', 'name',
-    '2026-13-45T99:99:99Z', '2026-12-01T00:00:00Z', '00000000-0000-0000-0000-000000000000', fx.ids.run, fx.ids.test, fx.ids.profile,
+    '',
+    ' ',
+    'a',
+    '%',
+    '%25',
+    '%00',
+    '\u0000',
+    '../../etc/passwd',
+    '..%2f..%2f',
+    "' OR 1=1 --",
+    '"; DROP TABLE runs; --',
+    '{{ x }}',
+    '{% for i in (1..99999999) %}{% endfor %}',
+    '<script>alert(1)</script>',
+    'é€😀',
+    '\ud800',
+    'x'.repeat(5000),
+    '99999999999999999999',
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    'null',
+    'true',
+    '[]',
+    '{}',
+    'passed',
+    '-started',
+    'name',
+    '2026-13-45T99:99:99Z',
+    '2026-12-01T00:00:00Z',
+    '00000000-0000-0000-0000-000000000000',
+    fx.ids.run,
+    fx.ids.test,
+    fx.ids.profile,
   ];
-  const scalar = (): unknown => pick<() => unknown>([
-    () => pick(strings),
-    () => Math.floor(next() * 2 ** 53) * (next() < 0.5 ? -1 : 1),
-    () => next(),
-    () => next() < 0.5,
-    () => null,
-  ])();
+  const scalar = (): unknown =>
+    pick<() => unknown>([() => pick(strings), () => Math.floor(next() * 2 ** 53) * (next() < 0.5 ? -1 : 1), () => next(), () => next() < 0.5, () => null])();
   const value = (depth: number): unknown => {
     if (depth > 3 || next() < 0.6) return scalar();
     if (next() < 0.5) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
     return object(depth + 1);
   };
-  const keys = ['testId', 'runProfileId', 'profileName', 'variables', 'triggeredBy', 'key', 'value', 'files', 'path', 'content', 'encoding', 'toString', 'valueOf', '__proto__', 'constructor', 'id', 'status'];
+  const keys = [
+    'testId',
+    'runProfileId',
+    'profileName',
+    'variables',
+    'triggeredBy',
+    'key',
+    'value',
+    'files',
+    'path',
+    'content',
+    'encoding',
+    'toString',
+    'valueOf',
+    '__proto__',
+    'constructor',
+    'id',
+    'status',
+  ];
   const object = (depth: number): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (let i = Math.floor(next() * 5); i > 0; i--) out[pick(keys)] = value(depth);
     return out;
   };
-  const body = (): { payload?: string; type?: string } => pick<() => { payload?: string; type?: string }>([
-    () => ({ payload: JSON.stringify(object(0)), type: 'application/json' }),
-    () => ({ payload: JSON.stringify(value(0)), type: 'application/json' }),
-    () => ({ payload: JSON.stringify({ testId: pick([fx.ids.test, fx.ids.run, 'x']), variables: [{ key: pick(strings), value: value(2) }], profileName: value(2) }), type: 'application/json' }),
-    () => ({ payload: JSON.stringify({ files: [{ path: pick(strings), content: pick(strings), encoding: pick(['base64', 'utf8', 7]) }] }), type: 'application/json' }),
-    () => ({ payload: '{"a": [1, 2', type: 'application/json' }),
-    () => ({ payload: '{"__proto__": {"polluted": true}}', type: 'application/json' }),
-    () => ({ payload: '['.repeat(5000), type: 'application/json' }),
-    () => ({ payload: '', type: 'application/json' }),
-    () => ({ payload: pick(strings), type: pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1']) }),
-    () => ({}),
-  ])();
+  const body = (): { payload?: string; type?: string } =>
+    pick<() => { payload?: string; type?: string }>([
+      () => ({ payload: JSON.stringify(object(0)), type: 'application/json' }),
+      () => ({ payload: JSON.stringify(value(0)), type: 'application/json' }),
+      () => ({
+        payload: JSON.stringify({ testId: pick([fx.ids.test, fx.ids.run, 'x']), variables: [{ key: pick(strings), value: value(2) }], profileName: value(2) }),
+        type: 'application/json',
+      }),
+      () => ({
+        payload: JSON.stringify({ files: [{ path: pick(strings), content: pick(strings), encoding: pick(['base64', 'utf8', 7]) }] }),
+        type: 'application/json',
+      }),
+      () => ({ payload: '{"a": [1, 2', type: 'application/json' }),
+      () => ({ payload: '{"__proto__": {"polluted": true}}', type: 'application/json' }),
+      () => ({ payload: '['.repeat(5000), type: 'application/json' }),
+      () => ({ payload: '', type: 'application/json' }),
+      () => ({
+        payload: pick(strings),
+        type: pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1']),
+      }),
+      () => ({}),
+    ])();
   // A lone surrogate cannot be URI-encoded: send the bytes an encoder of it would (invalid UTF-8).
   const encode = (text: string): string => {
     try {

@@ -35,20 +35,47 @@ function ifConditionNested(depth: number): string {
 }
 
 const HOSTILE: [string, () => unknown, RegExp][] = [
-  ['20,000 steps in one test', () => ({ files: [{ path: 'many.yaml', content: yamlTest('many', gotoStep.repeat(20_000)) }] }), /^many\.yaml:\d+:\d+: more than 1000 steps in one test or component \(the limit\)$/],
+  [
+    '20,000 steps in one test',
+    () => ({ files: [{ path: 'many.yaml', content: yamlTest('many', gotoStep.repeat(20_000)) }] }),
+    /^many\.yaml:\d+:\d+: more than 1000 steps in one test or component \(the limit\)$/,
+  ],
   [
     '3,000 documents in one file',
     () => ({
-      files: [{ path: 'docs.yaml', content: Array.from({ length: 3000 }, (_, i) => `---\nschema_version: '1.0'\nschema_type: profile\ndata: { name: 'p${i}', variables: [] }\n`).join('') }],
+      files: [
+        {
+          path: 'docs.yaml',
+          content: Array.from({ length: 3000 }, (_, i) => `---\nschema_version: '1.0'\nschema_type: profile\ndata: { name: 'p${i}', variables: [] }\n`).join(
+            '',
+          ),
+        },
+      ],
     }),
     /^docs\.yaml:\d+:1: more than 1000 documents in one import \(the limit\)$/,
   ],
-  ['ifCondition nested 10,000 deep', () => ({ files: [{ path: 'deep.yaml', content: yamlTest('deep', ifConditionNested(10_000)) }] }), /^deep\.yaml:\d+:\d+: nested more than 64 levels deep \(the limit\)$/],
-  ['flow collections nested 100,000 deep', () => ({ files: [{ path: 'flow.yaml', content: `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}` }] }), /^flow\.yaml:1:\d+: nested more than 64 levels deep \(the limit\)$/],
+  [
+    'ifCondition nested 10,000 deep',
+    () => ({ files: [{ path: 'deep.yaml', content: yamlTest('deep', ifConditionNested(10_000)) }] }),
+    /^deep\.yaml:\d+:\d+: nested more than 64 levels deep \(the limit\)$/,
+  ],
+  [
+    'flow collections nested 100,000 deep',
+    () => ({ files: [{ path: 'flow.yaml', content: `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}` }] }),
+    /^flow\.yaml:1:\d+: nested more than 64 levels deep \(the limit\)$/,
+  ],
   [
     'one 100 KB step repeated by 999 aliases',
     () => ({
-      files: [{ path: 'alias.yaml', content: yamlTest('alias', `        - &big\n          action: goto\n          name: '${'x'.repeat(100_000)}'\n          action_details: { url: 'http://127.0.0.1/' }\n${'        - *big\n'.repeat(999)}`) }],
+      files: [
+        {
+          path: 'alias.yaml',
+          content: yamlTest(
+            'alias',
+            `        - &big\n          action: goto\n          name: '${'x'.repeat(100_000)}'\n          action_details: { url: 'http://127.0.0.1/' }\n${'        - *big\n'.repeat(999)}`,
+          ),
+        },
+      ],
     }),
     /^alias\.yaml:1:1: with its aliases expanded, the import holds more than 16777216 characters \(the limit\)$/,
   ],
@@ -86,7 +113,9 @@ describe('hostile imports', () => {
 
 describe('hostile JSON bodies', () => {
   it('refuses a body nested deeper than the limit with a 400 naming it', async () => {
-    const res = await bugrun.api('POST', '/api/v2/testruns/', `{"testId": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`, { 'content-type': 'application/json' });
+    const res = await bugrun.api('POST', '/api/v2/testruns/', `{"testId": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`, {
+      'content-type': 'application/json',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ detail: 'JSON parse error - the body nests arrays and objects more than 32 levels deep (the limit)' });
   });

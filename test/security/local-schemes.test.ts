@@ -50,7 +50,10 @@ async function runSteps(steps: PlanStep[]): Promise<Run> {
     outcome,
     sink,
     record: (s) => {
-      const found = sink.steps().filter((r) => r.stepId === s.id).pop();
+      const found = sink
+        .steps()
+        .filter((r) => r.stepId === s.id)
+        .pop();
       if (!found) throw new Error(`step ${s.action} did not run`);
       return found;
     },
@@ -88,15 +91,49 @@ beforeAll(() => {
 describe('the URL policy', () => {
   it('a test may open http:, https:, data: and about:blank; nothing else', () => {
     const open = (u: string): boolean => isOpenableUrl(new URL(u));
-    for (const u of ['http://example.com/', 'https://example.com/x?y#z', 'data:text/html,<p>x</p>', 'about:blank', 'about:blank#top']) expect(open(u), u).toBe(true);
-    for (const u of ['file:///etc/passwd', 'FILE:///etc/passwd', 'chrome://version', 'chrome-extension://x/y', 'devtools://devtools/x', 'view-source:http://x/', 'filesystem:http://x/temporary/y', 'javascript:1', 'about:version', 'about:srcdoc', 'blob:http://x/uuid', 'ftp://x/', 'ws://x/']) {
+    for (const u of ['http://example.com/', 'https://example.com/x?y#z', 'data:text/html,<p>x</p>', 'about:blank', 'about:blank#top'])
+      expect(open(u), u).toBe(true);
+    for (const u of [
+      'file:///etc/passwd',
+      'FILE:///etc/passwd',
+      'chrome://version',
+      'chrome-extension://x/y',
+      'devtools://devtools/x',
+      'view-source:http://x/',
+      'filesystem:http://x/temporary/y',
+      'javascript:1',
+      'about:version',
+      'about:srcdoc',
+      'blob:http://x/uuid',
+      'ftp://x/',
+      'ws://x/',
+    ]) {
       expect(open(u), u).toBe(false);
     }
   });
 
   it('a frame may also show what a page makes itself (about:srcdoc, blob: of a web or opaque origin), no URL yet, or the error page', () => {
-    for (const u of ['', 'about:blank', 'about:srcdoc', 'blob:https://x.test/0b1c', 'blob:null/0b1c', 'chrome-error://chromewebdata/', 'data:image/png;base64,AA', 'http://x/']) expect(isAllowedFrameUrl(u), u).toBe(true);
-    for (const u of ['file:///etc/passwd', 'blob:file:///0b1c', 'chrome://version/', 'chrome-error://other/', 'view-source:file:///etc/passwd', 'about:version', 'not a url']) expect(isAllowedFrameUrl(u), u).toBe(false);
+    for (const u of [
+      '',
+      'about:blank',
+      'about:srcdoc',
+      'blob:https://x.test/0b1c',
+      'blob:null/0b1c',
+      'chrome-error://chromewebdata/',
+      'data:image/png;base64,AA',
+      'http://x/',
+    ])
+      expect(isAllowedFrameUrl(u), u).toBe(true);
+    for (const u of [
+      'file:///etc/passwd',
+      'blob:file:///0b1c',
+      'chrome://version/',
+      'chrome-error://other/',
+      'view-source:file:///etc/passwd',
+      'about:version',
+      'not a url',
+    ])
+      expect(isAllowedFrameUrl(u), u).toBe(false);
   });
 });
 
@@ -159,11 +196,20 @@ describe('URLs a test opens', { timeout: 60_000 }, () => {
     ]);
     const steps = r.sink.steps();
     expect(steps.map((s) => `${s.type}: ${s.status} ${s.error ?? ''}`.trim())).toEqual([
-      'goto: passed', 'setLocalVariable: passed', 'goto: passed', 'setLocalVariable: passed',
-      'newTab: passed', 'setLocalVariable: passed', 'goto: passed', 'setLocalVariable: passed',
+      'goto: passed',
+      'setLocalVariable: passed',
+      'goto: passed',
+      'setLocalVariable: passed',
+      'newTab: passed',
+      'setLocalVariable: passed',
+      'goto: passed',
+      'setLocalVariable: passed',
     ]);
     expect(steps.map((s) => s.computedValue).filter((v) => v !== null)).toEqual([
-      'about:blank', 'from data', 'tab', `http://localhost:${port}/security-local.html`,
+      'about:blank',
+      'from data',
+      'tab',
+      `http://localhost:${port}/security-local.html`,
     ]);
   });
 });
@@ -175,7 +221,12 @@ describe('pages that lead to local URLs', { timeout: 60_000 }, () => {
     expectRefused(r, s, /The page http:\/\/[^ ]+\/security-local\.html tried to open file:\/\/\/etc\/passwd/);
     // What was scanned for the file includes the failed step's DOM snapshot and the run's logs.
     expect(r.sink.ofType('dom-snapshot')).toHaveLength(1);
-    expect(r.sink.ofType('log').map((e) => e.message).join('\n')).toMatch(/tried to open file:\/\/\/etc\/passwd/);
+    expect(
+      r.sink
+        .ofType('log')
+        .map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/tried to open file:\/\/\/etc\/passwd/);
   });
 
   it('a link to chrome: fails the click with INVALID_URL', async () => {
@@ -200,7 +251,7 @@ describe('pages that lead to local URLs', { timeout: 60_000 }, () => {
     expectRefused(r2, add, /tried to open file:\/\/\/etc\/passwd/);
   });
 
-  it('a navigation inside a frame (a link, the frame\'s script) fails with INVALID_URL', async () => {
+  it("a navigation inside a frame (a link, the frame's script) fails with INVALID_URL", async () => {
     for (const selector of ['#child-link', '#child-script']) {
       const s = click(selector);
       const r = await runSteps([goto(url('/security-local.html')), step('switchContext', { value: 'iframe', selector: '#inner' }), s]);
@@ -236,7 +287,12 @@ describe('pages that lead to local URLs', { timeout: 60_000 }, () => {
 
 describe('the navigation guard on its own (a frame that got to file: despite the checks before it)', { timeout: 60_000 }, () => {
   /** A fresh context with a guard; navigations go through Playwright directly, past goto's URL check. */
-  async function guarded(): Promise<{ page: Awaited<ReturnType<typeof pool.freshPage>>['page']; guard: NavigationGuard; logs: string[]; close: () => Promise<void> }> {
+  async function guarded(): Promise<{
+    page: Awaited<ReturnType<typeof pool.freshPage>>['page'];
+    guard: NavigationGuard;
+    logs: string[];
+    close: () => Promise<void>;
+  }> {
     const fresh = await pool.freshPage({});
     const logs: string[] = [];
     const guard = new NavigationGuard(fresh.context, { log: (_level, message) => logs.push(message) });

@@ -29,9 +29,18 @@ const TYPED = 't€st "typed" <s\\cret> 😀 &c';
 
 /* ---- The encodings, computed here independently of src/ ---- */
 
-const htmlText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\u00a0/g, '&nbsp;');
+const htmlText = (s: string): string =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\u00a0/g, '&nbsp;');
 /** Chromium's attribute serialization: & " and no-break space; newer versions also < and >. */
-const htmlAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/\u00a0/g, '&nbsp;');
+const htmlAttr = (s: string): string =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/\u00a0/g, '&nbsp;');
 const htmlAttrLtGt = (s: string): string => htmlAttr(s).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** What src/reports/html-report.ts escapes (&#39;), and the other common spelling of the quote. */
 const htmlReport = (s: string): string => htmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -126,7 +135,13 @@ describe('masking every encoding of a secret', () => {
     // A URL inside a URL.
     expect(mask(`/next?to=${encodeURIComponent(`/p/${encodeURIComponent(SECRET)}`)}`)).toBe(`/next?to=%2Fp%2F${SECRET_MASK}`);
     // Decimal, zero-padded and hex character references.
-    expect(mask(SECRET.replace(/'/g, '&#039;').replace(/"/g, '&#x22;').replace(/&(?!#)/g, '&#38;'))).toBe(SECRET_MASK);
+    expect(
+      mask(
+        SECRET.replace(/'/g, '&#039;')
+          .replace(/"/g, '&#x22;')
+          .replace(/&(?!#)/g, '&#38;'),
+      ),
+    ).toBe(SECRET_MASK);
     // The JSON of a log file holding a JSON text.
     expect(mask(JSON.stringify({ text: JSON.stringify({ pw: TYPED }) }))).toBe(`{"text":"{\\"pw\\":\\"${SECRET_MASK}\\"}"}`);
   });
@@ -150,7 +165,13 @@ describe('masking every encoding of a secret', () => {
               // Shifted by the whole groups of the prefix (3 bytes = 4 characters).
               const shift = Math.floor(prefixLength / 3) * 4;
               const expected = text.slice(0, from + shift) + SECRET_MASK + text.slice(to + shift);
-              expect({ secret, prefixLength, suffix: suffix.length, alphabet, masked: one(text) }).toEqual({ secret, prefixLength, suffix: suffix.length, alphabet, masked: expected });
+              expect({ secret, prefixLength, suffix: suffix.length, alphabet, masked: one(text) }).toEqual({
+                secret,
+                prefixLength,
+                suffix: suffix.length,
+                alphabet,
+                masked: expected,
+              });
               // Percent-encoded (a token in a query) and JSON-escaped ("\/"), still masked.
               expect(one(encodeURIComponent(text))).not.toContain(encodeURIComponent(text.slice(from + shift, to + shift)));
               expect(one(text.replace(/\//g, '\\/'))).toContain(SECRET_MASK);
@@ -346,7 +367,9 @@ data:
       { name: 'Open the account page' },
     ) +
     yamlStep('type', `selector: 'css=#typed', value: ${yamlQuote(TYPED)}, has_secret_value: ${secret}`, { name: `Type ${TYPED}` }) +
-    yamlStep('assert', "selector: 'css=#done', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'done'", { name: 'Requests done' }) +
+    yamlStep('assert', "selector: 'css=#done', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'done'", {
+      name: 'Requests done',
+    }) +
     yamlStep('assert', "selector: 'css=#echo', assertion_property: textContent, assertion_type: equal, assertion_expected_value: 'nope'", {
       name: 'Fails with the secret on the page',
       execution: 'run_timeout: 1',
@@ -395,7 +418,8 @@ async function answersOf(b: TestBugrun, runId: string): Promise<Answer[]> {
   const artifacts = (await get('debug-artifacts', `${base}/debug-artifacts/`)).json() as { kind: string; file: string }[];
   for (const a of artifacts) await download(`${a.kind} file ${new URL(a.file).pathname.split('/').pop() ?? ''}`, a.file);
   // Those of the kinds the by-kind route serves (it answers 404 for the others).
-  for (const kind of new Set(artifacts.map((a) => a.kind).filter((k) => (FETCHABLE_ARTIFACT_KINDS as readonly string[]).includes(k)))) await get(`debug-artifacts/${kind}`, `${base}/debug-artifacts/${kind}/`);
+  for (const kind of new Set(artifacts.map((a) => a.kind).filter((k) => (FETCHABLE_ARTIFACT_KINDS as readonly string[]).includes(k))))
+    await get(`debug-artifacts/${kind}`, `${base}/debug-artifacts/${kind}/`);
   const logs = await get('logs', `${base}/logs/`, 302);
   await download('logs redirect target', String(logs.headers.location));
   await get('junit', `${base}/report/junit/`);
@@ -439,8 +463,11 @@ describe('a run through the service', { timeout: 120_000 }, () => {
     // serializer of this stack writes (they are checked in the unit tests).
     const notProduced = ['HTML attribute', 'JSON in HTML attribute', 'JSON, ASCII only', 'HTML &#x27;', 'encodeURIComponent, lower-case hex'];
     expect([...formNames(control, 'secret')].sort()).toEqual(expect.arrayContaining(expectedForms(SECRET, notProduced)));
-    expect([...formNames(control, 'typed')].sort()).toEqual(expect.arrayContaining(expectedForms(TYPED, [...notProduced, 'URL path', 'base64 Latin-1', 'base64url Latin-1'])));
-    const attributeForms = (label: string) => [...formNames(control, label)].filter((n) => n.startsWith('HTML attribute') || n.startsWith('JSON in HTML attribute'));
+    expect([...formNames(control, 'typed')].sort()).toEqual(
+      expect.arrayContaining(expectedForms(TYPED, [...notProduced, 'URL path', 'base64 Latin-1', 'base64url Latin-1'])),
+    );
+    const attributeForms = (label: string) =>
+      [...formNames(control, label)].filter((n) => n.startsWith('HTML attribute') || n.startsWith('JSON in HTML attribute'));
     expect(attributeForms('secret').length).toBeGreaterThanOrEqual(2);
     expect(attributeForms('typed').length).toBeGreaterThanOrEqual(2);
 
@@ -453,7 +480,9 @@ describe('a run through the service', { timeout: 120_000 }, () => {
 
     // ...and the masks are where the secrets were.
     const text = (what: string | RegExp): string => answers.find((a) => (typeof what === 'string' ? a.what === what : what.test(a.what)))?.text ?? '';
-    const runJson = JSON.parse(text('run')) as { stepsRuns: { executionUrl: string | null; computedUrl: string | null; name: string; assertionCurrentValue: string | null }[] };
+    const runJson = JSON.parse(text('run')) as {
+      stepsRuns: { executionUrl: string | null; computedUrl: string | null; name: string; assertionCurrentValue: string | null }[];
+    };
     expect(runJson.stepsRuns[0]?.computedUrl).toBe(`${site.url}/security-secrets/${SECRET_MASK}?pw=${SECRET_MASK}`);
     expect(runJson.stepsRuns[0]?.executionUrl).toBe(`${site.url}/security-secrets/${SECRET_MASK}?enc=${SECRET_MASK}&form=${SECRET_MASK}#${SECRET_MASK}`);
     expect(runJson.stepsRuns[1]?.name).toBe(`Type ${SECRET_MASK}`);

@@ -15,7 +15,9 @@ beforeAll(async () => {
   bugrun = await startBugrun({ egressIps: ['203.0.113.7', '2001:db8::7'], requestTimeoutMs: 600 });
   baseUrl = await bugrun.service.app.listen({ port: 0, host: '127.0.0.1' });
   // A run that waits a minute before its second step: long enough to be stopped.
-  await bugrun.importYaml({ 'slow.yaml': yamlTest('slow', yamlStep('goto', "url: 'about:blank'") + yamlStep('goto', "url: 'about:blank'", { execution: 'sleep: 60' })) });
+  await bugrun.importYaml({
+    'slow.yaml': yamlTest('slow', yamlStep('goto', "url: 'about:blank'") + yamlStep('goto', "url: 'about:blank'", { execution: 'sleep: 60' })),
+  });
 });
 afterAll(() => bugrun?.close());
 
@@ -100,7 +102,9 @@ describe('a body shorter than its Content-Length', () => {
       socket.on('data', (d: Buffer) => (text += d.toString()));
       socket.on('close', () => resolve(text));
     });
-    socket.write(`POST /api/v2/testruns/ HTTP/1.1\r\nHost: x\r\nAuthorization: Token ${bugrun.token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"testId":`);
+    socket.write(
+      `POST /api/v2/testruns/ HTTP/1.1\r\nHost: x\r\nAuthorization: Token ${bugrun.token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"testId":`,
+    );
     const { result, latencies } = await healthWhileInFlight(baseUrl, answer).finally(() => socket.destroy());
     expect(result).toMatch(/^HTTP\/1\.1 408 /);
     expect(result).toContain('{"detail":"The request body did not arrive in time."}');

@@ -16,7 +16,9 @@ beforeAll(async () => {
     'fails.yaml': yamlTest(
       'fails',
       yamlStep('goto', "url: 'data:text/html,<title>Home</title>'") +
-        yamlStep('assert', "assertion_property: pageTitle, assertion_type: equal, assertion_expected_value: 'Elsewhere'", { execution: 'sleep: 1, run_timeout: 2' }),
+        yamlStep('assert', "assertion_property: pageTitle, assertion_type: equal, assertion_expected_value: 'Elsewhere'", {
+          execution: 'sleep: 1, run_timeout: 2',
+        }),
     ),
   });
 });

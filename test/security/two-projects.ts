@@ -14,7 +14,11 @@ export interface TwoProjects {
   otherToken: string;
   revokedToken: string;
   /** An authenticated request through inject, with any Authorization header (or none). */
-  request(method: string, url: string, opts?: { authorization?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  request(
+    method: string,
+    url: string,
+    opts?: { authorization?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   /** Every route of the app, as registered (`/api/v2/testruns/:id/`). */
   routes(): { method: string; url: string }[];
   close(): Promise<void>;

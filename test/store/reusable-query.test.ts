@@ -11,7 +11,7 @@ describe('reusable compiled query', () => {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   afterAll(() => db.destroy());
 
-  it('runs the query compiled once with each call\'s parameters, in argument order', async () => {
+  it("runs the query compiled once with each call's parameters, in argument order", async () => {
     const find = reusableQuery(db, 2, (id, slug) => db.selectFrom('projects').select('name').where('id', '=', id).where('slug', '=', slug));
     expect(await find('p1', 'one')).toEqual([{ name: 'One' }]);
     expect(await find('p2', 'two')).toEqual([{ name: 'Two' }]);

@@ -24,7 +24,8 @@ it('counts the runs a database already had when the run-count migration is appli
   const projectId = randomUUID();
   const at = '2026-01-01T00:00:00.000Z';
   raw.prepare('insert into projects (id, name, slug, run_sequence, created, modified) values (?, ?, ?, 3, ?, ?)').run(projectId, 'P', 'p', at, at);
-  const insert = raw.prepare(`insert into test_runs (id, project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence, queued, modified, sort_time, variables)
+  const insert =
+    raw.prepare(`insert into test_runs (id, project_id, test_name, status, triggered_by, run_mode, screen_size_type, sequence, queued, modified, sort_time, variables)
     values (?, ?, 'T', 'passed', 'api', 'server', 'desktop', ?, ?, ?, ?, '[]')`);
   for (let i = 1; i <= 3; i++) insert.run(randomUUID(), projectId, i, at, at, at);
   raw.close();

@@ -291,7 +291,10 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         await store.profiles.upsert(project.id, { slug: 'b', name: 'B2', data: {}, isDefault: false });
         expect(await store.profiles.getDefault(project.id)).toBeNull();
         const listed = await store.profiles.list(project.id, { ordering: 'name', offset: 0, limit: 10 });
-        expect(listed.rows.map((p) => [p.name, p.isDefault])).toEqual([['A', false], ['B2', false]]);
+        expect(listed.rows.map((p) => [p.name, p.isDefault])).toEqual([
+          ['A', false],
+          ['B2', false],
+        ]);
         expect((await store.profiles.getDefault(other.id))?.id).toBe(otherDefault.id);
       });
     });
@@ -315,7 +318,10 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
             id,
             testId: randomUUID(),
             profileName: 'Default',
-            variables: [{ key: 'email', value: 'a@b.c' }, { key: 'empty', value: null }],
+            variables: [
+              { key: 'email', value: 'a@b.c' },
+              { key: 'empty', value: null },
+            ],
             plan: { runId: id, groups: [] },
             totalSteps: 3,
             browserWidth: 1366,
@@ -327,7 +333,10 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
           projectId: project.id,
           status: 'queued',
           profileName: 'Default',
-          variables: [{ key: 'email', value: 'a@b.c' }, { key: 'empty', value: null }],
+          variables: [
+            { key: 'email', value: 'a@b.c' },
+            { key: 'empty', value: null },
+          ],
           plan: { runId: id, groups: [] },
           totalSteps: 3,
           finishedSteps: 0,
@@ -345,7 +354,12 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const project = await newProject();
         const run = await store.runs.create(runInput(project.id, { queued: '2026-01-01T10:00:00.000Z' }));
         const started = await store.runs.update(run.id, { status: 'running', started: '2026-01-01T10:05:00+00:00', browserName: 'chromium' });
-        expect(started).toMatchObject({ status: 'running', started: '2026-01-01T10:05:00.000Z', sortTime: '2026-01-01T10:05:00.000Z', browserName: 'chromium' });
+        expect(started).toMatchObject({
+          status: 'running',
+          started: '2026-01-01T10:05:00.000Z',
+          sortTime: '2026-01-01T10:05:00.000Z',
+          browserName: 'chromium',
+        });
         expect(started.modified > run.modified || started.modified === run.modified).toBe(true);
         const requeued = await store.runs.update(run.id, { started: null, queued: '2026-01-01T11:00:00.000Z' });
         expect(requeued).toMatchObject({ started: null, sortTime: '2026-01-01T11:00:00.000Z' });
@@ -380,16 +394,19 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const other = await newProject();
         const count = async (projectId = project.id) => (await store.runs.list(projectId, { ordering: '-started', offset: 0, limit: 1 })).count;
         // The filtered path still counts rows: both must agree.
-        const counted = async () => (await store.runs.list(project.id, { startedBefore: '2999-01-01T00:00:00Z', ordering: '-started', offset: 0, limit: 1 })).count;
+        const counted = async () =>
+          (await store.runs.list(project.id, { startedBefore: '2999-01-01T00:00:00Z', ordering: '-started', offset: 0, limit: 1 })).count;
         const made = await Promise.all(Array.from({ length: 3 }, () => store.runs.create(runInput(project.id))));
         await store.transaction((tx) => tx.runs.create(runInput(project.id)));
         await store.runs.create(runInput(other.id));
         expect(await count()).toBe(4);
         expect(await counted()).toBe(4);
-        await expect(store.transaction(async (tx) => {
-          await tx.runs.create(runInput(project.id));
-          throw new Error('roll back');
-        })).rejects.toThrow('roll back');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.runs.create(runInput(project.id));
+            throw new Error('roll back');
+          }),
+        ).rejects.toThrow('roll back');
         expect(await count()).toBe(4);
 
         // Another process (or an operator) deletes and copies runs with plain SQL.
@@ -434,7 +451,13 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const at = (minute: number) => `2026-03-01T12:${String(minute).padStart(2, '0')}:00.000Z`;
         const made = [];
         // Three runs share minute 10 to exercise the tie-break.
-        for (const [minute, testId] of [[5, testA], [10, testA], [10, testB], [10, testA], [20, testB]] as const) {
+        for (const [minute, testId] of [
+          [5, testA],
+          [10, testA],
+          [10, testB],
+          [10, testA],
+          [20, testB],
+        ] as const) {
           made.push(await store.runs.create(runInput(project.id, { testId, queued: at(minute) })));
         }
         await store.runs.create(runInput(other.id, { testId: testA, queued: at(10) }));
@@ -537,7 +560,7 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(await store.stepRuns.listByRun(randomUUID())).toEqual([]);
       });
 
-      it('moves a run\'s stepsVersion on every write to its step runs, whoever writes', async () => {
+      it("moves a run's stepsVersion on every write to its step runs, whoever writes", async () => {
         const project = await newProject();
         const run = await store.runs.create(runInput(project.id));
         const other = await store.runs.create(runInput(project.id));
@@ -579,16 +602,41 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         const project = await newProject();
         const run = await store.runs.create(runInput(project.id));
         const base = { runId: run.id, contentType: 'text/plain', size: 3 };
-        const first = await store.artifacts.replace(run.id, 'logs_partial', { ...base, kind: 'logs_partial', name: 'logs-partial.txt', blobKey: `${run.id}/p1` });
+        const first = await store.artifacts.replace(run.id, 'logs_partial', {
+          ...base,
+          kind: 'logs_partial',
+          name: 'logs-partial.txt',
+          blobKey: `${run.id}/p1`,
+        });
         expect(first.replaced).toEqual([]);
-        const second = await store.artifacts.replace(run.id, 'logs_partial', { ...base, kind: 'logs_partial', name: 'logs-partial.txt', blobKey: `${run.id}/p2`, size: 5_000_000_000 });
+        const second = await store.artifacts.replace(run.id, 'logs_partial', {
+          ...base,
+          kind: 'logs_partial',
+          name: 'logs-partial.txt',
+          blobKey: `${run.id}/p2`,
+          size: 5_000_000_000,
+        });
         expect(second.replaced).toEqual([first.artifact]);
         const partials = (await store.artifacts.listByRun(run.id)).filter((a) => a.kind === 'logs_partial');
         expect(partials).toEqual([second.artifact]);
         expect(partials[0].size).toBe(5_000_000_000);
 
-        const older = await store.artifacts.add({ ...base, kind: 'dom_snapshot', name: 'a.html', blobKey: 'a', created: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-02T00:00:00.000Z' });
-        const newer = await store.artifacts.add({ ...base, kind: 'dom_snapshot', name: 'b.html', blobKey: 'b', created: '2026-01-03T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' });
+        const older = await store.artifacts.add({
+          ...base,
+          kind: 'dom_snapshot',
+          name: 'a.html',
+          blobKey: 'a',
+          created: '2026-01-01T00:00:00.000Z',
+          expiresAt: '2026-01-02T00:00:00.000Z',
+        });
+        const newer = await store.artifacts.add({
+          ...base,
+          kind: 'dom_snapshot',
+          name: 'b.html',
+          blobKey: 'b',
+          created: '2026-01-03T00:00:00.000Z',
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        });
         expect(await store.artifacts.latestByKind(run.id, 'dom_snapshot')).toEqual(newer);
         expect(await store.artifacts.latestByKind(run.id, 'logs')).toBeNull();
         // Written back to back (likely in the same millisecond), the later one is still the latest.

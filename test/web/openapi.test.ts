@@ -75,11 +75,14 @@ describe('GET /api/v2/schema/ (OpenAPI of everything Bugrun serves)', () => {
     }
   });
 
-
   it('documents every route the app registers, and registers every documented operation', () => {
     // The web UI's pages and files are not API; /demo/ exists only with --demo.
     const notApi = new Set<string>([...WEB_UI_PAGES, '/ui', '/ui/*', '/demo', '/demo/*']);
-    const registered = new Set(registeredRoutes(bugrun.service.app).filter((r) => !notApi.has(r.url)).map((r) => `${r.method} ${shape(r.url)}`));
+    const registered = new Set(
+      registeredRoutes(bugrun.service.app)
+        .filter((r) => !notApi.has(r.url))
+        .map((r) => `${r.method} ${shape(r.url)}`),
+    );
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${shape(path)}`)));
     expect(registered.size).toBeGreaterThan(15);
     expect([...registered].filter((r) => !documented.has(r))).toEqual([]);
@@ -90,7 +93,9 @@ describe('GET /api/v2/schema/ (OpenAPI of everything Bugrun serves)', () => {
   });
 
   it('marks the public endpoints as needing no token, and they answer without one', async () => {
-    const publicPaths = Object.entries(doc.paths).filter(([, ops]) => Object.values(ops).some((op) => Array.isArray(op.security) && op.security.length === 0)).map(([p]) => p);
+    const publicPaths = Object.entries(doc.paths)
+      .filter(([, ops]) => Object.values(ops).some((op) => Array.isArray(op.security) && op.security.length === 0))
+      .map(([p]) => p);
     expect(publicPaths.sort()).toEqual(['/api/v2/schema/', '/api/v2/schema/yaml/v1/', '/docs', '/files/{key}', '/healthz']);
     for (const url of ['/api/v2/schema/', '/api/v2/schema/yaml/v1/', '/docs', '/healthz']) {
       expect((await bugrun.service.app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
@@ -131,7 +136,9 @@ describe('GET /api/v2/schema/yaml/v1/', () => {
     const res = await bugrun.service.app.inject({ method: 'GET', url: '/api/v2/schema/yaml/v1/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const shipped = JSON.parse(readFileSync(fileURLToPath(new URL('../../src/definitions/schema/bugbug-yaml-v1.schema.json', import.meta.url)), 'utf8')) as unknown;
+    const shipped = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../src/definitions/schema/bugbug-yaml-v1.schema.json', import.meta.url)), 'utf8'),
+    ) as unknown;
     expect(res.json()).toEqual(shipped);
   });
 });
@@ -152,7 +159,12 @@ describe('GET /docs', () => {
 describe('existing BugBug clients work by changing only the host', () => {
   it('POST /api/v1/testruns/ honours profileName and triggeredBy and ignores unknown fields', async () => {
     const test = (await bugrun.api('GET', '/api/v1/tests/login/')).json() as { id: string };
-    const created = await bugrun.api('POST', '/api/v1/testruns/', { testId: test.id, profileName: 'Staging', triggeredBy: 'github', someFutureField: { x: 1 } });
+    const created = await bugrun.api('POST', '/api/v1/testruns/', {
+      testId: test.id,
+      profileName: 'Staging',
+      triggeredBy: 'github',
+      someFutureField: { x: 1 },
+    });
     expect(created.statusCode).toBe(200);
     const { id, status } = created.json() as { id: string; status: string };
     expect(status).toBe('queued');
@@ -180,7 +192,9 @@ describe('existing BugBug clients work by changing only the host', () => {
 describe('the web UI sources', () => {
   it('never parse data as HTML', () => {
     const dir = fileURLToPath(new URL('../../src/web/', import.meta.url));
-    const sources = ['app.js', 'api.js', 'dom.js', 'pages/runs.js', 'pages/run.js', 'pages/tests.js', 'pages/signin.js'].map((f) => readFileSync(`${dir}${f}`, 'utf8'));
+    const sources = ['app.js', 'api.js', 'dom.js', 'pages/runs.js', 'pages/run.js', 'pages/tests.js', 'pages/signin.js'].map((f) =>
+      readFileSync(`${dir}${f}`, 'utf8'),
+    );
     for (const source of sources) expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
     // No external network: every URL the UI loads is relative to this server.
     const html = readFileSync(`${dir}index.html`, 'utf8');

@@ -116,7 +116,7 @@ describe('web UI', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download JUnit')]);
     expect(download.suggestedFilename()).toBe(`bugrun-${failedRunId}-junit.xml`);
-    const xml = await readFile((await download.path()), 'utf8');
+    const xml = await readFile(await download.path(), 'utf8');
     expect(xml).toMatch(/<testsuite [^>]*failures="1"/);
   }, 60_000);
 

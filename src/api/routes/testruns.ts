@@ -70,7 +70,9 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
     const cached = rows.map((run) => runJson.get(run, linksExpire));
     const missing = rows.filter((_, i) => cached[i] === null).map((run) => run.id);
     const steps = missing.length > 0 ? await store.stepRuns.listByRuns(missing) : new Map<string, StoredStepRun[]>();
-    const results = rows.map((run, i) => cached[i] ?? runJson.remember(run, Buffer.from(JSON.stringify(serializeRun(run, steps.get(run.id) ?? [], links))), linksExpire));
+    const results = rows.map(
+      (run, i) => cached[i] ?? runJson.remember(run, Buffer.from(JSON.stringify(serializeRun(run, steps.get(run.id) ?? [], links))), linksExpire),
+    );
     // Exactly the bytes JSON.stringify gives the page object, with each run's JSON spliced in.
     const envelope = JSON.stringify({ ...paginate(request, page, count, []), results: undefined });
     const body = runJson.page(`${envelope.slice(0, -1)},"results":[`, results);
@@ -146,11 +148,13 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
   app.get<{ Params: IdParams }>('/testruns/:id/report/junit/', async (request, reply) => {
     const run = await findRun(request.projectId, request.params.id);
     const steps = await stepRunsOf(run.id);
-    const xml = renderJUnit(reportOf(run, steps.map((s) => s.record)));
-    return reply
-      .type('application/xml; charset=utf-8')
-      .header('content-disposition', `attachment; filename="bugrun-${run.id}-junit.xml"`)
-      .send(xml);
+    const xml = renderJUnit(
+      reportOf(
+        run,
+        steps.map((s) => s.record),
+      ),
+    );
+    return reply.type('application/xml; charset=utf-8').header('content-disposition', `attachment; filename="bugrun-${run.id}-junit.xml"`).send(xml);
   });
 };
 
@@ -186,10 +190,12 @@ function startInput(body: unknown, projectId: string): { input: StartTestRunInpu
     else {
       input.variables.forEach((item: unknown, i) => {
         if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
-        if (typeof item.key !== 'string' || item.key === '') return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
+        if (typeof item.key !== 'string' || item.key === '')
+          return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
         if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
-        if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') return checker.add('variables', `Item ${i}: value: Not a valid string.`);
-        variables.push({ key: item.key, value: (item.value) ?? null });
+        if (item.value !== undefined && item.value !== null && typeof item.value !== 'string')
+          return checker.add('variables', `Item ${i}: value: Not a valid string.`);
+        variables.push({ key: item.key, value: item.value ?? null });
       });
     }
   }

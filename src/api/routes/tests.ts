@@ -22,7 +22,12 @@ export const testsRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { s
       offset: page.offset,
       limit: page.pageSize,
     });
-    return paginate(request, page, count, rows.map((t) => ({ id: t.id, name: t.name, slug: t.slug, created: t.created, modified: t.modified })));
+    return paginate(
+      request,
+      page,
+      count,
+      rows.map((t) => ({ id: t.id, name: t.name, slug: t.slug, created: t.created, modified: t.modified })),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/tests/:id/', async (request) => {

@@ -41,7 +41,13 @@ function html5Drag(root: Element, a: { from: { x: number; y: number }; to: { x: 
   if (!source) return { html5: false, dropped: false, target: '' };
   const dt = new DataTransfer();
   const init = (p: { x: number; y: number }, buttons: number): MouseEventInit => ({
-    bubbles: true, cancelable: true, composed: true, clientX: p.x, clientY: p.y, button: 0, buttons,
+    bubbles: true,
+    cancelable: true,
+    composed: true,
+    clientX: p.x,
+    clientY: p.y,
+    button: 0,
+    buttons,
   });
   const fire = (el: Element, type: string, p: { x: number; y: number }): DragEvent => {
     const ev = new DragEvent(type, { ...init(p, 1), dataTransfer: dt });

@@ -130,7 +130,10 @@ const change: ActionHandler = async (ctx) => {
       };
     }
     if (outcome.state !== 'disabled') {
-      throw new StepError('UNCHANGABLE_ELEMENT', `Element ${description} (${outcome.kind}) cannot be changed${outcome.state === 'readonly' ? ': it is read-only' : ''}`);
+      throw new StepError(
+        'UNCHANGABLE_ELEMENT',
+        `Element ${description} (${outcome.kind}) cannot be changed${outcome.state === 'readonly' ? ': it is read-only' : ''}`,
+      );
     }
     ctx.pendingCause = { code: 'TIMEOUT', message: `Element ${description} stayed disabled` };
     if (ctx.remaining() <= RETRY_MS) throw new StepError(ctx.pendingCause.code, ctx.pendingCause.message);

@@ -140,8 +140,7 @@ const switchContext: ActionHandler = async (ctx) => {
     done.push(`tab ${tabs.activeIndex()}`);
   }
   const toTop = d.frame_is_root === true || d.value === 'topFrame';
-  const toFrame =
-    !toTop && (d.value === 'iframe' || Boolean(d.frame_src) || typeof d.frame_no === 'number' || (done.length === 0 && Boolean(d.selector)));
+  const toFrame = !toTop && (d.value === 'iframe' || Boolean(d.frame_src) || typeof d.frame_no === 'number' || (done.length === 0 && Boolean(d.selector)));
   if (toTop) {
     tabs.leaveFrames();
     done.push('top frame');

@@ -10,7 +10,10 @@ export function explainInteractionError(e: unknown, description: string, timeout
     return new StepError('INVALID_ELEMENT_SELECTOR', `Invalid selector ${description}: ${shortPlaywrightMessage(e)}`);
   }
   const msg = errorMessage(e);
-  if (/is not an <input>|not an <input>, <textarea>|is not editable|element is not editable|Input of type ".*" cannot be filled/i.test(msg) && !isTimeoutError(e)) {
+  if (
+    /is not an <input>|not an <input>, <textarea>|is not editable|element is not editable|Input of type ".*" cannot be filled/i.test(msg) &&
+    !isTimeoutError(e)
+  ) {
     return new StepError('UNCHANGABLE_ELEMENT', `Element ${description} cannot be typed into`);
   }
   if (/Cannot type text into input\[type=/i.test(msg)) {

@@ -3,7 +3,7 @@ import type { ActionHandler } from './types.js';
 import { LANDING_EVENT, dispatchPointer, modifiersOf, pointOn, pointRequest, type PointerKind } from './pointer.js';
 
 /**
- * Mouse steps act like a user (BUGBUG-REFERENCE §5): the element is scrolled into view, a point
+ * Mouse steps act like a user (docs/bugbug-compatibility.md §5): the element is scrolled into view, a point
  * where it is not covered is chosen (the centre first for `smart`, else the requested position),
  * real mouse events are dispatched there with the modifier keys held, and the element must be the
  * one that received them. mouseDown and mouseUp leave the button state to the next step, so a

@@ -15,10 +15,18 @@ const VERIFY_LIMIT_MS = 1_000;
 export type Modifier = 'Alt' | 'Control' | 'Meta' | 'Shift';
 
 const MODIFIERS: Record<string, Modifier> = {
-  alt: 'Alt', altkey: 'Alt', option: 'Alt',
-  control: 'Control', ctrl: 'Control', ctrlkey: 'Control',
-  meta: 'Meta', metakey: 'Meta', cmd: 'Meta', command: 'Meta',
-  shift: 'Shift', shiftkey: 'Shift',
+  alt: 'Alt',
+  altkey: 'Alt',
+  option: 'Alt',
+  control: 'Control',
+  ctrl: 'Control',
+  ctrlkey: 'Control',
+  meta: 'Meta',
+  metakey: 'Meta',
+  cmd: 'Meta',
+  command: 'Meta',
+  shift: 'Shift',
+  shiftkey: 'Shift',
 };
 
 /** `modifier_keys` as Playwright key names; unknown names are ignored. */
@@ -189,15 +197,14 @@ function fatal(e: unknown, ctx: StepContext, description: string): unknown {
  * round trip and needs none of Playwright's scripts in the page; what it cannot find (shadow DOM)
  * is looked up through Playwright.
  */
-export async function pointOn(
-  ctx: StepContext,
-  loc: Locator,
-  description: string,
-  req: PointRequest,
-  chain: ProbePart[] | null = null,
-): Promise<ActionPoint> {
+export async function pointOn(ctx: StepContext, loc: Locator, description: string, req: PointRequest, chain: ProbePart[] | null = null): Promise<ActionPoint> {
   const args = {
-    where: req.where, ox: req.offset?.x ?? null, oy: req.offset?.y ?? null, mustHit: req.mustHit, needEnabled: req.needEnabled, watch: req.watch,
+    where: req.where,
+    ox: req.offset?.x ?? null,
+    oy: req.offset?.y ?? null,
+    mustHit: req.mustHit,
+    needEnabled: req.needEnabled,
+    watch: req.watch,
     key: LANDING_KEY,
   };
   const inFrame = ctx.session.tabs.frame !== null;
@@ -299,7 +306,12 @@ export type PointerKind = 'click' | 'dblClick' | 'rightClick' | 'hover' | 'mouse
 
 /** The first event of each action, whose target tells whether the element got it. */
 export const LANDING_EVENT: Record<PointerKind, string> = {
-  click: 'mousedown', dblClick: 'mousedown', rightClick: 'mousedown', mouseDown: 'mousedown', mouseUp: 'mouseup', hover: 'mousemove',
+  click: 'mousedown',
+  dblClick: 'mousedown',
+  rightClick: 'mousedown',
+  mouseDown: 'mousedown',
+  mouseUp: 'mouseup',
+  hover: 'mousemove',
 };
 
 /**
@@ -308,13 +320,7 @@ export const LANDING_EVENT: Record<PointerKind, string> = {
  * else did, the step fails with EVENT_DISPATCHED_ON_INVALID_ELEMENT naming it. An event we never
  * saw (the page navigated or closed in response) is not held against the step.
  */
-export async function dispatchPointer(
-  ctx: StepContext,
-  description: string,
-  kind: PointerKind,
-  point: ActionPoint,
-  modifiers: Modifier[],
-): Promise<void> {
+export async function dispatchPointer(ctx: StepContext, description: string, kind: PointerKind, point: ActionPoint, modifiers: Modifier[]): Promise<void> {
   const page = ctx.page;
   const { x, y } = point;
   try {
@@ -339,7 +345,11 @@ export async function dispatchPointer(
     throw e;
   }
   if (!point.landing) return;
-  const landing = await within(point.landing().catch(() => undefined), VERIFY_LIMIT_MS, undefined);
+  const landing = await within(
+    point.landing().catch(() => undefined),
+    VERIFY_LIMIT_MS,
+    undefined,
+  );
   if (landing?.seen && !landing.inside) {
     throw new StepError(
       'EVENT_DISPATCHED_ON_INVALID_ELEMENT',

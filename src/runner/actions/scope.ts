@@ -30,10 +30,15 @@ export async function scopeOffset(ctx: StepContext): Promise<{ x: number; y: num
   const el = frame.element.first();
   const box = await el.boundingBox({ timeout: ctx.pwTimeout() });
   if (!box) throw new StepError('FRAME_DOES_NOT_EXIST', `Frame ${frame.description} is not displayed`);
-  const inset = await evaluateOn(ctx, el, (e) => {
-    const s = getComputedStyle(e);
-    return { x: e.clientLeft + parseFloat(s.paddingLeft), y: e.clientTop + parseFloat(s.paddingTop) };
-  }, null);
+  const inset = await evaluateOn(
+    ctx,
+    el,
+    (e) => {
+      const s = getComputedStyle(e);
+      return { x: e.clientLeft + parseFloat(s.paddingLeft), y: e.clientTop + parseFloat(s.paddingTop) };
+    },
+    null,
+  );
   return { x: box.x + inset.x, y: box.y + inset.y };
 }
 
@@ -45,7 +50,7 @@ export async function scopeOffset(ctx: StepContext): Promise<{ x: number; y: num
 export async function evaluateOn<R, Arg>(ctx: StepContext, loc: Locator, fn: (el: Element, arg: Arg) => R, arg: Arg): Promise<R> {
   const handle = await loc.elementHandle({ timeout: Math.max(1, Math.min(ctx.remaining(), 2_000)) });
   try {
-    return (await handle.evaluate(fn as (el: Element, arg: unknown) => R, arg));
+    return await handle.evaluate(fn as (el: Element, arg: unknown) => R, arg);
   } finally {
     void handle.dispose().catch(() => undefined);
   }

@@ -104,7 +104,7 @@ async function untilNextStepElementIsVisible(ctx: StepContext, inside: 'window' 
   const next = ctx.following;
   const selector = next?.details.selector;
   if (!next || !selector || !selector.trim()) {
-    throw new StepError('NEXT_STEP_ELEMENT_REQUIRED', 'Scrolling until the next step\'s element is visible needs a next step with a selector');
+    throw new StepError('NEXT_STEP_ELEMENT_REQUIRED', "Scrolling until the next step's element is visible needs a next step with a selector");
   }
   const box = await container(ctx, inside);
   const { loc, description } = ctx.locator(selector);

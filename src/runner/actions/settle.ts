@@ -55,7 +55,11 @@ export async function settlingNavigations<T>(ctx: StepContext, page: Page, actio
   for (const [event, listener] of listeners) session.on(event, listener as (e: unknown) => void);
   try {
     const result = await action();
-    await within(session.send('Runtime.evaluate', { expression: '0' }).catch(() => undefined), BARRIER_LIMIT_MS, undefined);
+    await within(
+      session.send('Runtime.evaluate', { expression: '0' }).catch(() => undefined),
+      BARRIER_LIMIT_MS,
+      undefined,
+    );
     const start = Date.now();
     const until = start + Math.min(COMMIT_LIMIT_MS, ctx.remaining());
     while (frames.size > 0 && Date.now() < until && !page.isClosed()) {

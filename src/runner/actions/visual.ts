@@ -111,10 +111,7 @@ function visualRegression(shoot: (ctx: StepContext) => Promise<Uint8Array>): Act
     }
     if (!result.sizeMatches) {
       const { expectedSize: e, observedSize: o } = result;
-      throw new StepError(
-        'ASSERT_FAILED',
-        `Screenshot size differs from the reference: ${o.width}x${o.height} instead of ${e.width}x${e.height}`,
-      );
+      throw new StepError('ASSERT_FAILED', `Screenshot size differs from the reference: ${o.width}x${o.height} instead of ${e.width}x${e.height}`);
     }
     if (result.diffPercent > maxDiff) {
       throw new StepError('ASSERT_FAILED', `Screenshots differ by ${formatPercent(result.diffPercent)} % (max ${formatPercent(maxDiff)} %)`);

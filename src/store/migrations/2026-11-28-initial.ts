@@ -99,16 +99,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The run list orders by (sort_time, id) within a project, optionally filtered by status or
   // test: each index serves one of those shapes without a sort, also at 100,000 runs.
   await db.schema.createIndex('test_runs_list_idx').on('test_runs').columns(['project_id', 'sort_time', 'id']).execute();
-  await db.schema
-    .createIndex('test_runs_status_idx')
-    .on('test_runs')
-    .columns(['project_id', 'status', 'sort_time', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('test_runs_test_idx')
-    .on('test_runs')
-    .columns(['project_id', 'test_id', 'sort_time', 'id'])
-    .execute();
+  await db.schema.createIndex('test_runs_status_idx').on('test_runs').columns(['project_id', 'status', 'sort_time', 'id']).execute();
+  await db.schema.createIndex('test_runs_test_idx').on('test_runs').columns(['project_id', 'test_id', 'sort_time', 'id']).execute();
   // The queue and crash recovery scan by status across projects, oldest first.
   await db.schema.createIndex('test_runs_queue_idx').on('test_runs').columns(['status', 'queued', 'id']).execute();
 

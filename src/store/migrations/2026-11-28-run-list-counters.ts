@@ -13,8 +13,14 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  await db.schema.alterTable('projects').addColumn('run_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('test_runs').addColumn('steps_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('projects')
+    .addColumn('run_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('test_runs')
+    .addColumn('steps_version', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`update projects set run_count = (select count(*) from test_runs where test_runs.project_id = projects.id)`.execute(db);
   if (isPostgres) {
     // search_path pinned to the schema being migrated: the triggers then find their tables from
@@ -27,7 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         if tg_op in ('DELETE', 'UPDATE') then update projects set run_count = run_count - 1 where id = old.project_id; end if;
         return null;
       end $$`.execute(db);
-    await sql`create trigger test_runs_count after insert or delete or update of project_id on test_runs for each row execute function test_runs_count()`.execute(db);
+    await sql`create trigger test_runs_count after insert or delete or update of project_id on test_runs for each row execute function test_runs_count()`.execute(
+      db,
+    );
     await sql`
       create function step_runs_version() returns trigger language plpgsql set search_path from current as $$
       begin
@@ -63,7 +71,14 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql`drop trigger if exists test_runs_count on test_runs`.execute(db);
     await sql`drop function if exists test_runs_count()`.execute(db);
   } else {
-    for (const name of ['step_runs_version_insert', 'step_runs_version_update', 'step_runs_version_delete', 'test_runs_count_insert', 'test_runs_count_delete', 'test_runs_count_move']) {
+    for (const name of [
+      'step_runs_version_insert',
+      'step_runs_version_update',
+      'step_runs_version_delete',
+      'test_runs_count_insert',
+      'test_runs_count_delete',
+      'test_runs_count_move',
+    ]) {
       await sql`drop trigger if exists ${sql.id(name)}`.execute(db);
     }
   }

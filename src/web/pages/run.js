@@ -49,7 +49,10 @@ function waitingConditions(list) {
     list.map((c) =>
       h(
         'li',
-        { class: c.isSuccess ? 'ok' : c.isSoftSuccess ? 'soft' : 'bad', title: c.isSuccess ? 'met' : c.isSoftSuccess ? 'not met in time, action succeeded (warning)' : 'not met' },
+        {
+          class: c.isSuccess ? 'ok' : c.isSoftSuccess ? 'soft' : 'bad',
+          title: c.isSuccess ? 'met' : c.isSoftSuccess ? 'not met in time, action succeeded (warning)' : 'not met',
+        },
         c.isSuccess ? '✓ ' : c.isSoftSuccess ? '! ' : '✗ ',
         c.type,
         c.expected !== null && c.expected !== undefined ? ` = ${c.expected}` : '',
@@ -61,10 +64,15 @@ function waitingConditions(list) {
 
 function stepRow(step, index, failingId, box) {
   const label = step.name || step.type;
-  const assertion =
-    step.assertionProperty
-      ? h('div', { class: 'assertion muted' }, `${step.assertionProperty} ${step.assertionType ?? ''} `, h('code', {}, step.assertionExpectedValue ?? ''), step.assertionCurrentValue !== null ? [' · got ', h('code', {}, step.assertionCurrentValue)] : null)
-      : null;
+  const assertion = step.assertionProperty
+    ? h(
+        'div',
+        { class: 'assertion muted' },
+        `${step.assertionProperty} ${step.assertionType ?? ''} `,
+        h('code', {}, step.assertionExpectedValue ?? ''),
+        step.assertionCurrentValue !== null ? [' · got ', h('code', {}, step.assertionCurrentValue)] : null,
+      )
+    : null;
   const classes = ['step', `step-${step.status}`];
   if (step.id === failingId) classes.push('failing');
   if (step.warning) classes.push('warning');
@@ -80,8 +88,18 @@ function stepRow(step, index, failingId, box) {
       assertion,
       waitingConditions(step.waitingConditions),
     ),
-    h('td', {}, statusBadge(step.status, step.warning ? '(warning)' : step.ignoredFailed ? '(ignored)' : ''), h('div', { class: 'muted small' }, formatDuration(step.duration, step.status === 'running' ? step.started : null))),
-    h('td', { class: 'error-cell' }, step.errorCode ? h('code', { class: 'error-code' }, step.errorCode) : null, step.error ? h('div', { class: 'error-message' }, step.error) : null),
+    h(
+      'td',
+      {},
+      statusBadge(step.status, step.warning ? '(warning)' : step.ignoredFailed ? '(ignored)' : ''),
+      h('div', { class: 'muted small' }, formatDuration(step.duration, step.status === 'running' ? step.started : null)),
+    ),
+    h(
+      'td',
+      { class: 'error-cell' },
+      step.errorCode ? h('code', { class: 'error-code' }, step.errorCode) : null,
+      step.error ? h('div', { class: 'error-message' }, step.error) : null,
+    ),
     h(
       'td',
       { class: 'shot' },
@@ -124,7 +142,20 @@ export function runPage(main, { params }) {
     notice,
     meta,
     h('h2', {}, 'Steps'),
-    h('table', { class: 'steps' }, h('thead', {}, h('tr', {}, ['#', 'Step', 'Status', 'Error', 'Screenshot'].map((c) => h('th', { scope: 'col' }, c)))), steps),
+    h(
+      'table',
+      { class: 'steps' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['#', 'Step', 'Status', 'Error', 'Screenshot'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      steps,
+    ),
     h('h2', {}, 'Debug artifacts'),
     artifacts,
   );
@@ -155,7 +186,14 @@ export function runPage(main, { params }) {
 
   async function profileName(profileId) {
     if (!profileId) return '–';
-    if (!profileNames.has(profileId)) profileNames.set(profileId, api(`/api/v2/profiles/${encodeURIComponent(profileId)}/`).then((p) => p.name, () => profileId));
+    if (!profileNames.has(profileId))
+      profileNames.set(
+        profileId,
+        api(`/api/v2/profiles/${encodeURIComponent(profileId)}/`).then(
+          (p) => p.name,
+          () => profileId,
+        ),
+      );
     return profileNames.get(profileId);
   }
 
@@ -206,7 +244,10 @@ export function runPage(main, { params }) {
       ['Screen', run.screenSizeType],
       ['Run id', run.id],
     ];
-    replace(meta, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    replace(
+      meta,
+      fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    );
 
     const failingId = failingStepId(run);
     const seen = new Set();
@@ -226,8 +267,12 @@ export function runPage(main, { params }) {
         rows.delete(stepId);
       }
     }
-    replace(steps, run.stepsRuns.map((s) => rows.get(s.id).row));
-    if (run.stepsRuns.length === 0) replace(steps, h('tr', {}, h('td', { colspan: '5', class: 'empty' }, isTerminal(run.status) ? 'No steps ran.' : 'Waiting for the first step…')));
+    replace(
+      steps,
+      run.stepsRuns.map((s) => rows.get(s.id).row),
+    );
+    if (run.stepsRuns.length === 0)
+      replace(steps, h('tr', {}, h('td', { colspan: '5', class: 'empty' }, isTerminal(run.status) ? 'No steps ran.' : 'Waiting for the first step…')));
     if (failingId && isTerminal(run.status) && !scrolled) {
       scrolled = true;
       rows.get(failingId)?.row.scrollIntoView({ block: 'center' });
@@ -241,7 +286,11 @@ export function runPage(main, { params }) {
       [run, status] = await Promise.all([api(runPath(id)), api(runPath(id, 'status/'))]);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
-        replace(main, h('p', { class: 'crumbs' }, h('a', { href: '/runs', dataset: { nav: '' } }, '← Runs')), message('error', 'This run does not exist in the project of your token.'));
+        replace(
+          main,
+          h('p', { class: 'crumbs' }, h('a', { href: '/runs', dataset: { nav: '' } }, '← Runs')),
+          message('error', 'This run does not exist in the project of your token.'),
+        );
         return false;
       }
       replace(notice, message('error', err.message));

@@ -9,7 +9,12 @@ export function runsPage(main, { query }) {
   const state = { status: query.get('status') ?? '', test: query.get('test') ?? '', page: Math.max(1, Number(query.get('page')) || 1) };
   const profiles = new Map();
 
-  const statusSelect = h('select', { name: 'status', 'aria-label': 'Status' }, h('option', { value: '' }, 'All statuses'), RUN_STATUSES.map((s) => h('option', { value: s, selected: s === state.status }, s)));
+  const statusSelect = h(
+    'select',
+    { name: 'status', 'aria-label': 'Status' },
+    h('option', { value: '' }, 'All statuses'),
+    RUN_STATUSES.map((s) => h('option', { value: s, selected: s === state.status }, s)),
+  );
   const testSelect = h('select', { name: 'test', 'aria-label': 'Test' }, h('option', { value: '' }, 'All tests'));
   const body = h('tbody');
   const pager = h('div', { class: 'pager' });
@@ -17,7 +22,15 @@ export function runsPage(main, { query }) {
   const table = h(
     'table',
     { class: 'runs' },
-    h('thead', {}, h('tr', {}, ['Status', 'Test', 'Profile', 'Trigger', 'Started', 'Duration'].map((c) => h('th', { scope: 'col' }, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Status', 'Test', 'Profile', 'Trigger', 'Started', 'Duration'].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
     body,
   );
 
@@ -82,7 +95,18 @@ export function runsPage(main, { query }) {
 
   function renderRows(data) {
     if (data.results.length === 0) {
-      replace(body, h('tr', {}, h('td', { colspan: '6', class: 'empty' }, state.status || state.test ? 'No runs match these filters.' : 'No runs yet. Start one from the Tests page.')));
+      replace(
+        body,
+        h(
+          'tr',
+          {},
+          h(
+            'td',
+            { colspan: '6', class: 'empty' },
+            state.status || state.test ? 'No runs match these filters.' : 'No runs yet. Start one from the Tests page.',
+          ),
+        ),
+      );
     } else {
       replace(
         body,

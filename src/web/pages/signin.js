@@ -10,7 +10,15 @@ function nextPath(query) {
 export function signInPage(main, { query, navigate }) {
   document.title = 'Sign in · Bugrun';
   const status = h('div', { class: 'form-status' });
-  const input = h('input', { name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'API token', 'aria-label': 'API token' });
+  const input = h('input', {
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    placeholder: 'API token',
+    'aria-label': 'API token',
+  });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   if (query.get('expired')) replace(status, message('error', 'Your API token was rejected; sign in again.'));
 
@@ -39,7 +47,15 @@ export function signInPage(main, { query, navigate }) {
       },
     },
     h('h1', {}, 'Sign in to Bugrun'),
-    h('p', { class: 'muted' }, 'Paste an API token of your project. ', h('code', {}, 'npm start'), ' prints one; ', h('code', {}, 'bugrun token create'), ' makes more. It is kept only for this browser session.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Paste an API token of your project. ',
+      h('code', {}, 'npm start'),
+      ' prints one; ',
+      h('code', {}, 'bugrun token create'),
+      ' makes more. It is kept only for this browser session.',
+    ),
     h('label', {}, 'API token', input),
     button,
     status,

@@ -62,7 +62,9 @@ function runDialog(navigate) {
       replace(status);
       replace(
         profile,
-        profiles.length === 0 ? h('option', { value: '' }, '(no profiles)') : profiles.map((p) => h('option', { value: p.id, selected: p.isDefault }, p.isDefault ? `${p.name} (default)` : p.name)),
+        profiles.length === 0
+          ? h('option', { value: '' }, '(no profiles)')
+          : profiles.map((p) => h('option', { value: p.id, selected: p.isDefault }, p.isDefault ? `${p.name} (default)` : p.name)),
       );
       dialog.showModal();
       variables.focus();
@@ -86,7 +88,20 @@ export function testsPage(main, { navigate }) {
     main,
     h('div', { class: 'page-head' }, h('h1', {}, 'Tests'), search),
     notice,
-    h('table', { class: 'tests' }, h('thead', {}, h('tr', {}, ['Name', 'Slug', 'Modified', ''].map((c) => h('th', { scope: 'col' }, c)))), body),
+    h(
+      'table',
+      { class: 'tests' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Name', 'Slug', 'Modified', ''].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      body,
+    ),
   );
 
   async function load() {
@@ -107,7 +122,11 @@ export function testsPage(main, { navigate }) {
                 h('td', { class: 'test-name' }, t.name),
                 h('td', {}, h('code', {}, t.slug ?? '')),
                 h('td', {}, formatTime(t.modified)),
-                h('td', { class: 'actions' }, h('button', { type: 'button', class: 'primary run', onclick: async () => dialog.open(t, await profiles) }, 'Run')),
+                h(
+                  'td',
+                  { class: 'actions' },
+                  h('button', { type: 'button', class: 'primary run', onclick: async () => dialog.open(t, await profiles) }, 'Run'),
+                ),
               ),
             ),
       );
