@@ -10,6 +10,9 @@ import { awaitConditions, conditionsFor, softened } from './waiting-conditions.j
 
 /** Extra time the step's own Playwright timeouts get to report a precise cause before the hard cut. */
 const DEADLINE_GRACE_MS = 150;
+/** How long a closed page waits for its context or browser to report closing too (settleClosedPage). */
+const TAB_CLOSED_GRACE_MS = 1_000;
+const CLOSE_REPORT_LIMIT_MS = 5_000;
 
 /** How a step ended the run; null from `run` means "go on with the next step". */
 export interface RunEnd {
@@ -249,6 +252,30 @@ export class StepRunner {
     if (ms > room) throw new StepDeadlineError('run limit reached while sleeping');
   }
 
+  /**
+   * When the browser dies or is shut down, the page closes a moment before the context and the
+   * browser report it; those reports decide. A tab closed on its own has none, so they are waited
+   * for within a bound: a short one while the browser still answers (it may be shutting down, its
+   * pages first), a longer one once it no longer does (its reports are on their way).
+   */
+  private async settleClosedPage(): Promise<void> {
+    const { context, health } = this.session;
+    const answers = await context.cookies().then(
+      () => true,
+      () => false,
+    );
+    if (health.browserGone) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, answers ? TAB_CLOSED_GRACE_MS : CLOSE_REPORT_LIMIT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      context.once('close', done);
+      context.browser()?.once('disconnected', done);
+    });
+  }
+
   /** Picks the status and code of a failed step (docs/bugbug-compatibility.md §3, timeout code order). */
   private async classify(e: unknown, ctx: StepContext | null, timeoutMs: number): Promise<Verdict> {
     const s = this.session;
@@ -257,15 +284,7 @@ export class StepRunner {
       return { status: 'stopped', code: null, message: 'Stopped' };
     }
     if (s.health.crashed) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The page crashed' };
-    if (s.page.isClosed()) {
-      // When the browser dies, the page closes a moment before the context and browser report it.
-      // One round trip to the browser decides: it answers for a closed tab, and fails for a dead
-      // browser only once its connection closed, which is when those reports arrive.
-      await s.page
-        .context()
-        .cookies()
-        .catch(() => undefined);
-    }
+    if (s.page.isClosed()) await this.settleClosedPage();
     if (s.health.browserGone) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The browser or its context closed unexpectedly' };
     if (reason === 'timeout' || Date.now() >= s.runDeadline - 20) {
       const end = this.runLimitEnd();

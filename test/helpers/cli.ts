@@ -57,7 +57,7 @@ export async function startServer(args: string[], env: Record<string, string> = 
     output: () => out,
     url: /Bugrun is running at (\S+)/.exec(out)?.[1] ?? '',
     // Shown only when Bugrun generated it; one the caller chose is theirs already.
-    token: env.BUGRUN_TOKEN ?? /API token: (\S+)/.exec(out)?.[1] ?? '',
+    token: env.BUGRUN_TOKEN || (/API token: (\S+)/.exec(out)?.[1] ?? ''),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -15,8 +15,8 @@ async function startLongRun(): Promise<{ done: ReturnType<typeof runPlan>; sink:
     sink,
     signal: new AbortController().signal,
   });
-  while (sink.ofType('step-started').length < 2) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 100));
+  // The second step (five seconds of waiting in the page) is under way.
+  await sink.waitFor((events) => events.filter((e) => e.type === 'step-started').length >= 2);
   return { done, sink };
 }
 
@@ -66,8 +66,10 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
   it('reports a dead browser as error INTERNAL_ERROR and relaunches on the next request', async () => {
     const { done } = await startLongRun();
     const first = await pool.browser();
-    void first.close();
+    const closing = first.close();
     expect(await done).toMatchObject({ status: 'error', errorCode: 'INTERNAL_ERROR' });
+    // The next request after the browser is gone (its context may report closing before it does).
+    await closing;
     const next = await pool.browser();
     expect(next).not.toBe(first);
     expect(next.isConnected()).toBe(true);

@@ -96,7 +96,7 @@ describe('web UI', () => {
 
     // Logs and artifacts are signed links that work without the token.
     const logsHref = await page.getAttribute('.actions a.button', 'href');
-    expect(logsHref).toMatch(/\/files\/.+\?sig=/);
+    expect(logsHref).toMatch(/\/files\/.+\?exp=\d+&sig=/);
     const logs = await page.request.get(logsHref as string);
     expect(logs.status()).toBe(200);
     expect(await logs.text()).toMatch(/ASSERT_FAILED/);
