@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Liquid, type FS } from 'liquidjs';
+import { Context, Liquid, type FS } from 'liquidjs';
 import type { TestPlan } from '../domain/index.js';
 import { StepError } from './errors.js';
 
@@ -39,11 +39,15 @@ export const TEMPLATE_LIMITS = {
    */
   tags: 1_000,
   /**
-   * Milliseconds a rendering may take (LiquidJS `renderLimit`). Shared by the variables it
-   * references, and by all variables of a snapshot, so many slow templates cannot add up.
-   * LiquidJS checks it between tags: one filter over a big array can overrun it by tens of ms.
+   * Templates (tags, outputs, text) one rendering may render, counted where LiquidJS checks its
+   * render limit: work, not time, so a busy machine never fails an ordinary template, while a loop
+   * stops within a few tens of ms (1,000 renders take ~0.5-1 ms here). Shared by the variables a rendering
+   * references and by all variables of a snapshot, so many slow templates cannot add up. One
+   * filter over a big array runs between two checks; the memory limit bounds it.
    */
-  renderMs: 50,
+  renders: 25_000,
+  /** Milliseconds after which a rendering stops whatever it counted: a backstop only. */
+  backstopMs: 1_000,
   /**
    * Characters and array elements one rendering may allocate (LiquidJS `memoryLimit`; 0.5-2 MB).
    * It also bounds the slowest single filter, which the render limit cannot interrupt: a
@@ -60,11 +64,10 @@ const liquid = new Liquid({
   fs: NO_FILES,
   cache: 1000,
   parseLimit: TEMPLATE_LIMITS.parseChars,
-  renderLimit: TEMPLATE_LIMITS.renderMs,
   memoryLimit: TEMPLATE_LIMITS.memoryUnits,
 });
 
-const RENDER_LIMIT = `rendering took longer than ${TEMPLATE_LIMITS.renderMs} ms (the render limit)`;
+const RENDER_LIMIT = `rendering takes more than ${TEMPLATE_LIMITS.renders} template renders (the render limit)`;
 
 /** LiquidJS's messages for its limits, in words for the test author. */
 const LIMIT_MESSAGES: [RegExp, string][] = [
@@ -73,12 +76,30 @@ const LIMIT_MESSAGES: [RegExp, string][] = [
   [/memory alloc limit exceeded/i, `rendering allocates more than ${TEMPLATE_LIMITS.memoryUnits} characters or array elements (the memory limit)`],
 ];
 
-/** A performance.now() time (LiquidJS's clock) by which a rendering, and all it references, must end. */
-type Deadline = number;
+/** What one rendering, with all it references, may still render. */
+class Budget {
+  used = 0;
+  private readonly backstop = performance.now() + TEMPLATE_LIMITS.backstopMs;
 
-function newDeadline(): Deadline {
-  return performance.now() + TEMPLATE_LIMITS.renderMs;
+  get spent(): boolean {
+    return this.used >= TEMPLATE_LIMITS.renders || performance.now() > this.backstop;
+  }
+
+  /**
+   * Stands in for LiquidJS's render limiter, which it calls before every template it renders with
+   * the time: counting those calls turns its time limit into a limit on work.
+   */
+  limiter(): RenderLimiter {
+    const check = (): void => {
+      this.used += 1;
+      if (this.spent) throw new Error('template render limit exceeded');
+    };
+    return { check, use: () => undefined } as unknown as RenderLimiter;
+  }
 }
+
+/** LiquidJS's Limiter is not exported: its type, from the Context constructor that takes one. */
+type RenderLimiter = NonNullable<NonNullable<ConstructorParameters<typeof Context>[3]>['renderLimit']>;
 
 const SOURCE_RANK = { project: 0, profile: 1, override: 2, builtin: 3 } as const;
 
@@ -128,12 +149,12 @@ export class Variables {
 
   /** The final value of one variable; throws VARIABLE_DOES_NOT_EXIST for an unknown name. */
   value(name: string): string {
-    return this.valueBy(name, newDeadline());
+    return this.valueBy(name, new Budget());
   }
 
   /** Renders one string field of a step. */
   render(template: string): string {
-    return this.renderAt(template, 0, newDeadline());
+    return this.renderAt(template, 0, new Budget());
   }
 
   /**
@@ -144,10 +165,10 @@ export class Variables {
   snapshot(): Record<string, string> {
     const names = new Set([...this.base.keys(), ...this.group.keys(), ...this.builtins.keys(), ...this.locals.keys()]);
     const out: Record<string, string> = {};
-    const deadline = newDeadline();
+    const budget = new Budget();
     for (const name of names) {
       try {
-        out[name] = this.valueBy(name, deadline);
+        out[name] = this.valueBy(name, budget);
       } catch {
         // A broken variable only matters where it is used.
       }
@@ -155,29 +176,29 @@ export class Variables {
     return out;
   }
 
-  private valueBy(name: string, deadline: Deadline): string {
+  private valueBy(name: string, budget: Budget): string {
     const entry = this.lookup(name);
     if (!entry) throw new StepError('VARIABLE_DOES_NOT_EXIST', `Variable "${name}" does not exist`);
-    return entry.literal ? entry.value : this.resolveNested(name, entry.value, 1, deadline);
+    return entry.literal ? entry.value : this.resolveNested(name, entry.value, 1, budget);
   }
 
   private lookup(name: string): Entry | undefined {
     return this.locals.get(name) ?? this.builtins.get(name) ?? this.group.get(name) ?? this.base.get(name);
   }
 
-  private resolveNested(name: string, value: string, depth: number, deadline: Deadline): string {
+  private resolveNested(name: string, value: string, depth: number, budget: Budget): string {
     if (!hasTemplate(value)) return value;
     if (depth > MAX_NESTING) {
       throw new StepError('VARIABLE_NESTING_LIMIT_EXCEEDED', `Variable "${name}" references other variables more than ${MAX_NESTING} levels deep`);
     }
-    return this.renderAt(value, depth, deadline);
+    return this.renderAt(value, depth, budget);
   }
 
-  private renderAt(template: string, depth: number, deadline: Deadline): string {
+  private renderAt(template: string, depth: number, budget: Budget): string {
     if (!hasTemplate(template)) return template;
     // Parsing and analysing take time the render limit does not see: a referenced variable starts
     // only while time is left, and no template has more tags than analysis can afford.
-    if (performance.now() >= deadline) throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${RENDER_LIMIT}`);
+    if (budget.spent) throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${RENDER_LIMIT}`);
     if (countTags(template) > TEMPLATE_LIMITS.tags) {
       throw new StepError(
         'VALUE_COMPUTING_ERROR',
@@ -196,11 +217,11 @@ export class Variables {
     for (const name of names) {
       const entry = this.lookup(name);
       if (!entry) throw new StepError('VARIABLE_DOES_NOT_EXIST', `Variable "${name}" does not exist`);
-      scope[name] = entry.literal ? entry.value : this.resolveNested(name, entry.value, depth + 1, deadline);
+      scope[name] = entry.literal ? entry.value : this.resolveNested(name, entry.value, depth + 1, budget);
     }
     try {
-      // What the referenced variables took is gone from this template's time.
-      return String(liquid.renderSync(parsed, scope, { renderLimit: Math.max(0, deadline - performance.now()) }));
+      // What the referenced variables rendered is gone from this template's budget.
+      return String(liquid.renderSync(parsed, new Context(scope, liquid.options, { sync: true }, { liquid, renderLimit: budget.limiter() })));
     } catch (e) {
       if (e instanceof Error && e.name === 'UndefinedVariableError') {
         throw new StepError('VARIABLE_DOES_NOT_EXIST', liquidMessage(e));
