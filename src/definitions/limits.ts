@@ -16,8 +16,13 @@ export const IMPORT_LIMITS = {
   maxYamlBytes: 8 * 1024 * 1024,
 } as const;
 
-/** CPU time and memory of the worker thread that parses one import. */
+/**
+ * The worker thread that parses imports: its memory, its priority, and a backstop in time. The
+ * limits above already bound how long a parse takes (seconds of CPU at most); the backstop is wall
+ * time for a thread that gives way to others, so it is generous.
+ */
 export const PARSE_WORKER_LIMITS = {
-  timeoutMs: 20_000,
+  timeoutMs: 120_000,
   maxHeapMb: 512,
+  nice: 5,
 } as const;
