@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors.js';
 
-const BODY = JSON.stringify({ detail: 'The request body did not arrive in time.' });
+// Written straight to the socket: the request is still being read, so no reply can be sent yet.
+const BODY = JSON.stringify(new ApiError('REQUEST_TIMEOUT').body);
 const RESPONSE = `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`;
 
 /**

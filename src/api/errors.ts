@@ -13,6 +13,7 @@ export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, detail: 'Request body failed validation.' },
   IMPORT_INVALID: { status: 400, detail: 'The YAML documents are invalid; nothing was imported.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'Unsupported media type "{type}" in request.' },
+  REQUEST_TIMEOUT: { status: 408, detail: 'The request body did not arrive in time.' },
   PAYLOAD_TOO_LARGE: { status: 413, detail: 'Request body is too large.' },
   THROTTLED: { status: 429, detail: 'Request was throttled. Expected available in {wait} seconds.' },
   INTERNAL_ERROR: { status: 500, detail: 'A server error occurred.' },

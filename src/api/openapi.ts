@@ -397,6 +397,7 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
       }
       if (method !== 'post') continue;
       responses[400] ??= json({ oneOf: [ref('FieldErrors'), ref('Detail')] }, 'Invalid fields, or JSON that is malformed or nested too deeply.');
+      responses[408] ??= detail('The body did not arrive within the request timeout (BUGRUN_REQUEST_TIMEOUT).');
       responses[413] ??= detail(`Request body is too large (${BODY_LIMITS.maxBytes} bytes; ${BODY_LIMITS.importMaxBytes} for imports).`);
       responses[415] ??= detail('The body is not application/json.');
       if (path === '/api/v2/testruns/') {

@@ -42,10 +42,10 @@ describe('the API error catalogue', () => {
     expect(operations.filter(({ op }) => status in op.responses).length).toBeGreaterThan(0);
   });
 
-  it('documents 400, 413 and 415 on every POST, 429 on POST /testruns/, 401 on every operation that needs a token', () => {
+  it('documents 400, 408, 413 and 415 on every POST, 429 on POST /testruns/, 401 on every operation that needs a token', () => {
     for (const { path, method, op } of operations) {
       const where = `${method.toUpperCase()} ${path}`;
-      if (method === 'post') for (const status of ['400', '413', '415']) expect(op.responses, where).toHaveProperty(status);
+      if (method === 'post') for (const status of ['400', '408', '413', '415']) expect(op.responses, where).toHaveProperty(status);
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       if (!isPublic) expect(op.responses, where).toHaveProperty('401');
     }
