@@ -40,8 +40,14 @@ async function request(path, { method = 'GET', body, token = auth.token } = {}) 
   return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit' });
 }
 
+/** Signed out (or never signed in): a page still polling must not send requests without a token. */
+function signedOut() {
+  return new ApiError(401, 'You are signed out; sign in again.');
+}
+
 /** A JSON call; a 401 signs the user out (the app then shows the sign-in page). */
 export async function api(path, options = {}) {
+  if (!(options.token ?? auth.token)) throw signedOut();
   const res = await request(path, options);
   const text = await res.text();
   let data;
@@ -61,6 +67,7 @@ export async function api(path, options = {}) {
 
 /** A file behind the token (the JUnit report), as a Blob. */
 export async function apiBlob(path) {
+  if (!auth.token) throw signedOut();
   const res = await request(path);
   if (res.status === 401) {
     auth.clear();
