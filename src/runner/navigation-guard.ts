@@ -160,10 +160,10 @@ export class NavigationGuard {
     this.violations.push(error);
   }
 
-  /** Navigates the frame to about:blank; check() waits for it. */
+  /** Navigates the frame to about:blank, until that blank document has loaded; check() waits for it. */
   private sendAway(frame: Frame): void {
     if (frame.isDetached()) return;
-    const leaving = frame.goto('about:blank', { waitUntil: 'commit', timeout: LEAVE_LIMIT_MS }).then(
+    const leaving = frame.goto('about:blank', { waitUntil: 'load', timeout: LEAVE_LIMIT_MS }).then(
       () => undefined,
       () => undefined,
     );
