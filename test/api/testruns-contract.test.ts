@@ -265,7 +265,8 @@ describe('screenshots, artifacts, logs and JUnit', () => {
       expect(file.headers['content-type']).toBe('image/jpeg');
       expect(file.rawPayload.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     }
-    const tampered = await bugrun.download(shots[0].screenshotUrl.replace(/sig=./, 'sig=x'));
+    // Change the signature's first character to a different one (a fixed 'x' was no change once in 64).
+    const tampered = await bugrun.download(shots[0].screenshotUrl.replace(/sig=(.)/, (_, c: string) => `sig=${c === 'x' ? 'y' : 'x'}`));
     expect(tampered.statusCode).toBe(404);
   });
 
