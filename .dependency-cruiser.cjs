@@ -47,7 +47,7 @@ module.exports = {
       comment: 'only src/store/ talks to the database',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/store/' },
-      to: { path: 'node_modules/(kysely|better-sqlite3|pg)/' },
+      to: { path: 'node_modules/(kysely|better-sqlite3|pg|pg-boss)/' },
     },
     {
       name: 'no-circular',

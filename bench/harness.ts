@@ -148,7 +148,7 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
           const referenceId = ids.get(REFERENCE_SLUG);
           const probeId = ids.get(QUEUE_PROBE_SLUG);
           if (!referenceId || !probeId) throw new Error('bench: the bench tests were not imported');
-          const browserPid = await browserProcessId(await bench.service.pool.browser());
+          const browserPid = await browserProcessId(await bench.pool.browser());
           return { bench, referenceId, probeId, browserPid, memoryAtStart: process.memoryUsage() };
         })()),
       rawBrowser: () =>

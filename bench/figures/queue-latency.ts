@@ -36,7 +36,7 @@ export async function measureQueueLatency(ctx: FigureContext): Promise<QueueLate
 
   const idle = async (): Promise<void> => {
     for (let i = 0; i < 500; i++) {
-      const load = bench.service.runs.load();
+      const load = await bench.service.runs.load();
       if (load.active === 0 && load.queued === 0) {
         // Idle includes the browser context the pool opens for the next run after each run.
         await bench.spareReady();

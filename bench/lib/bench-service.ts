@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configWith } from '../../src/config/config.js';
 import type { RunStatus } from '../../src/domain/index.js';
+import type { BrowserPool } from '../../src/runner/index.js';
 import { createService, type Service } from '../../src/service.js';
 import { nowMs } from './clock.js';
 import { httpJson, sleep } from './http.js';
@@ -57,6 +58,7 @@ export interface BenchService {
    * closes) is ready: that work belongs to the run before, so figures that charge CPU or time to
    * runs wait for it.
    */
+  pool: BrowserPool;
   spareReady(): Promise<void>;
   /** Polls the status endpoint every `pollMs` (0: back to back) until the run ends. */
   waitForEnd(runId: string, opts?: { pollMs?: number; timeoutMs?: number }): Promise<Observed>;
@@ -79,6 +81,8 @@ export async function startBenchService(opts: { concurrency: number; tempRoot?: 
     await rm(dataDir, { recursive: true, force: true });
     throw e;
   }
+  const pool = service.pool;
+  if (!pool) throw new Error('bench: a serve process has a browser pool');
   const url = (await service.listen()).replace('localhost', '127.0.0.1');
   const api = `${url}/api/v2`;
 
@@ -111,7 +115,8 @@ export async function startBenchService(opts: { concurrency: number; tempRoot?: 
       if (res.status !== 200) throw new Error(`bench: run ${runId} failed to load (${res.status})`);
       return res.body as RunDetails;
     },
-    spareReady: () => service.pool.spareReady(),
+    pool,
+    spareReady: () => pool.spareReady(),
     async waitForEnd(runId, { pollMs = 10, timeoutMs = 120_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       let leftQueuedAt = Number.NaN;

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { RunService } from '../runs/index.js';
-import type { Store } from '../store/index.js';
+import { isDatabaseUnavailable, type Store } from '../store/index.js';
 import { authenticator } from './auth.js';
 import { ApiError, ValidationError } from './errors.js';
 import { registerBodyTimeout } from './body-timeout.js';
@@ -15,6 +15,8 @@ import { schemaRoutes } from './routes/schema.js';
 import { testRunsRoutes } from './routes/testruns.js';
 import { testsRoutes } from './routes/tests.js';
 import { trackRoutes } from './route-list.js';
+import type { Metrics } from './metrics.js';
+import { opsRoutes, type OpsDeps, type Role } from './ops-routes.js';
 import type { Links } from './serializers.js';
 import { serveDirectory } from './static-files.js';
 import { webUiDir, webUiRoutes } from './web-ui.js';
@@ -22,6 +24,8 @@ import { webUiDir, webUiRoutes } from './web-ui.js';
 export interface ApiDeps {
   store: Store;
   runs: RunService;
+  metrics: Metrics;
+  role: Exclude<Role, 'worker'>;
   config: Config;
   files: FileUrls;
   /** Pino options or false; the CLI passes its logger settings, tests pass false. */
@@ -30,16 +34,27 @@ export interface ApiDeps {
   demoSiteDir?: string;
 }
 
-/** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health, docs, web UI. */
-export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const { requestTimeoutMs } = deps.config;
-  const app = Fastify({
-    logger: deps.logger ?? false,
+function fastify(logger: ApiDeps['logger'], requestTimeoutMs: number): FastifyInstance {
+  return Fastify({
+    logger: logger ?? false,
     bodyLimit: BODY_LIMITS.maxBytes,
     requestTimeout: requestTimeoutMs,
     // DRF-style paths end in `/`; accept both so `/api/v2/testruns` works too.
     routerOptions: { ignoreTrailingSlash: true },
   });
+}
+
+/** A worker's HTTP app: `/healthz` and `/metrics` only, no public API. */
+export function buildOpsApi(deps: OpsDeps & { logger?: ApiDeps['logger']; requestTimeoutMs: number }): FastifyInstance {
+  const app = fastify(deps.logger, deps.requestTimeoutMs);
+  opsRoutes(app, deps);
+  return app;
+}
+
+/** Builds the HTTP app (not listening): the v2 API (mirrored under /api/v1/), files, health, metrics, docs, web UI. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const { requestTimeoutMs } = deps.config;
+  const app = fastify(deps.logger, requestTimeoutMs);
   trackRoutes(app);
   registerJsonBody(app);
   registerBodyTimeout(app, requestTimeoutMs);
@@ -67,6 +82,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       const e = new ApiError('MALFORMED_JSON', { reason: error.message });
       return reply.code(e.status).send(e.body);
     }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      const e = new ApiError('SERVICE_UNAVAILABLE', {}, {}, { 'Retry-After': '5' });
+      return reply.code(e.status).headers(e.headers).send(e.body);
+    }
     request.log.error({ err: error }, 'unhandled error');
     const e = new ApiError('INTERNAL_ERROR');
     return reply.code(e.status).send(e.body);
@@ -76,7 +96,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.code(e.status).send(e.body);
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', ...deps.runs.load() }));
+  opsRoutes(app, deps);
   await app.register(filesRoutes, { store: deps.store, files: deps.files });
   // Public: the OpenAPI document, the YAML schema, the API docs page and the web UI's files.
   await app.register(schemaRoutes);

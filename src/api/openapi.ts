@@ -234,10 +234,12 @@ const SCHEMAS: Record<string, JsonObject> = {
   },
   Health: {
     type: 'object',
-    required: ['status', 'queued', 'active'],
+    required: ['status', 'role', 'database', 'queued', 'active'],
     properties: {
-      status: { const: 'ok' },
-      queued: { type: 'integer', description: 'Runs waiting for a slot.' },
+      status: { enum: ['ok', 'unavailable'], description: '`unavailable` (with 503) while the database cannot be reached.' },
+      role: { enum: ['serve', 'api', 'worker'], description: 'What this process does: API and worker, API only (`serve --no-worker`), or worker.' },
+      database: { enum: ['ok', 'unreachable'] },
+      queued: { type: ['integer', 'null'], description: 'Runs waiting for a worker, in the whole database (null when it cannot be read).' },
       active: { type: 'integer', description: 'Runs executing in this process.' },
     },
   },
@@ -340,11 +342,23 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
   '/healthz': {
     get: {
       operationId: 'healthz',
-      summary: 'Liveness and load',
-      description: 'Answers 200 once the server is ready.',
+      summary: 'Readiness, role and load',
+      description: 'Answers 200 once the process is ready and reaches its database, 503 while it does not.',
       tags: ['Service'],
       ...PUBLIC,
-      responses: { 200: json(ref('Health')) },
+      responses: { 200: json(ref('Health')), 503: json(ref('Health'), 'The database cannot be reached.') },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics',
+      description:
+        'Runs by status, queue depth and the age of its oldest run, live workers and their slots (read from the database: the same on every process) ' +
+        'and run and step duration histograms (of the runs this process executed).',
+      tags: ['Service'],
+      ...PUBLIC,
+      responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   },
   '/files/{key}': {
@@ -381,7 +395,8 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
 /**
  * What every operation can answer besides its own responses, from the error catalogue: 401 without
  * a valid token, and for each POST 400 (malformed or too deeply nested JSON), 413 (body over the
- * limit) and 415 (not JSON); `POST /testruns/` answers 429 with Retry-After when the queue is full.
+ * limit) and 415 (not JSON); `POST /testruns/` answers 429 with Retry-After when the queue is full;
+ * every operation with a token answers 503 while the database cannot be reached.
  */
 function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
   const detail = (description: string) => json(ref('Detail'), description);
@@ -390,6 +405,13 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
       const responses = ((op as { responses?: Record<string, unknown> }).responses ??= {});
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       if (!isPublic) responses[401] ??= ERR[401];
+      // Everything that reads the database answers 503 while it is out of reach.
+      if (!isPublic) {
+        responses[503] ??= {
+          ...detail('The database cannot be reached; retry after the number of seconds in Retry-After.'),
+          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+        };
+      }
       const params = (op as { parameters?: { name?: string }[] }).parameters ?? [];
       if (params.some((p) => p.name === 'page')) {
         responses[400] ??= ERR[400];

@@ -32,6 +32,12 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** The addresses Bugrun's browsers connect from, for `GET /config/ips/` (allowlists). */
   readonly egressIps: readonly string[];
+  /** Signs file links; null: one generated and kept in the database, shared by its processes. */
+  readonly secret: string | null;
+  /** How often a worker proves it is alive, in ms. */
+  readonly heartbeatMs: number;
+  /** A worker silent this long is dead: any process ends its runs as `error`, in ms. */
+  readonly workerDeadAfterMs: number;
 }
 
 export interface ConfigFlags {
@@ -97,6 +103,10 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
   const dataDir = resolve(flags.dataDir ?? text(env.BUGRUN_DATA_DIR) ?? '.data');
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const publicUrl = (flags.publicUrl ?? text(env.BUGRUN_PUBLIC_URL) ?? `http://${shownHost}:${port}`).replace(/\/+$/, '');
+  const heartbeatMs = 1000 * integer('BUGRUN_HEARTBEAT_SECONDS', env.BUGRUN_HEARTBEAT_SECONDS, 5, 1);
+  const workerDeadAfterMs = 1000 * integer('BUGRUN_WORKER_DEAD_AFTER_SECONDS', env.BUGRUN_WORKER_DEAD_AFTER_SECONDS, 20, 2);
+  // One late heartbeat must not make a live worker look dead.
+  if (workerDeadAfterMs < 2 * heartbeatMs) throw new ConfigError('BUGRUN_WORKER_DEAD_AFTER_SECONDS must be at least twice BUGRUN_HEARTBEAT_SECONDS');
   return Object.freeze({
     port,
     host,
@@ -120,6 +130,9 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
         .map((ip) => ip.trim())
         .filter(Boolean),
     ),
+    secret: text(env.BUGRUN_SECRET),
+    heartbeatMs,
+    workerDeadAfterMs,
   });
 }
 

@@ -2,3 +2,4 @@ export * from './run-service.js';
 export * from './state-machine.js';
 export { retentionPolicy, type Retention, type RetentionDays } from './retention.js';
 export { ArtifactSweeper } from './sweeper.js';
+export { RunWorker, type RunObserver, type RunWorkerOptions } from './worker.js';

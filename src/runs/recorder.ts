@@ -1,6 +1,6 @@
 import type { ArtifactKind, ConsoleEntry, NetworkEntry, RunEvent, RunOutcome, RunSink, StepRunRecord } from '../domain/index.js';
 import { formatLogLine, renderHtmlReport, renderJUnit, reportOf, toHar, type EmbeddedScreenshots } from '../reports/index.js';
-import type { Store } from '../store/index.js';
+import type { RunFence, Store } from '../store/index.js';
 import type { ProcessSample } from './process-stats.js';
 import type { Retention } from './retention.js';
 import { allowedFrom } from './state-machine.js';
@@ -11,6 +11,8 @@ export interface RecorderOptions {
   testId: string | null;
   testName: string;
   retention: Retention;
+  /** The executing worker: the run's rows are written only while it still owns the run. */
+  fence?: RunFence;
 }
 
 interface StepShot {
@@ -141,19 +143,24 @@ export class RunRecorder implements RunSink {
         this.started = event.at;
         this.orchestration(`Browser context open: ${event.browserName} ${event.browserVersion}, ${event.width}x${event.height}`);
         // In order with the step runs that follow: a run is `running` before its first step shows.
-        await store.runs.transition(runId, allowedFrom('running'), {
-          status: 'running',
-          started: event.at,
-          browserName: event.browserName,
-          browserVersion: event.browserVersion,
-          osName: event.osName,
-          browserWidth: event.width,
-          browserHeight: event.height,
-        });
+        await store.runs.transition(
+          runId,
+          allowedFrom('running'),
+          {
+            status: 'running',
+            started: event.at,
+            browserName: event.browserName,
+            browserVersion: event.browserVersion,
+            osName: event.osName,
+            browserWidth: event.width,
+            browserHeight: event.height,
+          },
+          this.opts.fence,
+        );
         return;
       case 'step-started':
         this.steps.set(event.step.id, event.step);
-        await store.stepRuns.upsert(runId, event.step);
+        await store.stepRuns.upsert(runId, event.step, undefined, this.opts.fence);
         return;
       case 'step-ended': {
         this.steps.set(event.step.id, event.step);
@@ -166,8 +173,8 @@ export class RunRecorder implements RunSink {
           await store.blobs.put(screenshotKey, event.screenshot.data, { durable: false });
           this.shots.set(event.step.id, { contentType: event.screenshot.contentType, data: event.screenshot.data });
         }
-        await store.stepRuns.upsert(runId, event.step, screenshotKey);
-        if (event.step.parentStepRunId === null && event.step.status !== 'skipped') await store.runs.incrementFinishedSteps(runId);
+        await store.stepRuns.upsert(runId, event.step, screenshotKey, this.opts.fence);
+        if (event.step.parentStepRunId === null && event.step.status !== 'skipped') await store.runs.incrementFinishedSteps(runId, this.opts.fence);
         // Rewritten after every step: not synced each time (a killed process keeps them anyway).
         await this.writeFile('logs_partial', 'logs-partial.txt', this.logLines.join(''), TEXT, null, false);
         // Only when requests were added since: the HAR is rebuilt whole each time.

@@ -15,17 +15,22 @@ export class ArtifactSweeper extends EventEmitter<{ error: [unknown] }> {
     super();
   }
 
-  /** Deletes what expired by `now`; returns how many artifacts went. */
-  async sweep(now = new Date()): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const expired = await this.store.artifacts.listExpired(now.toISOString(), 500);
-      if (expired.length === 0) return deleted;
-      for (const artifact of expired) {
-        await this.store.blobs.delete(artifact.blobKey);
-        if (await this.store.artifacts.delete(artifact.id)) deleted++;
+  /**
+   * Deletes what expired by `now`; returns how many artifacts went, or null when another process
+   * is sweeping (one at a time per database).
+   */
+  sweep(now = new Date()): Promise<number | null> {
+    return this.store.exclusive('artifact-sweeper', async (store) => {
+      let deleted = 0;
+      for (;;) {
+        const expired = await store.artifacts.listExpired(now.toISOString(), 500);
+        if (expired.length === 0) return deleted;
+        for (const artifact of expired) {
+          await store.blobs.delete(artifact.blobKey);
+          if (await store.artifacts.delete(artifact.id)) deleted++;
+        }
       }
-    }
+    });
   }
 
   start(): void {

@@ -93,6 +93,8 @@ export interface TestRunTable {
   user_id: string | null;
   /** Bumped by a trigger on every write to the run's step runs; read-only for the code. */
   steps_version: ColumnType<number, never, never>;
+  /** The worker executing (or that last executed) the run; its writes are fenced by it. */
+  worker_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StepRunTable {
@@ -119,6 +121,21 @@ export interface ArtifactTable {
   expires_at: string | null;
 }
 
+/** A process that executes runs; alive while its heartbeat is recent. */
+export interface WorkerTable {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  started: string;
+  heartbeat: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   projects: ProjectTable;
   api_tokens: ApiTokenTable;
@@ -129,4 +146,6 @@ export interface Database {
   test_runs: TestRunTable;
   step_runs: StepRunTable;
   artifacts: ArtifactTable;
+  workers: WorkerTable;
+  settings: SettingTable;
 }

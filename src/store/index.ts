@@ -14,8 +14,26 @@ export type {
   ProfileRow,
   UpsertResult,
 } from './definitions.js';
-export type { RunCreateInput, RunListOptions, RunMode, RunPatch, RunListRow, RunRepo, RunRow, RunStatusRow, RunVariable, ScreenSizeType } from './runs.js';
+export type {
+  RunCreateInput,
+  RunFence,
+  RunListOptions,
+  RunMode,
+  RunPatch,
+  RunListRow,
+  RunRepo,
+  RunRow,
+  RunStatusRow,
+  RunVariable,
+  ScreenSizeType,
+} from './runs.js';
 export type { StepRunRepo, StepRunWithRun, StoredStepRun } from './step-runs.js';
 export type { ArtifactInput, ArtifactRepo, ArtifactReplaceResult, ArtifactRow } from './artifacts.js';
+export type { QueuedJob, RunJobs } from './run-jobs.js';
+export type { SignalChannel, Signals } from './signals.js';
+export type { WorkerRepo, WorkerRow } from './workers.js';
+export type { SettingRepo } from './settings.js';
+export { DatabaseInUseError } from './open-store.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export { bundleFileKey } from './bundle-files.js';
 export { createBlobStore, validateBlobKey, type BlobStore, type PutOptions } from './blobs.js';

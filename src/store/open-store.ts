@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -7,8 +7,10 @@ import pg from 'pg';
 import { createBlobStore } from './blobs.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { postgresJobs, sqliteJobs, startBoss } from './run-jobs.js';
+import { localSignals, postgresSignals } from './signals.js';
 import { cachingDatabase } from './statement-cache.js';
-import { bindStore, type Dialect, type Store } from './store.js';
+import { bindStore, type Store } from './store.js';
 
 export interface StoreOptions {
   /** Holds bugrun.sqlite (SQLite) and artifacts/ (both dialects). */
@@ -17,7 +19,17 @@ export interface StoreOptions {
   databaseUrl?: string | null;
   /** PostgreSQL only: the schema to use (created if missing), e.g. a disposable one per test. */
   schema?: string;
+  /** Background errors of the queue's maintenance (PostgreSQL). */
+  onError?: (err: Error) => void;
+  /**
+   * SQLite: default true, the process takes the database for itself (a second one is refused).
+   * False for a short task beside the running server that executes no runs (`bugrun token`).
+   */
+  exclusive?: boolean;
 }
+
+/** Another process holds the SQLite database. */
+export class DatabaseInUseError extends Error {}
 
 /**
  * Lower-case only: search_path folds unquoted names to lower case while CREATE SCHEMA quotes
@@ -39,19 +51,101 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const blobs = createBlobStore(join(opts.dataDir, 'artifacts'));
   await mkdir(blobs.root, { recursive: true });
 
-  const dialect: Dialect = url === null ? 'sqlite' : 'postgres';
-  const db = url === null ? openSqlite(opts.dataDir) : await openPostgres(url, opts.schema);
-  try {
-    await migrate(db, dialect === 'postgres' ? await currentSchema(db) : undefined);
-  } catch (err) {
-    await db.destroy();
-    throw err;
+  if (url === null) {
+    const release = opts.exclusive === false ? () => undefined : lockSqlite(opts.dataDir);
+    const db = openSqlite(opts.dataDir);
+    await migrateOrDestroy(db, undefined, release);
+    const signals = localSignals();
+    let closing: Promise<void> | null = null;
+    // Idempotent: a composition root may close on several shutdown paths.
+    const close = () =>
+      (closing ??= signals
+        .close()
+        .then(() => db.destroy())
+        .finally(release));
+    return bindStore(db, { dialect: 'sqlite', blobs, signals, jobs: sqliteJobs, lockScope: 'bugrun', close });
   }
 
+  const db = await openPostgres(url, opts.schema);
+  const schema = await currentSchema(db).catch(async (err: unknown) => {
+    await db.destroy();
+    throw err;
+  });
+  await migrateOrDestroy(db, schema);
+  const boss = await startBoss(url, schema === 'public' ? 'pgboss' : `${schema}_pgboss`, opts.onError ?? (() => undefined)).catch(async (err: unknown) => {
+    await db.destroy();
+    throw err;
+  });
+  const signals = postgresSignals(db, url, schema);
   let closing: Promise<void> | null = null;
-  // Idempotent: a composition root may close on several shutdown paths.
-  const close = () => (closing ??= db.destroy());
-  return bindStore(db, dialect, blobs, close);
+  const close = () =>
+    (closing ??= (async () => {
+      await signals.close();
+      await boss.stop({ graceful: false, wait: true });
+      await db.destroy();
+    })());
+  return bindStore(db, { dialect: 'postgres', blobs, signals, jobs: (d) => postgresJobs(boss, d), lockScope: `bugrun.${schema}`, close });
+}
+
+async function migrateOrDestroy(db: Kysely<Database>, schema: string | undefined, release?: () => void): Promise<void> {
+  try {
+    await migrate(db, schema);
+  } catch (err) {
+    await db.destroy();
+    release?.();
+    throw err;
+  }
+}
+
+/** Open SQLite lock files of this process, by path, with how many stores hold each. */
+const heldLocks = new Map<string, number>();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * SQLite serves one process: a second one on the same file would execute the same queued runs.
+ * A lock file names the holder's pid; a lock whose process is gone is taken over.
+ */
+function lockSqlite(dataDir: string): () => void {
+  const file = join(dataDir, 'bugrun.sqlite.lock');
+  const held = heldLocks.get(file) ?? 0;
+  if (held === 0) {
+    for (;;) {
+      try {
+        writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(readFileSync(file, 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+          throw new DatabaseInUseError(
+            `Another Bugrun process (pid ${pid}) is using ${join(dataDir, 'bugrun.sqlite')}. SQLite serves one process; ` +
+              'to run several, set BUGRUN_DATABASE_URL=postgres://... for all of them.',
+          );
+        }
+        rmSync(file, { force: true });
+      }
+    }
+  }
+  heldLocks.set(file, held + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (heldLocks.get(file) ?? 1) - 1;
+    if (left > 0) heldLocks.set(file, left);
+    else {
+      heldLocks.delete(file);
+      rmSync(file, { force: true });
+    }
+  };
 }
 
 function openSqlite(dataDir: string): Kysely<Database> {

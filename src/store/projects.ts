@@ -24,6 +24,8 @@ export interface ProjectRepo {
   getBySlug(slug: string): Promise<ProjectRow | null>;
   /** The first project created: the one a fresh install and BUGRUN_TOKEN use. */
   getDefault(): Promise<ProjectRow | null>;
+  /** The default project, created if there is none (once, however many processes start together). */
+  ensureDefault(input: ProjectInput): Promise<ProjectRow>;
   list(): Promise<ProjectRow[]>;
   /** `settings` replaces the stored document whole; null clears it. */
   updateSettings(id: string, patch: { name?: string; settings: unknown }): Promise<ProjectRow | null>;
@@ -43,6 +45,10 @@ function toRow(r: Omit<Selectable<ProjectTable>, 'run_sequence' | 'run_count'>):
 const COLUMNS = ['id', 'name', 'slug', 'settings', 'created', 'modified'] as const;
 
 export function createProjectRepo(db: Kysely<Database>): ProjectRepo {
+  const getDefault = async () => {
+    const r = await db.selectFrom('projects').select(COLUMNS).orderBy('created', 'asc').orderBy('id', 'asc').limit(1).executeTakeFirst();
+    return r ? toRow(r) : null;
+  };
   return {
     async create(input) {
       const at = nowIso();
@@ -68,9 +74,20 @@ export function createProjectRepo(db: Kysely<Database>): ProjectRepo {
       return r ? toRow(r) : null;
     },
 
-    async getDefault() {
-      const r = await db.selectFrom('projects').select(COLUMNS).orderBy('created', 'asc').orderBy('id', 'asc').limit(1).executeTakeFirst();
-      return r ? toRow(r) : null;
+    getDefault,
+
+    async ensureDefault(input) {
+      const existing = await getDefault();
+      if (existing) return existing;
+      const at = nowIso();
+      await db
+        .insertInto('projects')
+        .values({ id: randomUUID(), name: input.name, slug: input.slug, settings: null, created: at, modified: at })
+        .onConflict((oc) => oc.column('slug').doNothing())
+        .execute();
+      const created = await getDefault();
+      if (!created) throw new Error('the default project could not be created');
+      return created;
     },
 
     async list() {

@@ -52,6 +52,8 @@ export interface RunRow {
    * values mean the step runs are unchanged, so what was derived from them can be reused.
    */
   stepsVersion: number;
+  /** The worker executing the run (or that last did); null before one takes it. */
+  workerId: string | null;
 }
 
 export interface RunCreateInput {
@@ -87,6 +89,11 @@ export type RunStatusRow = Pick<RunRow, 'id' | 'status' | 'finishedSteps' | 'tot
 /** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
 export type RunPatch = Partial<Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion'>>;
 
+/** Limits a write to the runs a worker owns: one that lost a run cannot change it any more. */
+export interface RunFence {
+  workerId: string;
+}
+
 export interface RunListOptions {
   status?: RunStatus | readonly RunStatus[];
   testId?: string;
@@ -113,13 +120,25 @@ export interface RunRepo {
    * Compare-and-set: applies `patch` only while the run's status is one of `from`. Null when the
    * run was not in one of those statuses (someone else moved it first) or does not exist.
    */
-  transition(id: string, from: readonly RunStatus[], patch: RunPatch): Promise<RunRow | null>;
+  transition(id: string, from: readonly RunStatus[], patch: RunPatch, fence?: RunFence): Promise<RunRow | null>;
   /** Ordered by sortTime then id, both in the direction of `ordering`. */
   list(projectId: string, opts: RunListOptions): Promise<Page<RunListRow>>;
   /** Runs of every project in these statuses, oldest queued first. */
   listByStatus(statuses: readonly RunStatus[]): Promise<RunRow[]>;
-  /** Adds one finished step; returns the new count, or null when the run does not exist. */
-  incrementFinishedSteps(id: string): Promise<number | null>;
+  /** Adds one finished step; returns the new count, or null when the run does not exist (or is fenced off). */
+  incrementFinishedSteps(id: string, fence?: RunFence): Promise<number | null>;
+  /** Runs in `status` across projects, and when the oldest of them was queued. */
+  countByStatus(status: RunStatus): Promise<{ count: number; oldestQueued: string | null }>;
+  /** How many runs are in each status, in the whole database (statuses with none are absent). */
+  countAllByStatus(): Promise<Partial<Record<RunStatus, number>>>;
+  /**
+   * Runs in `statuses` that no live worker owns: no owner, or one not in `keep` whose heartbeat
+   * is older than `aliveSince` or gone. One statement, so a worker that registered before it
+   * claimed a run is always seen alive with it.
+   */
+  listOrphans(statuses: readonly RunStatus[], aliveSince: string, keep?: readonly string[]): Promise<RunListRow[]>;
+  /** Of these runs, the ones still in `statuses` (a worker checking that its runs are still its own). */
+  filterByStatus(ids: readonly string[], statuses: readonly RunStatus[]): Promise<string[]>;
 }
 
 function toRow(r: Selectable<TestRunTable>): RunRow {
@@ -157,6 +176,7 @@ const LIST_COLUMNS = [
   'suite_run_id',
   'user_id',
   'steps_version',
+  'worker_id',
 ] as const satisfies readonly (keyof ListColumns)[];
 
 function toListRow(r: ListColumns): RunListRow {
@@ -190,6 +210,7 @@ function toListRow(r: ListColumns): RunListRow {
     suiteRunId: r.suite_run_id,
     userId: r.user_id,
     stepsVersion: toNumber(r.steps_version),
+    workerId: r.worker_id,
   };
 }
 
@@ -222,6 +243,7 @@ function toColumns(patch: RunPatch): UpdateObject<Database, 'test_runs'> {
   if (patch.plan !== undefined) set.plan = patch.plan === null ? null : toJson(patch.plan);
   if (patch.suiteRunId !== undefined) set.suite_run_id = patch.suiteRunId;
   if (patch.userId !== undefined) set.user_id = patch.userId;
+  if (patch.workerId !== undefined) set.worker_id = patch.workerId;
   if (started !== undefined || queued !== undefined) {
     // In an UPDATE, column names on the right-hand side read the row as it was, so each input
     // comes from the patch when it has one. The cast gives an untyped NULL parameter a type.
@@ -250,6 +272,9 @@ export function shorterWalk(
   if (offset <= count - end) return { walk: order, offset, limit: end - offset, order };
   return { walk: order === 'asc' ? 'desc' : 'asc', offset: count - end, limit: end - offset, order };
 }
+
+/** Statuses of a run a worker holds; only these can a fenced write change. */
+const ACTIVE: readonly RunStatus[] = ['initialized', 'running'];
 
 function statusFilter(status: RunStatus | readonly RunStatus[]): readonly RunStatus[] {
   return typeof status === 'string' ? [status] : status;
@@ -340,15 +365,15 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
       return toRow(r);
     },
 
-    async transition(id, from, patch) {
+    async transition(id, from, patch, fence) {
       if (from.length === 0) return null;
-      const r = await db
+      let q = db
         .updateTable('test_runs')
         .set(toColumns(patch))
         .where('id', '=', id)
-        .where('status', 'in', [...from])
-        .returningAll()
-        .executeTakeFirst();
+        .where('status', 'in', [...from]);
+      if (fence) q = q.where('worker_id', '=', fence.workerId);
+      const r = await q.returningAll().executeTakeFirst();
       return r ? toRow(r) : null;
     },
 
@@ -405,14 +430,62 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
       return rows.map(toRow);
     },
 
-    async incrementFinishedSteps(id) {
-      const r = await db
+    async incrementFinishedSteps(id, fence) {
+      let q = db
         .updateTable('test_runs')
         .set((eb) => ({ finished_steps: eb('finished_steps', '+', 1), modified: nowIso() }))
-        .where('id', '=', id)
-        .returning('finished_steps')
-        .executeTakeFirst();
+        .where('id', '=', id);
+      if (fence) q = q.where('worker_id', '=', fence.workerId).where('status', 'in', [...ACTIVE]);
+      const r = await q.returning('finished_steps').executeTakeFirst();
       return r ? toNumber(r.finished_steps) : null;
+    },
+
+    async countByStatus(status) {
+      const r = await db
+        .selectFrom('test_runs')
+        .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min('queued').as('oldest')])
+        .where('status', '=', status)
+        .executeTakeFirst();
+      return { count: toNumber(r?.count ?? 0), oldestQueued: (r?.oldest as string | null | undefined) ?? null };
+    },
+
+    async countAllByStatus() {
+      const rows = await db
+        .selectFrom('test_runs')
+        .select((eb) => ['status', eb.fn.countAll<number | string>().as('count')])
+        .groupBy('status')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.status, toNumber(r.count)]));
+    },
+
+    async listOrphans(statuses, aliveSince, keep = []) {
+      if (statuses.length === 0) return [];
+      const rows = await db
+        .selectFrom('test_runs')
+        .select(LIST_COLUMNS)
+        .where('status', 'in', [...statuses])
+        .where((eb) => {
+          const live = eb.exists(
+            eb.selectFrom('workers').select('workers.id').whereRef('workers.id', '=', 'test_runs.worker_id').where('workers.heartbeat', '>=', aliveSince),
+          );
+          const kept = keep.length > 0 ? eb('worker_id', 'in', [...keep]) : eb.lit(false);
+          return eb.or([eb('worker_id', 'is', null), eb.not(eb.or([kept, live]))]);
+        })
+        .orderBy('queued', 'asc')
+        .orderBy('id', 'asc')
+        .execute();
+      return rows.map(toListRow);
+    },
+
+    async filterByStatus(ids, statuses) {
+      if (ids.length === 0 || statuses.length === 0) return [];
+      const rows = await db
+        .selectFrom('test_runs')
+        .select('id')
+        .where('id', 'in', [...ids])
+        .where('status', 'in', [...statuses])
+        .execute();
+      return rows.map((r) => r.id);
     },
   };
 }

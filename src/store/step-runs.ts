@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { RunFence } from './runs.js';
 import type { StepRunRecord } from '../domain/index.js';
 import { fromJson, toJson } from './codec.js';
 import type { Database } from './database.js';
@@ -15,9 +16,10 @@ export interface StepRunWithRun extends StoredStepRun {
 export interface StepRunRepo {
   /**
    * Inserts the step run or replaces the stored record with the same id (a step is written when
-   * it starts and again when it ends). An undefined `screenshotKey` keeps the stored one.
+   * it starts and again when it ends). An undefined `screenshotKey` keeps the stored one. With a
+   * fence, nothing is written unless the worker still holds the run; returns whether it wrote.
    */
-  upsert(runId: string, record: StepRunRecord, screenshotKey?: string | null): Promise<void>;
+  upsert(runId: string, record: StepRunRecord, screenshotKey?: string | null, fence?: RunFence): Promise<boolean>;
   /** In execution order. */
   listByRun(runId: string): Promise<StoredStepRun[]>;
   /** The step runs of several runs in one query (a page of the run list), by run id. */
@@ -27,7 +29,7 @@ export interface StepRunRepo {
 
 export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
   return {
-    async upsert(runId, record, screenshotKey) {
+    async upsert(runId, record, screenshotKey, fence) {
       const fields = {
         sequence: record.sequence,
         step_id: record.stepId,
@@ -35,11 +37,37 @@ export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
         record: toJson(record),
       };
       const screenshot = screenshotKey === undefined ? {} : { screenshot_key: screenshotKey };
-      await db
-        .insertInto('step_runs')
-        .values({ id: record.id, test_run_id: runId, screenshot_key: null, ...fields, ...screenshot })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ ...fields, ...screenshot }))
-        .execute();
+      const values = { id: record.id, test_run_id: runId, screenshot_key: null, ...fields, ...screenshot };
+      const insert = db.insertInto('step_runs');
+      const guarded = fence
+        ? // One statement: the row is written only while the run is this worker's and active.
+          insert
+            .columns(['id', 'test_run_id', 'screenshot_key', 'sequence', 'step_id', 'status', 'record'])
+            .expression(
+              db
+                .selectNoFrom((eb) => [
+                  eb.val(values.id).as('id'),
+                  eb.val(values.test_run_id).as('test_run_id'),
+                  eb.val(values.screenshot_key).as('screenshot_key'),
+                  eb.val(values.sequence).as('sequence'),
+                  eb.val(values.step_id).as('step_id'),
+                  eb.val(values.status).as('status'),
+                  eb.val(values.record).as('record'),
+                ])
+                .where((eb) =>
+                  eb.exists(
+                    db
+                      .selectFrom('test_runs')
+                      .select('id')
+                      .where('id', '=', runId)
+                      .where('worker_id', '=', fence.workerId)
+                      .where('status', 'in', ['initialized', 'running']),
+                  ),
+                ),
+            )
+        : insert.values(values);
+      const result = await guarded.onConflict((oc) => oc.column('id').doUpdateSet({ ...fields, ...screenshot })).executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
     async listByRun(runId) {

@@ -37,6 +37,7 @@ function run(extra: Partial<RunListRow> = {}): RunListRow {
     suiteRunId: null,
     userId: null,
     stepsVersion: 2,
+    workerId: null,
     ...extra,
   };
 }

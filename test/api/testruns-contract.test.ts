@@ -206,7 +206,7 @@ describe('status and stop', () => {
     expect(stopped.status).toBe('stopped');
     await bugrun.waitFor(runId, ['stopped'], 2000);
     // The runner closes the context; poll briefly for it.
-    const pool = bugrun.service.pool;
+    const pool = bugrun.pool;
     while (pool.contextsInUse().length > 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
     expect(pool.contextsInUse()).toHaveLength(0);
     expect(Date.now() - t0).toBeLessThan(2000);

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { configWith, type Config } from '../../src/config/config.js';
 import type { RunStatus } from '../../src/domain/index.js';
+import type { BrowserPool } from '../../src/runner/index.js';
 import { createService, type Service, type ServiceOptions } from '../../src/service.js';
 
 export interface TestBugrun {
   service: Service;
+  /** The service's browser pool (a `serve` process always has one). */
+  pool: BrowserPool;
   token: string;
   dataDir: string;
   /** An authenticated request through Fastify's inject (no socket). */
@@ -34,8 +37,10 @@ export async function startBugrun(overrides: Partial<Config> = {}, options: Serv
     ...overrides,
   });
   const service = await createService(config, options);
-  await service.runs.start();
+  await service.start();
   const token = service.token;
+  const pool = service.pool;
+  if (!pool) throw new Error(`a ${service.role} process has no browser pool`);
 
   const api: TestBugrun['api'] = (method, url, body, headers = {}) =>
     service.app.inject({
@@ -47,6 +52,7 @@ export async function startBugrun(overrides: Partial<Config> = {}, options: Serv
 
   const bugrun: TestBugrun = {
     service,
+    pool,
     token,
     dataDir,
     api,

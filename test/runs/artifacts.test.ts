@@ -47,7 +47,7 @@ describe('debug artifacts of a run', () => {
     expect(await content('logs')).toMatch(/Wrong text/);
     expect(await content('logs_partial')).toMatch(/Open the console page/);
     const cloud = await content('cloud_logs');
-    expect(cloud).toMatch(/worker slot taken/);
+    expect(cloud).toMatch(/taken by worker /);
     expect(cloud).toMatch(/Runner returned failed/);
   });
 

@@ -109,8 +109,8 @@ describe('hostile pages', () => {
   it('leaves no browser context behind: the one a hostile run used is closed when it ends', async () => {
     const runId = await bugrun.startRun('loop');
     await bugrun.waitFor(runId, ['running']);
-    expect(bugrun.service.pool.contextsInUse()).toHaveLength(1);
+    expect(bugrun.pool.contextsInUse()).toHaveLength(1);
     expect((await bugrun.waitFor(runId, ['passed', 'failed', 'error', 'stopped'], 60_000)).status).toBe('failed');
-    expect(bugrun.service.pool.contextsInUse()).toHaveLength(0);
+    expect(bugrun.pool.contextsInUse()).toHaveLength(0);
   });
 });

@@ -113,7 +113,7 @@ describe('200 runs at once', { timeout: 600_000 }, () => {
     expect((counts.passed ?? 0) + (counts.stopped ?? 0)).toBe(200);
     const sequences = await Promise.all(ids.map(async (id) => ((await bugrun.api('GET', `/api/v2/testruns/${id}/`)).json() as { sequence: number }).sequence));
     expect(new Set(sequences).size).toBe(200);
-    expect(bugrun.service.pool.contextsInUse()).toHaveLength(0);
+    expect(bugrun.pool.contextsInUse()).toHaveLength(0);
   }, 300_000);
 });
 
@@ -128,7 +128,7 @@ describe('a browser that dies', () => {
   it('ends its run as error, and the next run gets a fresh browser', async () => {
     const runId = await bugrun.startRun('slow');
     await bugrun.waitFor(runId, ['running']);
-    const browser = await bugrun.service.pool.browser();
+    const browser = await bugrun.pool.browser();
     const chromium = descendants(process.pid).filter((p) => p.ppid === process.pid);
     expect(chromium.length).toBeGreaterThan(0);
     // Kill the browser's main process (a direct child of this process) the hard way.
@@ -141,7 +141,7 @@ describe('a browser that dies', () => {
 
     const next = await bugrun.startRun('quick');
     expect((await bugrun.waitFor(next, ['passed', 'failed', 'error'], 30_000)).status).toBe('passed');
-    expect((await bugrun.service.pool.browser()).isConnected()).toBe(true);
+    expect((await bugrun.pool.browser()).isConnected()).toBe(true);
   });
 });
 
@@ -152,7 +152,7 @@ describe('graceful shutdown', () => {
     await bugrun.importYaml(bundle(fixture.url));
     const runId = await bugrun.startRun('slow');
     await bugrun.waitFor(runId, ['running']);
-    const browser = await bugrun.service.pool.browser();
+    const browser = await bugrun.pool.browser();
     await bugrun.close();
     expect(browser.isConnected()).toBe(false);
     const store = await openStore({ dataDir });

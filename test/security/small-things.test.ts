@@ -85,8 +85,9 @@ describe('links in answers', () => {
 
 describe('the data directory', () => {
   it('keeps the SQLite files readable by their owner only', async () => {
-    // (No api-token file here: the test service is given its token, as with BUGRUN_TOKEN.)
-    for (const name of ['bugrun.sqlite', 'bugrun.sqlite-wal', 'bugrun.sqlite-shm', 'file-url-secret']) {
+    // (No api-token file here: the test service is given its token, as with BUGRUN_TOKEN; the
+    // file-link secret lives in the database, shared by its processes.)
+    for (const name of ['bugrun.sqlite', 'bugrun.sqlite-wal', 'bugrun.sqlite-shm', 'bugrun.sqlite.lock']) {
       const info = await stat(join(bugrun.dataDir, name)).catch(() => null);
       expect(info, name).not.toBeNull();
       expect((info?.mode ?? 0) & 0o777, name).toBe(0o600);

@@ -78,7 +78,7 @@ export function postgresFixture(): StoreFixture {
     raw: query,
     exec: async (text: string) => void (await query(text)),
     async dispose() {
-      await query(`drop schema if exists ${schema} cascade`);
+      await query(`drop schema if exists ${schema} cascade; drop schema if exists ${schema}_pgboss cascade`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-28-initial.js';
 import * as runListCounters from './2026-11-28-run-list-counters.js';
+import * as workers from './2026-12-02-workers.js';
 
 /**
  * Every migration, by its dated name. A static list rather than a folder scan: the compiled
@@ -10,4 +11,5 @@ import * as runListCounters from './2026-11-28-run-list-counters.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-28-initial': initial,
   '2026-11-28-run-list-counters': runListCounters,
+  '2026-12-02-workers': workers,
 };

@@ -1,0 +1,74 @@
+import { EventEmitter } from 'node:events';
+import type { Store } from '../store/index.js';
+import type { WorkerRow } from '../store/workers.js';
+import { ACTIVE_STATUSES, allowedFrom } from './state-machine.js';
+
+export interface ReaperOptions {
+  /** How often to look, in ms. */
+  intervalMs: number;
+  /** A worker whose heartbeat is older than this is dead, in ms. */
+  deadAfterMs: number;
+  /**
+   * SQLite: this process is the only one, so every worker but its own is dead whatever its last
+   * heartbeat (a restart must not wait for the previous process's heartbeat to age).
+   */
+  soleProcessWorker?: () => string | null;
+}
+
+const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
+
+function describe(worker: WorkerRow | undefined, id: string | null): string {
+  if (!worker) return id ? `Worker ${id} stopped while this run was executing` : 'Bugrun stopped while this run was executing';
+  return `Worker ${worker.id} (pid ${worker.pid} on ${worker.host}) stopped while this run was executing: no heartbeat since ${worker.heartbeat}`;
+}
+
+/**
+ * Ends the runs of workers that died (kill -9, machine gone) as `error`. Every process runs one;
+ * each run is ended once (a compare-and-set), whoever finds it first. Live workers' runs are
+ * never touched.
+ */
+export class RunReaper extends EventEmitter<{ error: [unknown] }> {
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: ReaperOptions,
+  ) {
+    super();
+  }
+
+  /** Ends what dead workers left; returns how many runs it ended. */
+  sweep(): Promise<number> {
+    return (this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = null)));
+  }
+
+  private async sweepOnce(): Promise<number> {
+    const { workers, runs } = this.store;
+    const sole = this.opts.soleProcessWorker?.() ?? null;
+    const cutoff = sole === null ? new Date(Date.now() - this.opts.deadAfterMs).toISOString() : FAR_FUTURE;
+    const keep = sole === null ? [] : [sole];
+    const dead = new Map((await workers.removeDead(cutoff, keep)).map((w) => [w.id, w]));
+    let ended = 0;
+    for (const run of await runs.listOrphans(ACTIVE_STATUSES, cutoff, keep)) {
+      const message = `${describe(dead.get(run.workerId ?? ''), run.workerId)}; it was not finished`;
+      const patch = { status: 'error' as const, errorCode: 'INTERNAL_ERROR' as const, errorMessage: message, ended: new Date().toISOString() };
+      if (await runs.transition(run.id, allowedFrom('error'), patch)) ended++;
+    }
+    return ended;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => void this.sweep().catch((err: unknown) => this.emit('error', err));
+    tick();
+    this.timer = setInterval(tick, this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.sweeping?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import { nowIso, toNumber } from './codec.js';
+import type { Database } from './database.js';
+
+export interface WorkerRow {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  started: string;
+  heartbeat: string;
+}
+
+/** The processes that execute runs. A worker is alive while its heartbeat is recent. */
+export interface WorkerRepo {
+  register(worker: Omit<WorkerRow, 'started' | 'heartbeat'>): Promise<WorkerRow>;
+  /** Renews the heartbeat; false when the row is gone (others declared this worker dead). */
+  beat(id: string): Promise<boolean>;
+  remove(id: string): Promise<void>;
+  /** Workers whose heartbeat is at or after `since`. */
+  listAlive(since: string): Promise<WorkerRow[]>;
+  /** Deletes the workers not in `keep` whose heartbeat is before `before`; returns them. */
+  removeDead(before: string, keep?: readonly string[]): Promise<WorkerRow[]>;
+  get(id: string): Promise<WorkerRow | null>;
+}
+
+function toRow(r: WorkerRow): WorkerRow {
+  return { ...r, pid: toNumber(r.pid), concurrency: toNumber(r.concurrency) };
+}
+
+export function createWorkerRepo(db: Kysely<Database>): WorkerRepo {
+  return {
+    async register(worker) {
+      const now = nowIso();
+      const row = { ...worker, started: now, heartbeat: now };
+      await db.insertInto('workers').values(row).execute();
+      return row;
+    },
+    async beat(id) {
+      const r = await db.updateTable('workers').set({ heartbeat: nowIso() }).where('id', '=', id).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async remove(id) {
+      await db.deleteFrom('workers').where('id', '=', id).execute();
+    },
+    async listAlive(since) {
+      return (await db.selectFrom('workers').selectAll().where('heartbeat', '>=', since).orderBy('started').execute()).map(toRow);
+    },
+    async removeDead(before, keep = []) {
+      let q = db.deleteFrom('workers').where('heartbeat', '<', before);
+      if (keep.length > 0) q = q.where('id', 'not in', [...keep]);
+      return (await q.returningAll().execute()).map(toRow);
+    },
+    async get(id) {
+      const r = await db.selectFrom('workers').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toRow(r) : null;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configWith, ConfigError } from '../../src/config/config.js';
+import { createService, type Service } from '../../src/service.js';
+import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
+import { runCli } from '../helpers/cli.js';
+import { startFixtureServer } from '../helpers/fixture-server.js';
+import { waitUntil } from '../helpers/wait.js';
+import { yamlStep, yamlTest } from '../helpers/yaml.js';
+import { PG_URL, postgresUnavailable } from '../store/dialects.js';
+
+describe('a serve process on SQLite', () => {
+  let bugrun: TestBugrun;
+  beforeAll(async () => {
+    bugrun = await startBugrun();
+  });
+  afterAll(async () => bugrun.close());
+
+  it('refuses a second process on the same database, naming the way to run several', async () => {
+    const second = await runCli(['serve', '--port', '0', '--data-dir', bugrun.dataDir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`Another Bugrun process (pid ${process.pid}) is using ${join(bugrun.dataDir, 'bugrun.sqlite')}`);
+    expect(second.stderr).toContain('BUGRUN_DATABASE_URL=postgres://');
+    // The first process goes on serving.
+    expect((await bugrun.service.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('refuses the API-only and worker roles, which need other processes on one database', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bugrun-roles-'));
+    try {
+      for (const role of ['api', 'worker'] as const) {
+        await expect(createService(configWith({ dataDir }), { role })).rejects.toBeInstanceOf(ConfigError);
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('/healthz says its role and that it reaches the database; /metrics counts runs by status and the queue', async () => {
+    const health = await bugrun.service.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok', role: 'serve', database: 'ok', queued: 0, active: 0 });
+    const metrics = await bugrun.service.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.body).toMatch(/^bugrun_runs\{status="queued"\} 0$/m);
+    expect(metrics.body).toMatch(/^bugrun_queue_depth 0$/m);
+    expect(metrics.body).toMatch(/^bugrun_workers_alive 1$/m);
+    expect(metrics.body).toMatch(/^bugrun_worker_slots\{state="total"\} 2$/m);
+  });
+});
+
+/** A database of its own, dropped after. */
+async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `bugrun_roles_${randomBytes(6).toString('hex')}`;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+const skipPostgres = await postgresUnavailable();
+
+describe.skipIf(skipPostgres !== null)('an API process and a worker process on one PostgreSQL database', () => {
+  let db: Awaited<ReturnType<typeof scratchDatabase>>;
+  let fixture: Awaited<ReturnType<typeof startFixtureServer>>;
+  const services: Service[] = [];
+  const dirs: string[] = [];
+  // One data dir for both, as on a shared volume: the worker writes the files the API serves.
+  const start = async (role: 'api' | 'worker') => {
+    const dataDir = dirs[0] ?? (await mkdtemp(join(tmpdir(), 'bugrun-roles-')));
+    if (dirs.length === 0) dirs.push(dataDir);
+    const service = await createService(configWith({ dataDir, port: 0, databaseUrl: db.url, token: 'roles-token', concurrency: 2 }), { role });
+    services.push(service);
+    await service.start();
+    return service;
+  };
+
+  beforeAll(async () => {
+    db = await scratchDatabase();
+    fixture = await startFixtureServer();
+  });
+  afterAll(async () => {
+    for (const s of services) await s.close();
+    await fixture?.close();
+    await db?.drop();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('a run created on the API process is executed by the worker, and the API serves its files', async () => {
+    const api = await start('api');
+    const worker = await start('worker');
+    expect(api.pool).toBeNull();
+    const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      api.app.inject({ method, url, headers: { authorization: 'Token roles-token' }, ...(payload ? { payload } : {}) });
+    const imported = await call('POST', '/api/v2/import/', {
+      files: [{ path: 't.yaml', content: yamlTest('t', yamlStep('goto', `url: '${fixture.url}/title.html'`)) }],
+    });
+    expect(imported.statusCode).toBe(200);
+    const testId = (imported.json() as { objects: { id: string }[] }).objects[0]!.id;
+    const runId = ((await call('POST', '/api/v2/testruns/', { testId })).json() as { id: string }).id;
+    const status = await waitUntil(
+      'the run',
+      async () => (await call('GET', `/api/v2/testruns/${runId}/status/`)).json() as { status: string },
+      (s) => ['passed', 'failed', 'error', 'stopped'].includes(s.status),
+    );
+    expect(status.status).toBe('passed');
+    const row = await api.store.runs.getById(runId);
+    expect(row?.workerId).toBe(worker.runs.worker?.id);
+    // Screenshots were written by the worker; the API process serves them from the shared store.
+    const run = (await call('GET', `/api/v2/testruns/${runId}/`)).json() as { stepsRuns: { screenshotUrl: string }[] };
+    const shot = new URL(run.stepsRuns[0]!.screenshotUrl);
+    expect((await api.app.inject({ method: 'GET', url: shot.pathname + shot.search })).statusCode).toBe(200);
+    const health = (await api.app.inject({ method: 'GET', url: '/healthz' })).json();
+    expect(health).toMatchObject({ status: 'ok', role: 'api', database: 'ok', queued: 0 });
+  });
+});
