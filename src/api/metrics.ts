@@ -18,35 +18,20 @@ const DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
  */
 export function createMetrics(store: Store, opts: { workerDeadAfterMs: number }): Metrics {
   const registry = new Registry();
-  const runs = new Gauge({
-    name: 'bugrun_runs',
-    help: 'Runs in the database, by status.',
-    labelNames: ['status'],
-    registers: [registry],
-    collect: () => readDatabase(),
-  });
-  const depth = new Gauge({ name: 'bugrun_queue_depth', help: 'Runs waiting for a worker.', registers: [registry], collect: () => readDatabase() });
-  const oldest = new Gauge({
-    name: 'bugrun_queue_oldest_age_seconds',
-    help: 'How long the oldest queued run has waited (0 when none).',
-    registers: [registry],
-    collect: () => readDatabase(),
-  });
-  const workers = new Gauge({ name: 'bugrun_workers_alive', help: 'Workers whose heartbeat is recent.', registers: [registry], collect: () => readDatabase() });
-  const slots = new Gauge({
-    name: 'bugrun_worker_slots',
-    help: 'Run slots of the live workers: total, and in use.',
-    labelNames: ['state'],
-    registers: [registry],
-    collect: () => readDatabase(),
-  });
+  // Gauges filled from one read of the database per scrape (prom-client awaits each collect).
+  const fromDatabase = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect: () => readDatabase() });
+  const runs = fromDatabase('bugrun_runs', 'Runs in the database, by status.', ['status']);
+  const depth = fromDatabase('bugrun_queue_depth', 'Runs waiting for a worker.');
+  const oldest = fromDatabase('bugrun_queue_oldest_age_seconds', 'How long the oldest queued run has waited (0 when none).');
+  const workers = fromDatabase('bugrun_workers_alive', 'Workers whose heartbeat is recent.');
+  const slots = fromDatabase('bugrun_worker_slots', 'Run slots of the live workers: total, and in use.', ['state']);
   const scrapeErrors = new Counter({
     name: 'bugrun_metrics_database_errors_total',
     help: 'Scrapes whose database figures could not be read.',
     registers: [registry],
   });
 
-  // One read of the database per scrape, shared by the gauges (prom-client awaits each collect).
   let reading: Promise<void> | null = null;
   function readDatabase(): Promise<void> {
     return (reading ??= (async () => {
@@ -56,7 +41,7 @@ export function createMetrics(store: Store, opts: { workerDeadAfterMs: number })
         store.workers.listAlive(new Date(Date.now() - opts.workerDeadAfterMs).toISOString()),
       ]);
       for (const status of RUN_STATUSES) runs.set({ status }, byStatus[status] ?? 0);
-      depth.set(queued.count);
+      depth.set(byStatus.queued ?? 0);
       oldest.set(queued.oldestQueued ? Math.max(0, (Date.now() - Date.parse(queued.oldestQueued)) / 1000) : 0);
       workers.set(alive.length);
       slots.set(

@@ -14,6 +14,9 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Statuses of a run a worker holds: only these can the worker's fenced writes change, and recovery ends them. */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['initialized', 'running'];
+
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'error', 'stopped', 'skipped'];
 
 export function isTerminal(status: RunStatus): boolean {

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Store } from '../store/index.js';
 import type { WorkerRow } from '../store/workers.js';
-import { ACTIVE_STATUSES, allowedFrom } from './state-machine.js';
+import { ACTIVE_STATUSES } from '../domain/index.js';
+import { allowedFrom } from './state-machine.js';
 
 export interface ReaperOptions {
   /** How often to look, in ms. */

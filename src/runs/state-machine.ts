@@ -17,6 +17,3 @@ const ALLOWED_FROM: Partial<Record<RunStatus, readonly RunStatus[]>> = {
 export function allowedFrom(to: RunStatus): readonly RunStatus[] {
   return ALLOWED_FROM[to] ?? [];
 }
-
-/** Statuses of a run that a worker holds (crash recovery ends these). */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['initialized', 'running'];

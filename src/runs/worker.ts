@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { countPlanSteps, type RunOutcome, type RunSink, type RunStatus, type StepRunStatus, type TestPlan } from '../domain/index.js';
+import { ACTIVE_STATUSES, countPlanSteps, type RunOutcome, type RunSink, type RunStatus, type StepRunStatus, type TestPlan } from '../domain/index.js';
 import { runPlan, type BrowserPool } from '../runner/index.js';
 import type { QueuedJob, RunRow, Store } from '../store/index.js';
 import { ProcessSampler } from './process-stats.js';
 import { RunRecorder } from './recorder.js';
 import { retentionPolicy, type Retention } from './retention.js';
 import { storeResources } from './run-resources.js';
-import { ACTIVE_STATUSES, allowedFrom } from './state-machine.js';
+import { allowedFrom } from './state-machine.js';
 
 /** Told as this worker's runs and steps end (metrics). */
 export interface RunObserver {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type UpdateObject } from 'kysely';
-import type { ErrorCode, RunStatus, TriggeredBy } from '../domain/index.js';
+import { ACTIVE_STATUSES, type ErrorCode, type RunStatus, type TriggeredBy } from '../domain/index.js';
 import { atomic, fromJson, fromJsonOrNull, nowIso, snapshot, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
 import type { Database, TestRunTable } from './database.js';
 import { reusableQuery } from './reusable-query.js';
@@ -273,9 +273,6 @@ export function shorterWalk(
   return { walk: order === 'asc' ? 'desc' : 'asc', offset: count - end, limit: end - offset, order };
 }
 
-/** Statuses of a run a worker holds; only these can a fenced write change. */
-const ACTIVE: readonly RunStatus[] = ['initialized', 'running'];
-
 function statusFilter(status: RunStatus | readonly RunStatus[]): readonly RunStatus[] {
   return typeof status === 'string' ? [status] : status;
 }
@@ -435,7 +432,7 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
         .updateTable('test_runs')
         .set((eb) => ({ finished_steps: eb('finished_steps', '+', 1), modified: nowIso() }))
         .where('id', '=', id);
-      if (fence) q = q.where('worker_id', '=', fence.workerId).where('status', 'in', [...ACTIVE]);
+      if (fence) q = q.where('worker_id', '=', fence.workerId).where('status', 'in', [...ACTIVE_STATUSES]);
       const r = await q.returning('finished_steps').executeTakeFirst();
       return r ? toNumber(r.finished_steps) : null;
     },

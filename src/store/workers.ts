@@ -1,15 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { nowIso, toNumber } from './codec.js';
-import type { Database } from './database.js';
+import type { Database, WorkerTable } from './database.js';
 
-export interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  started: string;
-  heartbeat: string;
-}
+export type WorkerRow = Selectable<WorkerTable>;
 
 /** The processes that execute runs. A worker is alive while its heartbeat is recent. */
 export interface WorkerRepo {
@@ -21,7 +14,6 @@ export interface WorkerRepo {
   listAlive(since: string): Promise<WorkerRow[]>;
   /** Deletes the workers not in `keep` whose heartbeat is before `before`; returns them. */
   removeDead(before: string, keep?: readonly string[]): Promise<WorkerRow[]>;
-  get(id: string): Promise<WorkerRow | null>;
 }
 
 function toRow(r: WorkerRow): WorkerRow {
@@ -50,10 +42,6 @@ export function createWorkerRepo(db: Kysely<Database>): WorkerRepo {
       let q = db.deleteFrom('workers').where('heartbeat', '<', before);
       if (keep.length > 0) q = q.where('id', 'not in', [...keep]);
       return (await q.returningAll().execute()).map(toRow);
-    },
-    async get(id) {
-      const r = await db.selectFrom('workers').selectAll().where('id', '=', id).executeTakeFirst();
-      return r ? toRow(r) : null;
     },
   };
 }
