@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import type PgBoss from 'pg-boss';
 import { createBlobStore } from './blobs.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -72,7 +73,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     throw err;
   });
   await migrateOrDestroy(db, schema);
-  const boss = await startBoss(url, schema === 'public' ? 'pgboss' : `${schema}_pgboss`, opts.onError ?? (() => undefined)).catch(async (err: unknown) => {
+  const boss = await startBossSerialized(db, url, schema, opts.onError ?? (() => undefined)).catch(async (err: unknown) => {
     await db.destroy();
     throw err;
   });
@@ -85,6 +86,22 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await db.destroy();
     })());
   return bindStore(db, { dialect: 'postgres', blobs, signals, jobs: (d) => postgresJobs(boss, d), lockScope: `bugrun.${schema}`, close });
+}
+
+/**
+ * Starts pg-boss while holding an advisory lock: its schema creation and `createQueue` on a fresh
+ * database deadlock when several processes start at the same moment.
+ */
+async function startBossSerialized(db: Kysely<Database>, url: string, schema: string, onError: (err: Error) => void): Promise<PgBoss> {
+  const key = `bugrun.${schema}.pg-boss-start`;
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
+    try {
+      return await startBoss(url, schema === 'public' ? 'pgboss' : `${schema}_pgboss`, onError);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+    }
+  });
 }
 
 async function migrateOrDestroy(db: Kysely<Database>, schema: string | undefined, release?: () => void): Promise<void> {
