@@ -44,10 +44,10 @@ module.exports = {
     },
     {
       name: 'database-only-in-store',
-      comment: 'only src/store/ talks to the database',
+      comment: 'only src/store/ talks to the database and the object storage',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/store/' },
-      to: { path: 'node_modules/(kysely|better-sqlite3|pg|pg-boss)/' },
+      to: { path: 'node_modules/(kysely|better-sqlite3|pg|pg-boss|@aws-sdk/[^/]+)/' },
     },
     {
       name: 'no-circular',

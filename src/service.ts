@@ -82,7 +82,12 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     );
   }
   await mkdir(config.dataDir, { recursive: true });
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, onError: (err) => opts.onError?.(err, 'queue') });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    artifacts: config.artifactStore,
+    onError: (err) => opts.onError?.(err, 'queue'),
+  });
   try {
     return await assemble(store, config, role, opts);
   } catch (err) {

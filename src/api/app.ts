@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { RunService } from '../runs/index.js';
-import { isDatabaseUnavailable, type Store } from '../store/index.js';
+import { BlobStoreUnavailableError, isDatabaseUnavailable, type Store } from '../store/index.js';
 import { authenticator } from './auth.js';
 import { ApiError, ValidationError } from './errors.js';
 import { registerBodyTimeout } from './body-timeout.js';
@@ -82,9 +82,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       const e = new ApiError('MALFORMED_JSON', { reason: error.message });
       return reply.code(e.status).send(e.body);
     }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      const e = new ApiError('SERVICE_UNAVAILABLE', {}, {}, { 'Retry-After': '5' });
+    const unavailable = isDatabaseUnavailable(error) ? 'database' : error instanceof BlobStoreUnavailableError ? 'artifact storage' : null;
+    if (unavailable !== null) {
+      request.log.warn({ err: error }, `${unavailable} unavailable`);
+      const e = new ApiError('SERVICE_UNAVAILABLE', { service: unavailable }, {}, { 'Retry-After': '5' });
       return reply.code(e.status).headers(e.headers).send(e.body);
     }
     request.log.error({ err: error }, 'unhandled error');

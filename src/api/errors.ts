@@ -17,7 +17,7 @@ export const API_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, detail: 'Request body is too large.' },
   THROTTLED: { status: 429, detail: 'Request was throttled. Expected available in {wait} seconds.' },
   INTERNAL_ERROR: { status: 500, detail: 'A server error occurred.' },
-  SERVICE_UNAVAILABLE: { status: 503, detail: 'The database cannot be reached; retry in a few seconds.' },
+  SERVICE_UNAVAILABLE: { status: 503, detail: 'The {service} cannot be reached; retry in a few seconds.' },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

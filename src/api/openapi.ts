@@ -378,6 +378,10 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
       responses: {
         200: { description: 'The file.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
         404: ERR[404],
+        503: {
+          ...json(ref('Detail'), 'The artifact storage cannot be reached; retry after the number of seconds in Retry-After.'),
+          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+        },
       },
     },
   },
@@ -408,7 +412,7 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
       // Everything that reads the database answers 503 while it is out of reach.
       if (!isPublic) {
         responses[503] ??= {
-          ...detail('The database cannot be reached; retry after the number of seconds in Retry-After.'),
+          ...detail('The database (or the artifact storage) cannot be reached; retry after the number of seconds in Retry-After.'),
           headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
         };
       }

@@ -62,7 +62,7 @@ async function withProject(flags: DataFlags, work: (store: Store, projectId: str
   }
   // Loaded on demand: the database drivers are heavy for the other commands.
   const { openStore } = await import('../store/index.js');
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, exclusive: false });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, artifacts: config.artifactStore, exclusive: false });
   try {
     const project = (await store.projects.getDefault()) ?? (await store.projects.create({ name: 'Default project', slug: 'default' }));
     await work(store, project.id);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ARTIFACT_KINDS, type ArtifactKind } from '../domain/index.js';
 
 /** Everything Bugrun is configured by, resolved once: CLI flags > environment > defaults. */
@@ -38,7 +38,14 @@ export interface Config {
   readonly heartbeatMs: number;
   /** A worker silent this long is dead: any process ends its runs as `error`, in ms. */
   readonly workerDeadAfterMs: number;
+  /** Where artifacts live (`BUGRUN_ARTIFACT_STORE`). */
+  readonly artifactStore: ArtifactStoreConfig;
 }
+
+/** A directory (default `<dataDir>/artifacts`; a shared volume for several processes) or S3-compatible storage. */
+export type ArtifactStoreConfig =
+  | { readonly kind: 'directory'; readonly path: string }
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string; readonly region: string; readonly endpoint: string | null };
 
 export interface ConfigFlags {
   port?: number | string;
@@ -92,6 +99,28 @@ function retention(raw: string | undefined): Config['retentionDays'] {
   return Object.freeze(out);
 }
 
+/**
+ * `BUGRUN_ARTIFACT_STORE`: `s3://bucket/prefix` (region and endpoint from the standard `AWS_*`
+ * variables), or a directory.
+ */
+function artifactStore(raw: string | undefined, dataDir: string, env: NodeJS.ProcessEnv): ArtifactStoreConfig {
+  const value = text(raw);
+  if (value === null) return { kind: 'directory', path: join(dataDir, 'artifacts') };
+  if (!/^s3:\/\//i.test(value)) return { kind: 'directory', path: resolve(value) };
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(value);
+  const prefix = (m?.[2] ?? '').replace(/^\/+|\/+$/g, '');
+  if (!m || (prefix !== '' && prefix.split('/').some((p) => p === '' || p === '.' || p === '..'))) {
+    throw new ConfigError(`BUGRUN_ARTIFACT_STORE: "${value}" is not s3://bucket/prefix (a bucket is 3 to 63 lower-case letters, digits, dots and hyphens)`);
+  }
+  return {
+    kind: 's3',
+    bucket: m[1],
+    prefix,
+    region: text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
+    endpoint: text(env.AWS_ENDPOINT_URL_S3) ?? text(env.AWS_ENDPOINT_URL),
+  };
+}
+
 /** The browser takes ~90 % of the CPU, so more than one run per core only queues inside Chromium. */
 function defaultConcurrency(): number {
   return Math.max(1, availableParallelism());
@@ -133,6 +162,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     secret: text(env.BUGRUN_SECRET),
     heartbeatMs,
     workerDeadAfterMs,
+    artifactStore: artifactStore(env.BUGRUN_ARTIFACT_STORE, dataDir, env),
   });
 }
 

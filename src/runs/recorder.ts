@@ -61,6 +61,7 @@ export class RunRecorder implements RunSink {
       .then(() => this.persist(event))
       .catch((err: unknown) => {
         this.writeErrors.push(err);
+        this.orchestration(`Recording ${event.type} failed: ${err instanceof Error ? err.message : String(err)}`);
       });
   }
 
@@ -76,7 +77,7 @@ export class RunRecorder implements RunSink {
 
   /**
    * Waits for every queued write, then writes the run's final files. Rejects only when even
-   * cloud_logs (which names the files that failed) cannot be written.
+   * cloud_logs (which names the files that failed) cannot be written: `writeCloudLogs` again later.
    */
   async finish(outcome: RunOutcome, stats: ProcessSample[]): Promise<void> {
     const ended = new Date().toISOString();
@@ -133,6 +134,11 @@ export class RunRecorder implements RunSink {
       }
     }
     this.orchestration(failures === 0 ? 'Files written' : `Files written, ${failures} of ${files.length} failed`);
+    await this.writeCloudLogs();
+  }
+
+  /** The worker's log of the run as far as it goes. */
+  async writeCloudLogs(): Promise<void> {
     await this.writeFile('cloud_logs', 'cloud-logs.txt', this.cloudLines.join(''), TEXT);
   }
 

@@ -50,6 +50,7 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
   private readonly retention: Retention;
   private readonly unsubscribe: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
+  private readonly retries = new Set<NodeJS.Timeout>();
   private running = false;
   private active = 0;
   private pumping: Promise<void> | null = null;
@@ -90,6 +91,8 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
     this.running = false;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     this.unsubscribe.splice(0).forEach((off) => off());
     for (const controller of this.controllers.values()) controller.abort(SHUTDOWN);
     await this.pumping;
@@ -189,7 +192,11 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       if (now && (now.status === 'stopped' || now.status === 'error')) outcome = { status: now.status, errorCode: now.errorCode, message: now.errorMessage };
       recorder.orchestration(`Runner returned ${outcome.status}`);
       // The run ends with its own outcome whatever happens to its files.
-      await recorder.finish(outcome, await sampler.stop()).catch((err: unknown) => recorder.writeErrors.push(err));
+      let cloudLogsWritten = true;
+      await recorder.finish(outcome, await sampler.stop()).catch((err: unknown) => {
+        cloudLogsWritten = false;
+        recorder.writeErrors.push(err);
+      });
       for (const err of recorder.writeErrors) this.emit('error', err, runId);
       const ended = await store.runs.transition(
         runId,
@@ -198,10 +205,29 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
         fence,
       );
       if (ended) this.opts.observer?.runEnded(outcome.status, (Date.now() - startedAt) / 1000);
+      // The storage is away: cloud_logs, which says so, is written when it is back.
+      if (!cloudLogsWritten) this.retryInBackground(() => recorder.writeCloudLogs(), runId);
     } finally {
       await sampler.stop();
       this.controllers.delete(runId);
     }
+  }
+
+  /** Retries a write the storage refused, backing off to every 5 s, for ten minutes or until close. */
+  private retryInBackground(write: () => Promise<void>, context: string): void {
+    const deadline = Date.now() + 10 * 60_000;
+    const attempt = (delayMs: number) => {
+      const timer = setTimeout(() => {
+        this.retries.delete(timer);
+        write().catch((err: unknown) => {
+          if (!this.running || Date.now() > deadline) this.emit('error', err, context);
+          else attempt(Math.min(2 * delayMs, 5_000));
+        });
+      }, delayMs);
+      timer.unref();
+      this.retries.add(timer);
+    };
+    attempt(500);
   }
 
   /** The recorder, with the observer told of each step that ends. */

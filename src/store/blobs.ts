@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface PutOptions {
   /**
@@ -12,19 +13,34 @@ export interface PutOptions {
   durable?: boolean;
 }
 
-/** Artifact bytes (screenshots, logs, snapshots) as files under `<dataDir>/artifacts/`. */
+/** A blob's bytes as a stream, with their length. */
+export interface BlobStream {
+  body: Readable;
+  size: number;
+}
+
+/**
+ * Artifact bytes (screenshots, logs, snapshots, bundle files, baselines) by key: files under a
+ * directory (`<dataDir>/artifacts/` by default) or objects in S3-compatible storage.
+ */
 export interface BlobStore {
-  readonly root: string;
-  /** Writes atomically: readers see the old file or the whole new one, never a partial write. */
+  /** Where the blobs live, for logs: a directory or `s3://bucket/prefix`. */
+  readonly location: string;
+  /** Writes atomically: readers see the old blob or the whole new one, never a partial write. */
   put(key: string, data: Uint8Array | string, options?: PutOptions): Promise<void>;
   /** Null when there is no such blob. */
   get(key: string): Promise<Buffer | null>;
-  /** Absolute file path, for streaming. Does not check that the file exists. */
-  path(key: string): string;
-  /** True when something was deleted. */
-  delete(key: string): Promise<boolean>;
+  /** For serving: null when there is no such blob. */
+  open(key: string): Promise<BlobStream | null>;
+  /** Deleting a blob that is not there is not an error. */
+  delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Lets go of connections; the store is not used after. */
+  close(): void;
 }
+
+/** The storage could not be reached or failed for now; the API answers 503, not 500. */
+export class BlobStoreUnavailableError extends Error {}
 
 function isMissing(err: unknown): boolean {
   return err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ENOTDIR');
@@ -45,8 +61,10 @@ export function validateBlobKey(key: string): string[] {
   return parts;
 }
 
-export function createBlobStore(root: string): BlobStore {
+/** Blobs as files under `root`, created if missing; shared by processes on a shared volume. */
+export async function directoryBlobs(root: string): Promise<BlobStore> {
   const base = resolve(root);
+  await mkdir(base, { recursive: true });
 
   function pathOf(key: string): string {
     const full = join(base, ...validateBlobKey(key));
@@ -56,9 +74,7 @@ export function createBlobStore(root: string): BlobStore {
   }
 
   return {
-    root: base,
-
-    path: pathOf,
+    location: base,
 
     async put(key, data, { durable = true } = {}) {
       const target = pathOf(key);
@@ -95,14 +111,22 @@ export function createBlobStore(root: string): BlobStore {
     },
 
     async delete(key) {
-      const target = pathOf(key);
-      try {
-        await rm(target);
-        return true;
-      } catch (err) {
-        if (isMissing(err)) return false;
+      await rm(pathOf(key), { force: true });
+    },
+
+    async open(key) {
+      // Opened before it is measured: a blob deleted meanwhile is still read whole.
+      const handle = await open(pathOf(key), 'r').catch((err: unknown) => {
+        if (isMissing(err)) return null;
         throw err;
+      });
+      if (handle === null) return null;
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        return null;
       }
+      return { body: handle.createReadStream(), size: info.size };
     },
 
     async exists(key) {
@@ -113,5 +137,7 @@ export function createBlobStore(root: string): BlobStore {
         throw err;
       }
     },
+
+    close() {},
   };
 }

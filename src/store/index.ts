@@ -36,4 +36,4 @@ export type { SettingRepo } from './settings.js';
 export { DatabaseInUseError } from './open-store.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { bundleFileKey } from './bundle-files.js';
-export { createBlobStore, validateBlobKey, type BlobStore, type PutOptions } from './blobs.js';
+export { BlobStoreUnavailableError, directoryBlobs, validateBlobKey, type BlobStore, type BlobStream, type PutOptions } from './blobs.js';

@@ -5,10 +5,11 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
-import { createBlobStore } from './blobs.js';
+import { directoryBlobs, type BlobStore } from './blobs.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { postgresJobs, sqliteJobs, startBoss } from './run-jobs.js';
+import { s3Blobs, type S3Location } from './s3-blobs.js';
 import { localSignals, postgresSignals } from './signals.js';
 import { cachingDatabase } from './statement-cache.js';
 import { bindStore, type Store } from './store.js';
@@ -20,6 +21,8 @@ export interface StoreOptions {
   databaseUrl?: string | null;
   /** PostgreSQL only: the schema to use (created if missing), e.g. a disposable one per test. */
   schema?: string;
+  /** Where the blobs live; default a directory, `<dataDir>/artifacts`. */
+  artifacts?: BlobLocation;
   /** Background errors of the queue's maintenance (PostgreSQL). */
   onError?: (err: Error) => void;
   /**
@@ -28,6 +31,8 @@ export interface StoreOptions {
    */
   exclusive?: boolean;
 }
+
+export type BlobLocation = { kind: 'directory'; path: string } | ({ kind: 's3' } & S3Location);
 
 /** Another process holds the SQLite database. */
 export class DatabaseInUseError extends Error {}
@@ -49,24 +54,35 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new RangeError(`invalid schema name: ${opts.schema}`);
   // The data dir holds the database, secrets and every run's files: its owner's alone.
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const blobs = createBlobStore(join(opts.dataDir, 'artifacts'));
-  await mkdir(blobs.root, { recursive: true });
-
-  if (url === null) {
-    const release = opts.exclusive === false ? () => undefined : lockSqlite(opts.dataDir);
-    const db = openSqlite(opts.dataDir);
-    await migrateOrDestroy(db, undefined, release);
-    const signals = localSignals();
-    let closing: Promise<void> | null = null;
-    // Idempotent: a composition root may close on several shutdown paths.
-    const close = () =>
-      (closing ??= signals
-        .close()
-        .then(() => db.destroy())
-        .finally(release));
-    return bindStore(db, { dialect: 'sqlite', blobs, signals, jobs: sqliteJobs, lockScope: 'bugrun', close });
+  const artifacts = opts.artifacts ?? { kind: 'directory', path: join(opts.dataDir, 'artifacts') };
+  const blobs = artifacts.kind === 's3' ? await s3Blobs(artifacts) : await directoryBlobs(artifacts.path);
+  try {
+    return url === null ? await openSqliteStore(opts, blobs) : await openPostgresStore(url, opts, blobs);
+  } catch (err) {
+    blobs.close();
+    throw err;
   }
+}
 
+async function openSqliteStore(opts: StoreOptions, blobs: BlobStore): Promise<Store> {
+  const release = opts.exclusive === false ? () => undefined : lockSqlite(opts.dataDir);
+  const db = openSqlite(opts.dataDir);
+  await migrateOrDestroy(db, undefined, release);
+  const signals = localSignals();
+  let closing: Promise<void> | null = null;
+  // Idempotent: a composition root may close on several shutdown paths.
+  const close = () =>
+    (closing ??= signals
+      .close()
+      .then(() => db.destroy())
+      .finally(() => {
+        release();
+        blobs.close();
+      }));
+  return bindStore(db, { dialect: 'sqlite', blobs, signals, jobs: sqliteJobs, lockScope: 'bugrun', close });
+}
+
+async function openPostgresStore(url: string, opts: StoreOptions, blobs: BlobStore): Promise<Store> {
   const db = await openPostgres(url, opts.schema);
   const schema = await currentSchema(db).catch(async (err: unknown) => {
     await db.destroy();
@@ -84,6 +100,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await signals.close();
       await boss.stop({ graceful: false, wait: true });
       await db.destroy();
+      blobs.close();
     })());
   return bindStore(db, { dialect: 'postgres', blobs, signals, jobs: (d) => postgresJobs(boss, d), lockScope: `bugrun.${schema}`, close });
 }

@@ -16,4 +16,24 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, { BUGRUN_MAX_QUEUED: '0' })).toThrow(/BUGRUN_MAX_QUEUED must be an integer >= 1/);
     expect(() => resolveConfig({}, { BUGRUN_RETENTION: 'screenshots=3' })).toThrow(/unknown artifact kind "screenshots"/);
   });
+
+  it('keeps artifacts in <data-dir>/artifacts unless BUGRUN_ARTIFACT_STORE names a directory or s3://bucket/prefix', () => {
+    expect(resolveConfig({ dataDir: '/srv/bugrun' }, {}).artifactStore).toEqual({ kind: 'directory', path: '/srv/bugrun/artifacts' });
+    expect(resolveConfig({}, { BUGRUN_ARTIFACT_STORE: '/mnt/shared/artifacts' }).artifactStore).toEqual({ kind: 'directory', path: '/mnt/shared/artifacts' });
+    expect(resolveConfig({}, { BUGRUN_ARTIFACT_STORE: 's3://my-bucket/ci/bugrun/', AWS_REGION: 'eu-west-1' }).artifactStore).toEqual({
+      kind: 's3',
+      bucket: 'my-bucket',
+      prefix: 'ci/bugrun',
+      region: 'eu-west-1',
+      endpoint: null,
+    });
+    // An S3-compatible server: the standard variable, the S3-specific one first.
+    const env = { BUGRUN_ARTIFACT_STORE: 's3://bkt', AWS_ENDPOINT_URL: 'http://minio:9000', AWS_ENDPOINT_URL_S3: 'http://s3.local:9000' };
+    expect(resolveConfig({}, env).artifactStore).toEqual({ kind: 's3', bucket: 'bkt', prefix: '', region: 'us-east-1', endpoint: 'http://s3.local:9000' });
+    for (const bad of ['s3://', 's3://B/x', 's3://ok-bucket/a/../b', 's3://ok-bucket/a//b']) {
+      expect(() => resolveConfig({}, { BUGRUN_ARTIFACT_STORE: bad }), bad).toThrow(
+        new ConfigError(`BUGRUN_ARTIFACT_STORE: "${bad}" is not s3://bucket/prefix (a bucket is 3 to 63 lower-case letters, digits, dots and hyphens)`),
+      );
+    }
+  });
 });

@@ -15,16 +15,43 @@ const TYPES: Record<string, string> = {
 
 export interface FixtureServer {
   url: string;
+  /** Resolves once a request waits at `/gate?name=<name>`: a run has reached that point. */
+  arrived(name: string): Promise<void>;
+  /** Answers the requests waiting at the gate, and any later ones at once. */
+  open(name: string): void;
   close(): Promise<void>;
+}
+
+interface Gate {
+  open: boolean;
+  waiting: ServerResponse[];
+  arrived: Promise<void>;
+  arrive: () => void;
 }
 
 /**
  * Serves test/fixtures/site/ plus dynamic routes: /hang (never answers), /slow?ms=N (answers after
- * N ms), /echo-headers (the request headers as JSON). Hanging sockets are destroyed on close.
+ * N ms), /gate?name=X (answers when the test opens gate X: a run held at a known point),
+ * /echo-headers (the request headers as JSON). Hanging sockets are destroyed on close.
  */
 export async function startFixtureServer(): Promise<FixtureServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const gates = new Map<string, Gate>();
+  const gate = (name: string): Gate => {
+    let g = gates.get(name);
+    if (!g) {
+      let arrive = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      g = { open: false, waiting: [], arrived, arrive };
+      gates.set(name, g);
+    }
+    return g;
+  };
+  const pass = (res: ServerResponse, name: string) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>Gate</title><p id="gate">passed ${name}</p>`);
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -37,6 +64,14 @@ export async function startFixtureServer(): Promise<FixtureServer> {
         res.end(`<!doctype html><title>Slow</title><p id="slow">answered after ${ms} ms</p>`);
       }, ms);
       timers.add(t);
+      return;
+    }
+    if (url.pathname === '/gate') {
+      const name = url.searchParams.get('name') ?? '';
+      const g = gate(name);
+      if (g.open) return pass(res, name);
+      g.waiting.push(res);
+      g.arrive();
       return;
     }
     if (url.pathname === '/echo-headers') {
@@ -73,6 +108,12 @@ export async function startFixtureServer(): Promise<FixtureServer> {
 
   return {
     url: `http://127.0.0.1:${address.port}`,
+    arrived: (name) => gate(name).arrived,
+    open(name) {
+      const g = gate(name);
+      g.open = true;
+      for (const res of g.waiting.splice(0)) pass(res, name);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../store/index.js';
@@ -27,13 +26,15 @@ export const filesRoutes: FastifyPluginAsync<{ store: Store; files: FileUrls }> 
     const { exp, sig } = request.query;
     const signed = typeof exp === 'string' && typeof sig === 'string' && files.verify(key, exp, sig);
     // Expired, forged and missing are one answer: a link reveals nothing about what else exists.
-    if (!key || !signed || !(await store.blobs.exists(key))) throw new ApiError('NOT_FOUND');
+    const blob = key && signed ? await store.blobs.open(key) : null;
+    if (blob === null) throw new ApiError('NOT_FOUND');
     const name = key.split('/').pop() ?? 'file';
     return reply
       .type(TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream')
       .header('content-security-policy', "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'")
       .header('x-content-type-options', 'nosniff')
       .header('content-disposition', `inline; filename="${name.replace(/"/g, '')}"`)
-      .send(createReadStream(store.blobs.path(key)));
+      .header('content-length', blob.size)
+      .send(blob.body);
   });
 };
