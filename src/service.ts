@@ -123,7 +123,8 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
         }
       : null,
     maxQueued: config.maxQueued,
-    reaper: { deadAfterMs: config.workerDeadAfterMs },
+    // Dead workers are looked for as often as live ones prove they are alive.
+    reaper: { deadAfterMs: config.workerDeadAfterMs, intervalMs: config.heartbeatMs },
   });
   runs.on('error', (err, context) => opts.onError?.(err, context));
   const sweeper = new ArtifactSweeper(store);

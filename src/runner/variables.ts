@@ -46,7 +46,11 @@ export const TEMPLATE_LIMITS = {
    * filter over a big array runs between two checks; the memory limit bounds it.
    */
   renders: 25_000,
-  /** Milliseconds after which a rendering stops whatever it counted: a backstop only. */
+  /**
+   * CPU milliseconds after which a rendering stops whatever it counted: a backstop only. CPU time,
+   * not wall-clock time: a rendering is synchronous, so the CPU this process spends meanwhile is
+   * the rendering's, and a busy machine that deschedules it costs none.
+   */
   backstopMs: 1_000,
   /**
    * Characters and array elements one rendering may allocate (LiquidJS `memoryLimit`; 0.5-2 MB).
@@ -68,21 +72,25 @@ const liquid = new Liquid({
 });
 
 const RENDER_LIMIT = `rendering takes more than ${TEMPLATE_LIMITS.renders} template renders (the render limit)`;
+const TIME_LIMIT = `rendering takes more than ${TEMPLATE_LIMITS.backstopMs} ms of CPU time (the time limit)`;
 
 /** LiquidJS's messages for its limits, in words for the test author. */
 const LIMIT_MESSAGES: [RegExp, string][] = [
   [/parse length limit exceeded/i, `the template is longer than ${TEMPLATE_LIMITS.parseChars} characters (the parse limit)`],
   [/template render limit exceeded/i, RENDER_LIMIT],
+  [/template time limit exceeded/i, TIME_LIMIT],
   [/memory alloc limit exceeded/i, `rendering allocates more than ${TEMPLATE_LIMITS.memoryUnits} characters or array elements (the memory limit)`],
 ];
 
 /** What one rendering, with all it references, may still render. */
 class Budget {
   used = 0;
-  private readonly backstop = performance.now() + TEMPLATE_LIMITS.backstopMs;
+  private readonly startedCpu = cpuMs();
 
-  get spent(): boolean {
-    return this.used >= TEMPLATE_LIMITS.renders || performance.now() > this.backstop;
+  /** Why nothing more may be rendered, or null while something may. */
+  get spent(): string | null {
+    if (this.used >= TEMPLATE_LIMITS.renders) return RENDER_LIMIT;
+    return cpuMs() - this.startedCpu > TEMPLATE_LIMITS.backstopMs ? TIME_LIMIT : null;
   }
 
   /**
@@ -92,10 +100,17 @@ class Budget {
   limiter(): RenderLimiter {
     const check = (): void => {
       this.used += 1;
-      if (this.spent) throw new Error('template render limit exceeded');
+      const spent = this.spent;
+      if (spent !== null) throw new Error(spent === RENDER_LIMIT ? 'template render limit exceeded' : 'template time limit exceeded');
     };
     return { check, use: () => undefined } as unknown as RenderLimiter;
   }
+}
+
+/** CPU time this process has used (user and system), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** LiquidJS's Limiter is not exported: its type, from the Context constructor that takes one. */
@@ -198,7 +213,8 @@ export class Variables {
     if (!hasTemplate(template)) return template;
     // Parsing and analysing take time the render limit does not see: a referenced variable starts
     // only while time is left, and no template has more tags than analysis can afford.
-    if (budget.spent) throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${RENDER_LIMIT}`);
+    const spent = budget.spent;
+    if (spent !== null) throw new StepError('VALUE_COMPUTING_ERROR', `Cannot compute "${preview(template)}": ${spent}`);
     if (countTags(template) > TEMPLATE_LIMITS.tags) {
       throw new StepError(
         'VALUE_COMPUTING_ERROR',

@@ -49,13 +49,18 @@ export class RunReaper extends EventEmitter<{ error: [unknown] }> {
     const sole = this.opts.soleProcessWorker?.() ?? null;
     const cutoff = sole === null ? new Date(Date.now() - this.opts.deadAfterMs).toISOString() : FAR_FUTURE;
     const keep = sole === null ? [] : [sole];
-    const dead = new Map((await workers.removeDead(cutoff, keep)).map((w) => [w.id, w]));
+    // The runs first, while the dead workers' rows still say who they were; then the rows.
+    const orphans = await runs.listOrphans(ACTIVE_STATUSES, cutoff, keep);
+    const owners = orphans.flatMap((r) => (r.workerId === null ? [] : [r.workerId]));
+    const dead = new Map((await workers.listByIds([...new Set(owners)])).map((w) => [w.id, w]));
     let ended = 0;
-    for (const run of await runs.listOrphans(ACTIVE_STATUSES, cutoff, keep)) {
+    for (const run of orphans) {
       const message = `${describe(dead.get(run.workerId ?? ''), run.workerId)}; it was not finished`;
-      const patch = { status: 'error' as const, errorCode: 'INTERNAL_ERROR' as const, errorMessage: message, ended: new Date().toISOString() };
+      // No owner any more: the worker, if it still lives, is fenced off the run.
+      const patch = { status: 'error' as const, errorCode: 'INTERNAL_ERROR' as const, errorMessage: message, ended: new Date().toISOString(), workerId: null };
       if (await runs.transition(run.id, allowedFrom('error'), patch)) ended++;
     }
+    await workers.removeDead(cutoff, keep);
     return ended;
   }
 

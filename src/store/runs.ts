@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type UpdateObject } from 'kysely';
-import { ACTIVE_STATUSES, type ErrorCode, type RunStatus, type TriggeredBy } from '../domain/index.js';
+import type { ErrorCode, RunStatus, TriggeredBy } from '../domain/index.js';
 import { atomic, fromJson, fromJsonOrNull, nowIso, snapshot, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
 import type { Database, TestRunTable } from './database.js';
 import { reusableQuery } from './reusable-query.js';
@@ -89,7 +89,11 @@ export type RunStatusRow = Pick<RunRow, 'id' | 'status' | 'finishedSteps' | 'tot
 /** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
 export type RunPatch = Partial<Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion'>>;
 
-/** Limits a write to the runs a worker owns: one that lost a run cannot change it any more. */
+/**
+ * Limits a write to the runs a worker owns. A stop leaves the owner in place (it still writes how
+ * the run ended); a reaper that ends a dead worker's run removes it, so a worker that lost a run
+ * cannot change it any more.
+ */
 export interface RunFence {
   workerId: string;
 }
@@ -432,7 +436,7 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
         .updateTable('test_runs')
         .set((eb) => ({ finished_steps: eb('finished_steps', '+', 1), modified: nowIso() }))
         .where('id', '=', id);
-      if (fence) q = q.where('worker_id', '=', fence.workerId).where('status', 'in', [...ACTIVE_STATUSES]);
+      if (fence) q = q.where('worker_id', '=', fence.workerId);
       const r = await q.returning('finished_steps').executeTakeFirst();
       return r ? toNumber(r.finished_steps) : null;
     },

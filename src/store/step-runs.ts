@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RunFence } from './runs.js';
-import { ACTIVE_STATUSES, type StepRunRecord } from '../domain/index.js';
+import type { StepRunRecord } from '../domain/index.js';
 import { fromJson, toJson } from './codec.js';
 import type { Database } from './database.js';
 
@@ -40,29 +40,22 @@ export function createStepRunRepo(db: Kysely<Database>): StepRunRepo {
       const values = { id: record.id, test_run_id: runId, screenshot_key: null, ...fields, ...screenshot };
       const insert = db.insertInto('step_runs');
       const guarded = fence
-        ? // One statement: the row is written only while the run is this worker's and active.
-          insert.columns(['id', 'test_run_id', 'screenshot_key', 'sequence', 'step_id', 'status', 'record']).expression(
-            db
-              .selectNoFrom((eb) => [
-                eb.val(values.id).as('id'),
-                eb.val(values.test_run_id).as('test_run_id'),
-                eb.val(values.screenshot_key).as('screenshot_key'),
-                eb.val(values.sequence).as('sequence'),
-                eb.val(values.step_id).as('step_id'),
-                eb.val(values.status).as('status'),
-                eb.val(values.record).as('record'),
-              ])
-              .where((eb) =>
-                eb.exists(
-                  db
-                    .selectFrom('test_runs')
-                    .select('id')
-                    .where('id', '=', runId)
-                    .where('worker_id', '=', fence.workerId)
-                    .where('status', 'in', [...ACTIVE_STATUSES]),
-                ),
-              ),
-          )
+        ? // One statement: the row is written only while the run is this worker's.
+          insert
+            .columns(['id', 'test_run_id', 'screenshot_key', 'sequence', 'step_id', 'status', 'record'])
+            .expression(
+              db
+                .selectNoFrom((eb) => [
+                  eb.val(values.id).as('id'),
+                  eb.val(values.test_run_id).as('test_run_id'),
+                  eb.val(values.screenshot_key).as('screenshot_key'),
+                  eb.val(values.sequence).as('sequence'),
+                  eb.val(values.step_id).as('step_id'),
+                  eb.val(values.status).as('status'),
+                  eb.val(values.record).as('record'),
+                ])
+                .where((eb) => eb.exists(db.selectFrom('test_runs').select('id').where('id', '=', runId).where('worker_id', '=', fence.workerId))),
+            )
         : insert.values(values);
       const result = await guarded.onConflict((oc) => oc.column('id').doUpdateSet({ ...fields, ...screenshot })).executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

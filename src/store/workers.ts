@@ -12,8 +12,10 @@ export interface WorkerRepo {
   remove(id: string): Promise<void>;
   /** Workers whose heartbeat is at or after `since`. */
   listAlive(since: string): Promise<WorkerRow[]>;
-  /** Deletes the workers not in `keep` whose heartbeat is before `before`; returns them. */
-  removeDead(before: string, keep?: readonly string[]): Promise<WorkerRow[]>;
+  /** The workers with these ids that are still registered. */
+  listByIds(ids: readonly string[]): Promise<WorkerRow[]>;
+  /** Deletes the workers not in `keep` whose heartbeat is before `before`. */
+  removeDead(before: string, keep?: readonly string[]): Promise<void>;
 }
 
 function toRow(r: WorkerRow): WorkerRow {
@@ -38,10 +40,20 @@ export function createWorkerRepo(db: Kysely<Database>): WorkerRepo {
     async listAlive(since) {
       return (await db.selectFrom('workers').selectAll().where('heartbeat', '>=', since).orderBy('started').execute()).map(toRow);
     },
+    async listByIds(ids) {
+      if (ids.length === 0) return [];
+      return (
+        await db
+          .selectFrom('workers')
+          .selectAll()
+          .where('id', 'in', [...ids])
+          .execute()
+      ).map(toRow);
+    },
     async removeDead(before, keep = []) {
       let q = db.deleteFrom('workers').where('heartbeat', '<', before);
       if (keep.length > 0) q = q.where('id', 'not in', [...keep]);
-      return (await q.returningAll().execute()).map(toRow);
+      await q.execute();
     },
   };
 }

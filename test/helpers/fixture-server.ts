@@ -19,6 +19,10 @@ export interface FixtureServer {
   arrived(name: string): Promise<void>;
   /** Answers the requests waiting at the gate, and any later ones at once. */
   open(name: string): void;
+  /** Resolves when a request waiting at the gate was dropped unanswered (its browser context closed). */
+  dropped(name: string): Promise<void>;
+  /** The path and query of every request so far, in order. */
+  requests(): string[];
   close(): Promise<void>;
 }
 
@@ -27,6 +31,15 @@ interface Gate {
   waiting: ServerResponse[];
   arrived: Promise<void>;
   arrive: () => void;
+  dropped: Promise<void>;
+  drop: () => void;
+}
+
+/** A promise and the function that resolves it. */
+function signal(): [Promise<void>, () => void] {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return [promise, resolve];
 }
 
 /**
@@ -41,9 +54,9 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const gate = (name: string): Gate => {
     let g = gates.get(name);
     if (!g) {
-      let arrive = () => {};
-      const arrived = new Promise<void>((resolve) => (arrive = resolve));
-      g = { open: false, waiting: [], arrived, arrive };
+      const [arrived, arrive] = signal();
+      const [dropped, drop] = signal();
+      g = { open: false, waiting: [], arrived, arrive, dropped, drop };
       gates.set(name, g);
     }
     return g;
@@ -53,8 +66,10 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     res.end(`<!doctype html><title>Gate</title><p id="gate">passed ${name}</p>`);
   };
 
+  const seen: string[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    seen.push(url.pathname + url.search);
     if (url.pathname === '/hang') return; // never respond
     if (url.pathname === '/slow') {
       const ms = Number(url.searchParams.get('ms') ?? '1000');
@@ -71,6 +86,9 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       const g = gate(name);
       if (g.open) return pass(res, name);
       g.waiting.push(res);
+      res.once('close', () => {
+        if (!res.writableEnded) g.drop();
+      });
       g.arrive();
       return;
     }
@@ -109,6 +127,8 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     arrived: (name) => gate(name).arrived,
+    dropped: (name) => gate(name).dropped,
+    requests: () => [...seen],
     open(name) {
       const g = gate(name);
       g.open = true;

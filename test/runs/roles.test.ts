@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configWith, ConfigError } from '../../src/config/config.js';
 import { createService, type Service } from '../../src/service.js';
@@ -11,7 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
 import { waitUntil } from '../helpers/wait.js';
 import { yamlStep, yamlTest } from '../helpers/yaml.js';
-import { PG_URL, postgresUnavailable } from '../store/dialects.js';
+import { postgresUnavailable, scratchDatabase } from '../store/dialects.js';
 
 describe('a serve process on SQLite', () => {
   let bugrun: TestBugrun;
@@ -53,24 +51,6 @@ describe('a serve process on SQLite', () => {
     expect(metrics.body).toMatch(/^bugrun_worker_slots\{state="total"\} 2$/m);
   });
 });
-
-/** A database of its own, dropped after. */
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `bugrun_roles_${randomBytes(6).toString('hex')}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 const skipPostgres = await postgresUnavailable();
 

@@ -582,6 +582,30 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(listed.rows.find((r) => r.id === run.id)?.stepsVersion).toBe(seen.at(-1));
       });
 
+      it("fences a worker's writes to the runs it owns: a stopped run's owner still records how it ended, a reaped run's does not", async () => {
+        const project = await newProject();
+        const fence = { workerId: 'worker-a' };
+        const claim = async () =>
+          (await store.runs.transition((await store.runs.create(runInput(project.id))).id, ['queued'], { status: 'initialized', workerId: 'worker-a' }))!;
+        const stopped = await claim();
+        expect(await store.runs.transition(stopped.id, ['initialized'], { status: 'running' }, { workerId: 'worker-b' })).toBeNull();
+        expect(await store.stepRuns.upsert(stopped.id, stepRecord(randomUUID(), 0), undefined, { workerId: 'worker-b' })).toBe(false);
+        await store.runs.transition(stopped.id, ['initialized'], { status: 'stopped' });
+        // Stopped through another process: the owner writes its last step records, not the status.
+        expect(await store.stepRuns.upsert(stopped.id, stepRecord(randomUUID(), 0, 'passed'), undefined, fence)).toBe(true);
+        expect(await store.runs.incrementFinishedSteps(stopped.id, fence)).toBe(1);
+        expect(await store.runs.transition(stopped.id, ['initialized', 'running'], { status: 'passed' }, fence)).toBeNull();
+
+        // Ended by a reaper, which takes the run away from its owner: nothing of the owner lands.
+        const reaped = await claim();
+        expect(await store.runs.transition(reaped.id, ['initialized'], { status: 'error', errorCode: 'INTERNAL_ERROR', workerId: null })).not.toBeNull();
+        expect(await store.stepRuns.upsert(reaped.id, stepRecord(randomUUID(), 0), undefined, fence)).toBe(false);
+        expect(await store.runs.incrementFinishedSteps(reaped.id, fence)).toBeNull();
+        expect(await store.runs.transition(reaped.id, ['error'], { status: 'passed' }, fence)).toBeNull();
+        expect(await store.stepRuns.listByRun(reaped.id)).toEqual([]);
+        expect(await store.runs.getById(reaped.id)).toMatchObject({ status: 'error', finishedSteps: 0, workerId: null });
+      });
+
       it('lists the step runs of several runs in one call, each in execution order', async () => {
         const project = await newProject();
         const a = await store.runs.create(runInput(project.id));
