@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { ACTIVE_STATUSES, countPlanSteps, type RunOutcome, type RunSink, type RunStatus, type StepRunStatus, type TestPlan } from '../domain/index.js';
 import { runPlan, type BrowserPool } from '../runner/index.js';
-import type { QueuedJob, RunRow, Store } from '../store/index.js';
+import { isDatabaseUnavailable, type QueuedJob, type RunRow, type Store } from '../store/index.js';
 import { ProcessSampler } from './process-stats.js';
 import { RunRecorder } from './recorder.js';
 import { retentionPolicy, type Retention } from './retention.js';
@@ -186,9 +186,11 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       if (controller.signal.reason === SHUTDOWN) {
         outcome = { status: 'error', errorCode: 'INTERNAL_ERROR', message: 'Bugrun was shut down while the run was executing' };
       }
+      // The database may be away (a restart, a failover): the run's end waits for it to return.
+      await this.persistently(() => store.ping());
       // A stop through another process (or a reaper that thought this worker dead) may land after
       // the runner finished: what is stored about the run then tells that one story.
-      const now = await store.runs.getById(runId);
+      const now = await this.persistently(() => store.runs.getById(runId));
       if (now && (now.status === 'stopped' || now.status === 'error')) outcome = { status: now.status, errorCode: now.errorCode, message: now.errorMessage };
       recorder.orchestration(`Runner returned ${outcome.status}`);
       // The run ends with its own outcome whatever happens to its files.
@@ -198,18 +200,26 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
         recorder.writeErrors.push(err);
       });
       for (const err of recorder.writeErrors) this.emit('error', err, runId);
-      const ended = await store.runs.transition(
-        runId,
-        allowedFrom(outcome.status),
-        { status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, ended: new Date().toISOString() },
-        fence,
-      );
+      const final = { status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, ended: new Date().toISOString() };
+      const ended = await this.persistently(() => store.runs.transition(runId, allowedFrom(outcome.status), final, fence));
       if (ended) this.opts.observer?.runEnded(outcome.status, (Date.now() - startedAt) / 1000);
       // The storage is away: cloud_logs, which says so, is written when it is back.
       if (!cloudLogsWritten) this.retryInBackground(() => recorder.writeCloudLogs(), runId);
     } finally {
       await sampler.stop();
       this.controllers.delete(runId);
+    }
+  }
+
+  /** Runs `fn` again while the database is out of reach (backing off to every 5 s), for as long as this worker runs. */
+  private async persistently<T>(fn: () => Promise<T>): Promise<T> {
+    for (let delayMs = 250; ; delayMs = Math.min(2 * delayMs, 5_000)) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!this.running || !isDatabaseUnavailable(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
     }
   }
 

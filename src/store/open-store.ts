@@ -203,9 +203,12 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
     // Every pooled connection resolves unqualified table names in the chosen schema.
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
-  // pg emits 'error' for idle connections the server drops; without a listener that event
-  // would crash the process. The pool discards such a client and the next query reconnects.
+  // pg emits 'error' when the server drops a connection; without a listener that event would
+  // crash the process. The pool listens only while a client is idle: a client checked out (a
+  // transaction, an advisory lock) between two queries needs its own. Either way the pool then
+  // discards the client and the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== undefined) {
     try {
