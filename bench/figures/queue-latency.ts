@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { isoMs, nowMs } from '../lib/clock.js';
+import { measureCrossProcessQueue, type CrossProcessQueueResult } from './cross-process-queue.js';
 import type { FigureContext } from '../lib/context.js';
 import { sleep } from '../lib/http.js';
 import { VIEWPORT } from '../lib/raw-script.js';
@@ -17,6 +18,8 @@ export interface QueueLatencyResult {
   postMs: Summary;
   /** Baseline for the last one: browser.newContext() + newPage() on a warm browser. */
   rawContextMs: Summary;
+  /** The same from an API process to a worker process on PostgreSQL (not in the tiny mode). */
+  crossProcess: CrossProcessQueueResult | null;
 }
 
 const POLL_LIMIT_MS = 10_000;
@@ -82,11 +85,13 @@ export async function measureQueueLatency(ctx: FigureContext): Promise<QueueLate
     postToFirstStepMs: summarize(toFirstStep),
     postMs: summarize(post),
     rawContextMs: summarize(rawContext),
+    crossProcess: null,
   };
   ctx.emit(row('queue', 'POST → status leaves queued (client, idle)', 'ms', median(left), undefined, { kind: 'valueMax', max: 50 }));
   ctx.emit(row('queue', 'run queued → started (timestamps, idle)', 'ms', median(queuedToStarted), undefined, { kind: 'valueMax', max: 50 }));
   ctx.emit(
     row('queue', 'POST → first step started vs new context+page', 'ms', median(toFirstStep), { value: median(rawContext), label: 'raw newContext+newPage' }),
   );
+  if (ctx.options.crossProcessReps > 0) result.crossProcess = await measureCrossProcessQueue(ctx, ctx.options.crossProcessReps);
   return result;
 }

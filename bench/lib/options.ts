@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Screenshots of each kind (alternating JPEG via CDP and PNG). */
   screenshotShots: number;
   queueReps: number;
+  /** Runs queued on an API process for a worker process (PostgreSQL); 0 skips it. */
+  crossProcessReps: number;
   throughputConcurrency: number[];
   /** Runs per worker in one throughput batch (batch = concurrency × this). */
   throughputRunsPerWorker: number;
@@ -47,6 +49,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         latencyReps: 7,
         screenshotShots: 30,
         queueReps: 10,
+        crossProcessReps: 10,
         throughputConcurrency: [1, 2, 4],
         throughputRunsPerWorker: 3,
         throughputReps: 2,
@@ -67,6 +70,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         latencyReps: 3,
         screenshotShots: 10,
         queueReps: 4,
+        crossProcessReps: 4,
         throughputConcurrency: [1, 2, 4],
         throughputRunsPerWorker: 1,
         throughputReps: 1,
@@ -87,6 +91,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         latencyReps: 1,
         screenshotShots: 2,
         queueReps: 1,
+        crossProcessReps: 0,
         throughputConcurrency: [2],
         throughputRunsPerWorker: 1,
         throughputReps: 1,

@@ -96,6 +96,13 @@ export function renderSection(r: BenchResults): string {
       `- **queue** (median ms of ${q.reps}): POST round trip ${q.postMs.median}, POST → status ≠ queued ${q.clientLeftQueuedMs.median} (max ${q.clientLeftQueuedMs.max}), ` +
         `queued → started ${q.queuedToStartedMs.median} (max ${q.queuedToStartedMs.max}), POST → first step ${q.postToFirstStepMs.median}, raw newContext+newPage ${q.rawContextMs.median}`,
     );
+    const x = q.crossProcess;
+    if (x) {
+      details.push(
+        `- **queue across processes** (median ms of ${x.reps}; \`serve --no-worker\` and an idle \`worker\` on PostgreSQL, woken by LISTEN/NOTIFY): ` +
+          `POST → status ≠ queued ${x.clientLeftQueuedMs.median} (max ${x.clientLeftQueuedMs.max}), queued → started ${x.queuedToStartedMs.median} (max ${x.queuedToStartedMs.max})`,
+      );
+    }
   }
   if (f.memory) {
     const mm = f.memory;
