@@ -50,7 +50,6 @@ describe.skipIf(skipPostgres !== null)('API and worker processes on one PostgreS
       BUGRUN_DATA_DIR: dataDir,
       BUGRUN_HEARTBEAT_SECONDS: '1',
       BUGRUN_WORKER_DEAD_AFTER_SECONDS: '3',
-      BUGRUN_SPARE_CONTEXT: 'off',
     };
   }
   async function api(): Promise<RunningServer> {
