@@ -66,7 +66,7 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
   async start(): Promise<void> {
     if (this.running) return;
     const { store, pool } = this.opts;
-    await store.workers.register({ id: this.id, host: hostname(), pid: process.pid, concurrency: this.opts.concurrency });
+    await this.register(store);
     this.running = true;
     this.unsubscribe.push(
       store.signals.subscribe('run-queued', () => this.pump()),
@@ -83,6 +83,10 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
     // (each run launches it again and reports INITIALIZATION_ERROR if it still cannot).
     void pool.browser().catch((err: unknown) => this.emit('error', err, 'browser warm-up'));
     this.pump();
+  }
+
+  private async register(store: Store): Promise<void> {
+    await store.workers.register({ id: this.id, host: hostname(), pid: process.pid, concurrency: this.opts.concurrency });
   }
 
   /** Stops taking work, ends the runs in flight as `error` and unregisters (graceful shutdown). */
@@ -143,6 +147,8 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
   /** The run becomes this worker's and its job done, together; null when it is not queued any more. */
   private claim(job: QueuedJob): Promise<RunRow | null> {
     return this.opts.store.transaction(async (tx) => {
+      // A run is only ever claimed by a worker the others see alive.
+      if (!(await tx.workers.beat(this.id))) await this.register(tx);
       const run = await tx.runs.transition(job.runId, allowedFrom('initialized'), { status: 'initialized', workerId: this.id });
       await tx.jobs.settle(job);
       return run;
@@ -152,12 +158,9 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
   /** Proves this worker alive, and lets go of runs others ended (a stop whose signal was missed). */
   private async heartbeat(): Promise<void> {
     const { store } = this.opts;
-    if (!(await store.workers.beat(this.id))) {
-      // Declared dead (a heartbeat came too late): its runs were ended by others.
-      for (const controller of this.controllers.values()) controller.abort(LOST);
-      await store.workers.register({ id: this.id, host: hostname(), pid: process.pid, concurrency: this.opts.concurrency });
-      return;
-    }
+    // Declared dead while alive (heartbeats came too late, the database was away): others ended
+    // the runs it held then, which the check below aborts; it carries on under the same id.
+    if (!(await store.workers.beat(this.id))) await this.register(store);
     const held = [...this.controllers.keys()];
     const still = new Set(await store.runs.filterByStatus(held, ACTIVE_STATUSES));
     for (const id of held) if (!still.has(id)) this.controllers.get(id)?.abort(LOST);

@@ -6,6 +6,7 @@ export type WorkerRow = Selectable<WorkerTable>;
 
 /** The processes that execute runs. A worker is alive while its heartbeat is recent. */
 export interface WorkerRepo {
+  /** Adds the worker, or renews it when it is there already. */
   register(worker: Omit<WorkerRow, 'started' | 'heartbeat'>): Promise<WorkerRow>;
   /** Renews the heartbeat; false when the row is gone (others declared this worker dead). */
   beat(id: string): Promise<boolean>;
@@ -27,7 +28,12 @@ export function createWorkerRepo(db: Kysely<Database>): WorkerRepo {
     async register(worker) {
       const now = nowIso();
       const row = { ...worker, started: now, heartbeat: now };
-      await db.insertInto('workers').values(row).execute();
+      // Again under the same id after others declared it dead: the row is its own.
+      await db
+        .insertInto('workers')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat: now }))
+        .execute();
       return row;
     },
     async beat(id) {
