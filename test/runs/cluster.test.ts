@@ -230,6 +230,15 @@ describe.skipIf(skipPostgres !== null)('API and worker processes on one PostgreS
     for (const id of ids) expect((await ended(apiA, id)).status).toBe('passed');
   }, 120_000);
 
+  it('an API process killed while a run executes: the run goes on, and the restarted process tells its outcome', async () => {
+    const runId = await startRun(apiB, 'held', [{ key: 'gate', value: 'api-restart' }]);
+    await fixture.arrived('api-restart');
+    await apiB.stop('SIGKILL');
+    apiB = await api();
+    fixture.open('api-restart');
+    expect((await ended(apiB, runId)).status).toBe('passed');
+  }, 120_000);
+
   it('a worker stopped with SIGTERM ends its run as error and exits 0; the run is not executed again', async () => {
     const runId = await startRun(apiA, 'held', [{ key: 'gate', value: 'term' }]);
     await fixture.arrived('term');
