@@ -34,6 +34,9 @@ export function loadTestRunsSpec(): OpenApiDocument {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (type: string, extra: JsonObject = {}) => ({ type: [type, 'null'], ...extra });
 const json = (schema: JsonObject, description = '') => ({ description, content: { 'application/json': { schema } } });
+/** The header of every answer that asks the client to come back later (429, 503). */
+const RETRY_AFTER = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } };
+
 const ERR = {
   401: json(ref('Detail'), 'Authentication credentials were missing or invalid.'),
   404: json(ref('Detail'), 'Resource not found.'),
@@ -380,7 +383,7 @@ const PATHS: Record<string, Record<string, JsonObject>> = {
         404: ERR[404],
         503: {
           ...json(ref('Detail'), 'The artifact storage cannot be reached; retry after the number of seconds in Retry-After.'),
-          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+          headers: RETRY_AFTER,
         },
       },
     },
@@ -413,7 +416,7 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
       if (!isPublic) {
         responses[503] ??= {
           ...detail('The database (or the artifact storage) cannot be reached; retry after the number of seconds in Retry-After.'),
-          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+          headers: RETRY_AFTER,
         };
       }
       const params = (op as { parameters?: { name?: string }[] }).parameters ?? [];
@@ -429,7 +432,7 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
       if (path === '/api/v2/testruns/') {
         responses[429] ??= {
           ...detail('Too many runs are queued (BUGRUN_MAX_QUEUED); retry after the number of seconds in Retry-After.'),
-          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+          headers: RETRY_AFTER,
         };
       }
     }

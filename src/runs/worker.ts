@@ -189,10 +189,9 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       if (controller.signal.reason === SHUTDOWN) {
         outcome = { status: 'error', errorCode: 'INTERNAL_ERROR', message: 'Bugrun was shut down while the run was executing' };
       }
-      // The database may be away (a restart, a failover): the run's end waits for it to return.
-      await this.persistently(() => store.ping());
       // A stop through another process (or a reaper that thought this worker dead) may land after
-      // the runner finished: what is stored about the run then tells that one story.
+      // the runner finished: what is stored about the run then tells that one story. The database
+      // may be away (a restart, a failover): the run's end waits for it to return.
       const now = await this.persistently(() => store.runs.getById(runId));
       if (now && (now.status === 'stopped' || now.status === 'error')) outcome = { status: now.status, errorCode: now.errorCode, message: now.errorMessage };
       recorder.orchestration(`Runner returned ${outcome.status}`);

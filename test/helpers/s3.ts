@@ -7,8 +7,6 @@ import S3rver from 's3rver';
 export interface TestS3 {
   readonly bucket: string;
   readonly endpoint: string;
-  /** What a process needs in its environment to use it, `BUGRUN_ARTIFACT_STORE` included. */
-  env(prefix?: string): Record<string, string>;
   /** Takes the server away (its objects stay) … */
   stop(): Promise<void>;
   /** … and brings it back on the same port. */
@@ -40,7 +38,6 @@ export async function startS3(bucket = 'bugrun-test'): Promise<TestS3> {
   return {
     bucket,
     endpoint,
-    env: (prefix = 'artifacts') => ({ ...CREDENTIALS, AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', BUGRUN_ARTIFACT_STORE: `s3://${bucket}/${prefix}` }),
     start,
     stop,
     async close() {
