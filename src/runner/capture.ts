@@ -44,25 +44,34 @@ export class Capture {
     return this.cdp;
   }
 
-  /** A JPEG of the viewport, or null when the page is gone or the browser does not answer in time. */
-  async screenshot(): Promise<Screenshot | null> {
-    if (this.page.isClosed()) return null;
-    const shot = async (): Promise<Screenshot | null> => {
-      const session = await this.cdpSession();
-      const res = await session.send('Page.captureScreenshot', {
-        format: 'jpeg',
-        quality: JPEG_QUALITY,
-        optimizeForSpeed: true,
-      });
-      return { data: new Uint8Array(Buffer.from(res.data, 'base64')), contentType: 'image/jpeg' };
-    };
-    try {
-      return await within(shot(), SCREENSHOT_LIMIT_MS, null);
-    } catch {
-      // A failed session (e.g. after a renderer crash) is rebuilt on the next attempt.
-      this.cdp = null;
-      return null;
+  /**
+   * A JPEG of the viewport, or why there is none: the page is gone, the browser did not answer in
+   * time, or the capture failed twice (a failed session is rebuilt once, e.g. after a renderer swap).
+   */
+  async screenshot(): Promise<{ image: Screenshot } | { image: null; missing: string }> {
+    const TIMED_OUT = Symbol('timed out');
+    let problem = '';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (this.page.isClosed()) return { image: null, missing: 'the page is closed' };
+      const shot = async (): Promise<Screenshot> => {
+        const session = await this.cdpSession();
+        const res = await session.send('Page.captureScreenshot', {
+          format: 'jpeg',
+          quality: JPEG_QUALITY,
+          optimizeForSpeed: true,
+        });
+        return { data: new Uint8Array(Buffer.from(res.data, 'base64')), contentType: 'image/jpeg' };
+      };
+      try {
+        const image = await within<Screenshot | typeof TIMED_OUT>(shot(), SCREENSHOT_LIMIT_MS, TIMED_OUT);
+        if (image === TIMED_OUT) return { image: null, missing: `the browser did not answer in ${SCREENSHOT_LIMIT_MS} ms` };
+        return { image };
+      } catch (e) {
+        this.cdp = null;
+        problem = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      }
     }
+    return { image: null, missing: problem };
   }
 
   /**

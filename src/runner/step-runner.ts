@@ -219,8 +219,9 @@ export class StepRunner {
       const html = await s.capture.domSnapshot();
       if (html !== null) s.events.emit({ type: 'dom-snapshot', stepRunId: record.id, html });
     }
-    const screenshot = alive ? await s.capture.screenshot() : null;
-    s.events.emit({ type: 'step-ended', step: record, screenshot });
+    const shot = alive ? await s.capture.screenshot() : null;
+    if (shot?.image === null) s.events.log('warn', `Step ${this.label(record)}: no screenshot, ${shot.missing}`);
+    s.events.emit({ type: 'step-ended', step: record, screenshot: shot?.image ?? null });
     this.logEnd(record, Date.now() - t0, ignored);
 
     if (verdict.status === 'stopped') return { status: 'stopped', errorCode: null, message: 'Stopped' };

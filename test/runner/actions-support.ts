@@ -53,7 +53,10 @@ export function useActionRunner(): {
         steps: records,
         record: (s) => {
           const found = records.filter((r) => r.stepId === s.id).pop();
-          if (!found) throw new Error(`step ${s.action} did not run`);
+          if (!found) {
+            const ran = records.map((r) => `${r.type} ${r.status} ${r.errorCode ?? ''} ${r.error ?? ''}`.trim());
+            throw new Error(`step ${s.action} did not run; the run ended ${JSON.stringify(outcome)} after: ${ran.join(' | ')}`);
+          }
           return found;
         },
       };
