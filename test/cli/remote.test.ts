@@ -144,7 +144,7 @@ describe('bugrun remote run test', () => {
     const result = await runCli(['remote', 'result', 'test', runId], env);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^Status: stopped$/m);
-  }, 30_000);
+  }, 120_000);
 
   it('gives up waiting after --result-timeout and exits non-zero, leaving the run going', async () => {
     const res = await runCli(['remote', 'run', 'test', 'slow', '--result-timeout', '0.02', '--no-progress'], env);
@@ -153,7 +153,7 @@ describe('bugrun remote run test', () => {
     expect(res.stderr).toMatch(/^bugrun: no result within 0\.02 min; the run goes on/);
     expect(res.stdout).toMatch(/^Status: \w+ \(timed out waiting for the result\)$/m);
     await api(`/api/v2/testruns/${runId}/stop/`, { method: 'POST' });
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('bugrun remote list', () => {
@@ -199,7 +199,7 @@ describe('errors: one line on stderr and a non-zero exit', () => {
     oneLine(badVariable, /^bugrun: option '--variable <key=value>' argument 'novalue' is invalid\. Expected key=value\./);
     oneLine(badReporter, /^bugrun: option '--reporter <name>' argument 'xml' is invalid/);
     oneLine(noToken, /^bugrun: No API token/);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('bugrun config', () => {
@@ -230,7 +230,7 @@ describe('bugrun config', () => {
     expect(show.stdout).not.toContain(TOKEN);
     expect(badUrl.code).toBe(1);
     expect(badUrl.stderr.trim()).toMatch(/^bugrun: "ftp:\/\/x" must be an http/);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('bugrun token', () => {
@@ -264,5 +264,5 @@ describe('bugrun token', () => {
     expect(again.stderr.trim()).toMatch(/^bugrun: Token .* is already revoked$/);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/^bugrun: No Bugrun data directory/);
-  }, 30_000);
+  }, 120_000);
 });
