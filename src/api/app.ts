@@ -12,6 +12,8 @@ import { filesRoutes } from './routes/files.js';
 import { importRoutes } from './routes/import.js';
 import { profilesRoutes } from './routes/profiles.js';
 import { schemaRoutes } from './routes/schema.js';
+import { suiteRunsRoutes } from './routes/suiteruns.js';
+import { suitesRoutes } from './routes/suites.js';
 import { testRunsRoutes } from './routes/testruns.js';
 import { testsRoutes } from './routes/tests.js';
 import { trackRoutes } from './route-list.js';
@@ -64,6 +66,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const links: Links = {
     files: deps.files,
     webappUrl: (runId) => `${deps.config.publicUrl}/runs/${runId}`,
+    suiteRunUrl: (suiteRunId) => `${deps.config.publicUrl}/suite-runs/${suiteRunId}`,
   };
 
   app.setErrorHandler((error: FastifyError | ApiError | ValidationError, request, reply) => {
@@ -111,7 +114,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         api.decorateRequest('projectId', '');
         api.addHook('onRequest', authenticate);
         await api.register(testRunsRoutes, { store: deps.store, runs: deps.runs, links });
+        await api.register(suiteRunsRoutes, { store: deps.store, runs: deps.runs, links });
         await api.register(testsRoutes, { store: deps.store });
+        await api.register(suitesRoutes, { store: deps.store });
         await api.register(profilesRoutes, { store: deps.store });
         await api.register(importRoutes, { store: deps.store });
         await api.register(configRoutes, { egressIps: deps.config.egressIps });

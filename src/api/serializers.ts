@@ -1,5 +1,6 @@
-import type { StepRunRecord } from '../domain/index.js';
-import type { ArtifactRow, RunListRow, RunStatusRow } from '../store/index.js';
+import type { SuiteData } from '../definitions/index.js';
+import { isTerminal, type StepRunRecord } from '../domain/index.js';
+import type { ArtifactRow, DefinitionRow, RunListRow, RunStatusRow, SuiteRunRow } from '../store/index.js';
 import type { FileUrls } from './file-urls.js';
 
 /** DRF DurationField format: `HH:MM:SS.ffffff` (hours may exceed 24). */
@@ -19,6 +20,7 @@ function durationBetween(from: string | null, to: string | null): string | null 
 export interface Links {
   files: FileUrls;
   webappUrl(runId: string): string;
+  suiteRunUrl(suiteRunId: string): string;
 }
 
 export interface StoredStepRun {
@@ -111,5 +113,80 @@ export function serializeArtifact(artifact: ArtifactRow, links: Links) {
     kind: artifact.kind,
     file: links.files.url(artifact.blobKey),
     expirationTime: artifact.expiresAt,
+  };
+}
+
+/** `V2Suite` (docs/bugbug-compatibility.md §10): the suite with the tests it would run now. */
+export function serializeSuite(suite: DefinitionRow, entries: readonly { slug: string; test: DefinitionRow | null }[]) {
+  const data = suite.data as SuiteData;
+  return {
+    id: suite.id,
+    name: suite.name,
+    slug: suite.slug,
+    notes: data.notes ?? null,
+    testsCount: entries.length,
+    // A listed test that does not exist (any more) keeps its place, by slug: its run will end `error`.
+    tests: entries.map((e) => ({ id: e.test?.id ?? null, name: e.test?.name ?? e.slug })),
+    autoAddNewTests: data.suite_settings.auto_add_new_tests,
+    autoRetry: data.suite_settings.auto_retry,
+    runInParallel: data.suite_settings.run_in_parallel,
+    runProfileId: null,
+    created: suite.created,
+    modified: suite.modified,
+  };
+}
+
+/** The last attempt of each test of a suite run, in suite order. */
+export function lastAttempts<T extends Pick<RunListRow, 'suitePosition' | 'attempt'>>(runs: readonly T[]): T[] {
+  const last = new Map<number, T>();
+  for (const run of runs) {
+    const seen = last.get(run.suitePosition ?? 0);
+    if (!seen || seen.attempt < run.attempt) last.set(run.suitePosition ?? 0, run);
+  }
+  return [...last.entries()].sort(([a], [b]) => a - b).map(([, run]) => run);
+}
+
+/** Tests of a suite run whose last attempt has ended. */
+function finishedTests(runs: readonly RunListRow[]): number {
+  return lastAttempts(runs).filter((r) => isTerminal(r.status)).length;
+}
+
+export function serializeSuiteRunStatus(suiteRun: SuiteRunRow, runs: readonly RunListRow[], links: Links) {
+  return {
+    id: suiteRun.id,
+    status: suiteRun.status,
+    finishedTests: finishedTests(runs),
+    totalTests: suiteRun.totalTests,
+    modified: suiteRun.modified,
+    webappUrl: links.suiteRunUrl(suiteRun.id),
+  };
+}
+
+/** `V2SuiteRun`: the suite run with every test run of it (retried attempts included), in suite order. */
+export function serializeSuiteRun(suiteRun: SuiteRunRow, runs: readonly RunListRow[], steps: ReadonlyMap<string, StoredStepRun[]>, links: Links) {
+  return {
+    id: suiteRun.id,
+    name: suiteRun.suiteName,
+    suiteId: suiteRun.suiteId,
+    sequence: suiteRun.sequence,
+    status: suiteRun.status,
+    errorCode: suiteRun.errorCode,
+    errorMessage: suiteRun.errorMessage,
+    queued: suiteRun.queued,
+    started: suiteRun.started,
+    ended: suiteRun.ended,
+    duration: durationBetween(suiteRun.started, suiteRun.ended),
+    parallelRun: suiteRun.parallelRun,
+    parallelSlots: suiteRun.parallelSlots,
+    autoRetry: suiteRun.autoRetry,
+    profileId: suiteRun.profileId,
+    profileName: suiteRun.profileName,
+    runMode: 'server',
+    triggeredBy: suiteRun.triggeredBy,
+    userId: suiteRun.userId,
+    finishedTests: finishedTests(runs),
+    totalTests: suiteRun.totalTests,
+    webappUrl: links.suiteRunUrl(suiteRun.id),
+    testRuns: runs.map((run) => ({ ...serializeRun(run, steps.get(run.id) ?? [], links), attempt: run.attempt })),
   };
 }

@@ -36,6 +36,7 @@ export function semanticProblems(kind: SchemaType, data: unknown): Problem[] {
       break;
     case 'suite':
       checkSuiteTests(data.tests, [...root, 'tests'], out);
+      if (isRecord(data.suite_settings)) checkAutoRetry(data.suite_settings.auto_retry, [...root, 'suite_settings', 'auto_retry'], out);
       break;
   }
   return out;
@@ -266,6 +267,14 @@ function checkSuiteTests(tests: unknown, path: Path, out: Problem[]): void {
     else if (seen.has(test.test_source)) out.push(warning(at, `${formatPath('', at)}: test "${test.test_source}" is listed twice`));
     seen.add(test.test_source);
   });
+}
+
+/** BugBug retries a failed test of a suite at most five times. */
+export const MAX_AUTO_RETRY = 5;
+
+function checkAutoRetry(value: unknown, at: Path, out: Problem[]): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return;
+  if (value < 0 || value > MAX_AUTO_RETRY) out.push(error(at, `${formatPath('', at)}: must be between 0 and ${MAX_AUTO_RETRY}, not ${value}`));
 }
 
 function isAction(value: unknown): value is StepAction {

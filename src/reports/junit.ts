@@ -8,33 +8,16 @@ export function xmlEscape(text: string): string {
   return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
-/**
- * One test run as a JUnit `testsuite` with one `testcase` (the test), the shape CI servers read.
- * A failed run carries a `failure` naming the failed step, its errorCode and message; an errored
- * run an `error`; a stopped or unfinished run is `skipped`.
- */
-export function renderJUnit(run: ReportRun): string {
+const attrs = (o: Record<string, string | number>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}="${xmlEscape(String(v))}"`)
+    .join(' ');
+
+/** One JUnit `testcase`: a failed run carries a `failure`, an errored one an `error`, a stopped or unfinished one `skipped`. */
+function testcase(run: ReportRun): string[] {
   const time = seconds(run.started, run.ended).toFixed(3);
   const failedStep = run.steps.find((s) => s.status === 'failed' && !s.ignoredFailed);
-  const attrs = (o: Record<string, string | number>) =>
-    Object.entries(o)
-      .map(([k, v]) => `${k}="${xmlEscape(String(v))}"`)
-      .join(' ');
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${attrs({ name: 'Bugrun', tests: 1, failures: run.status === 'failed' ? 1 : 0, errors: run.status === 'error' ? 1 : 0, time })}>`,
-    `  <testsuite ${attrs({
-      name: run.testName,
-      tests: 1,
-      failures: run.status === 'failed' ? 1 : 0,
-      errors: run.status === 'error' ? 1 : 0,
-      skipped: ['stopped', 'skipped'].includes(run.status) ? 1 : 0,
-      time,
-      timestamp: run.started ?? '',
-      id: run.id,
-    })}>`,
-    `    <testcase ${attrs({ name: run.testName, classname: `bugrun.${run.testId ?? run.id}`, time })}>`,
-  ];
+  const lines = [`    <testcase ${attrs({ name: run.testName, classname: `bugrun.${run.testId ?? run.id}`, time })}>`];
   if (run.status === 'failed') {
     const code = failedStep?.errorCode ?? run.errorCode ?? 'ASSERT_FAILED';
     const message = failedStep?.error ?? run.errorMessage ?? 'Test failed';
@@ -52,6 +35,35 @@ export function renderJUnit(run: ReportRun): string {
     const status = s.status + (s.warning ? ' (warning)' : '') + (s.errorCode ? ` ${s.errorCode}: ${s.error ?? ''}` : '');
     return `${s.sequence + 1}. ${stepLabel(s)} - ${status} (${seconds(s.started, s.ended).toFixed(3)} s)`;
   });
-  lines.push(`      <system-out>${xmlEscape(out.join('\n'))}</system-out>`, '    </testcase>', '  </testsuite>', '</testsuites>', '');
-  return lines.join('\n');
+  lines.push(`      <system-out>${xmlEscape(out.join('\n'))}</system-out>`, '    </testcase>');
+  return lines;
+}
+
+/** What a JUnit `testsuite` says of itself: a test run's, or a suite run's. */
+export interface JUnitSuite {
+  id: string;
+  name: string;
+  started: string | null;
+  ended: string | null;
+}
+
+/** A JUnit document with one `testsuite` and one `testcase` per run, the shape CI servers read. */
+export function renderJUnitSuite(suite: JUnitSuite, runs: readonly ReportRun[]): string {
+  const time = seconds(suite.started, suite.ended).toFixed(3);
+  const count = (statuses: string[]) => runs.filter((r) => statuses.includes(r.status)).length;
+  const totals = { tests: runs.length, failures: count(['failed']), errors: count(['error']) };
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attrs({ name: 'Bugrun', ...totals, time })}>`,
+    `  <testsuite ${attrs({ name: suite.name, ...totals, skipped: runs.length - totals.failures - totals.errors - count(['passed']), time, timestamp: suite.started ?? '', id: suite.id })}>`,
+    ...runs.flatMap(testcase),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** One test run as a JUnit document with one `testcase` (the test). */
+export function renderJUnit(run: ReportRun): string {
+  return renderJUnitSuite({ id: run.id, name: run.testName, started: run.started, ended: run.ended }, [run]);
 }

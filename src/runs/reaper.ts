@@ -3,6 +3,7 @@ import type { Store } from '../store/index.js';
 import type { WorkerRow } from '../store/workers.js';
 import { ACTIVE_STATUSES } from '../domain/index.js';
 import { allowedFrom } from './state-machine.js';
+import { advanceSuite } from './suite-runs.js';
 
 export interface ReaperOptions {
   /** How often to look, in ms. */
@@ -61,6 +62,9 @@ export class RunReaper extends EventEmitter<{ error: [unknown] }> {
       if (await runs.transition(run.id, allowedFrom('error'), patch)) ended++;
     }
     await workers.removeDead(cutoff, keep);
+    // Suite runs not finished take their next step: those whose runs were just ended, and any a
+    // process left behind between ending one of its test runs and advancing it (idempotent).
+    for (const id of await this.store.suiteRuns.listIdsByStatus(['queued', 'running'])) await advanceSuite(this.store, id);
     return ended;
   }
 

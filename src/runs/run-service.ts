@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { countPlanSteps, isTerminal, type Failure, type RunOutcome, type RunStatus, type TestPlan, type TriggeredBy } from '../domain/index.js';
-import type { RunRow, Store } from '../store/index.js';
+import type { RunRow, Store, SuiteRunRow } from '../store/index.js';
 import { RunReaper } from './reaper.js';
 import { allowedFrom } from './state-machine.js';
+import { advanceSuite, advanceSuiteRun, stopSuiteRun, type NewSuiteTest } from './suite-runs.js';
 import { RunWorker, type RunWorkerOptions } from './worker.js';
 
 export interface NewRun {
@@ -18,6 +19,22 @@ export interface NewRun {
   suiteRunId?: string | null;
   /** What to execute, or why it cannot be executed (the run then ends as `error` at once). */
   plan: TestPlan | Failure;
+}
+
+export interface NewSuiteRun {
+  projectId: string;
+  suiteId: string;
+  suiteName: string;
+  /** Chosen up front: each plan's built-in `suiteRunId` already holds it. */
+  suiteRunId: string;
+  profileId: string | null;
+  profileName: string | null;
+  triggeredBy: TriggeredBy;
+  variables: { key: string; value: string | null }[];
+  parallelRun: boolean;
+  autoRetry: number;
+  /** In suite order. */
+  tests: NewSuiteTest[];
 }
 
 export interface RunServiceOptions {
@@ -78,14 +95,18 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
     await this.worker?.close();
   }
 
+  /** Refuses `adding` more runs when the queue would hold more than it may. */
+  private async admit(adding: number): Promise<void> {
+    const max = this.opts.maxQueued ?? Infinity;
+    if (!Number.isFinite(max)) return;
+    const { count } = await this.opts.store.runs.countByStatus('queued');
+    // Roughly when a slot frees up: the queue drains a few runs at a time.
+    if (count + adding > max) throw new QueueFullError(Math.max(1, Math.ceil(count / (this.opts.worker?.concurrency ?? 2))));
+  }
+
   async create(input: NewRun): Promise<RunRow> {
     const { store } = this.opts;
-    const max = this.opts.maxQueued ?? Infinity;
-    if (Number.isFinite(max)) {
-      const { count } = await store.runs.countByStatus('queued');
-      // Roughly when a slot frees up: the queue drains a few runs at a time.
-      if (count >= max) throw new QueueFullError(Math.max(1, Math.ceil(count / (this.opts.worker?.concurrency ?? 2))));
-    }
+    await this.admit(1);
     const plan = 'errorCode' in input.plan ? null : input.plan;
     const run = await store.transaction(async (tx) => {
       const row = await tx.runs.create({
@@ -115,6 +136,80 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
     return run;
   }
 
+  /**
+   * Creates a suite run and all its test runs at once, in suite order: a parallel suite's are all
+   * queued, a sequential suite's held back to be released one at a time as each ends. A test
+   * that cannot be planned ends `error` at once and the suite carries on.
+   */
+  async createSuite(input: NewSuiteRun): Promise<SuiteRunRow> {
+    const { store } = this.opts;
+    await this.admit(input.tests.length);
+    const slots = input.parallelRun ? await this.liveSlots() : 1;
+    const released = await store.transaction(async (tx) => {
+      await tx.suiteRuns.create({
+        id: input.suiteRunId,
+        projectId: input.projectId,
+        suiteId: input.suiteId,
+        suiteName: input.suiteName,
+        triggeredBy: input.triggeredBy,
+        profileId: input.profileId,
+        profileName: input.profileName,
+        variables: input.variables,
+        parallelRun: input.parallelRun,
+        parallelSlots: Math.max(1, Math.min(input.tests.length, slots)),
+        autoRetry: input.autoRetry,
+        totalTests: input.tests.length,
+      });
+      for (const [position, test] of input.tests.entries()) {
+        const plan = 'errorCode' in test.plan ? null : test.plan;
+        await tx.runs.create({
+          id: test.runId,
+          projectId: input.projectId,
+          testId: test.testId,
+          testName: test.testName,
+          profileId: input.profileId,
+          profileName: input.profileName,
+          triggeredBy: input.triggeredBy,
+          runMode: 'server',
+          screenSizeType: plan?.screen.type ?? 'desktop',
+          browserWidth: plan?.screen.width ?? null,
+          browserHeight: plan?.screen.height ?? null,
+          totalSteps: plan ? countPlanSteps(plan) : 0,
+          variables: input.variables,
+          plan,
+          suiteRunId: input.suiteRunId,
+          suitePosition: position,
+          held: true,
+        });
+        if (!plan) {
+          const failure = test.plan as Failure;
+          const patch = { status: 'error' as const, errorCode: failure.errorCode, errorMessage: failure.message, ended: new Date().toISOString() };
+          await tx.runs.transition(test.runId, allowedFrom('error'), patch);
+        }
+      }
+      return advanceSuiteRun(tx, input.suiteRunId);
+    });
+    if (released.length > 0) await store.signals.publish('run-queued', released[0]).catch((err: unknown) => this.emit('error', err, 'queue signal'));
+    return (await store.suiteRuns.get(input.projectId, input.suiteRunId)) as SuiteRunRow;
+  }
+
+  /** Stops a suite run: executing tests end `stopped`, those not started `skipped`. Null: no such suite run. */
+  async stopSuite(projectId: string, suiteRunId: string): Promise<SuiteRunRow | null> {
+    const { store } = this.opts;
+    const found = await store.suiteRuns.get(projectId, suiteRunId);
+    if (!found) return null;
+    const stopped = await store.transaction((tx) => stopSuiteRun(tx, suiteRunId));
+    for (const runId of stopped?.executing ?? []) await this.stop(projectId, runId);
+    return (await store.suiteRuns.get(projectId, suiteRunId)) ?? found;
+  }
+
+  /** Worker slots of the live workers, in the whole database. */
+  private async liveSlots(): Promise<number> {
+    const since = new Date(Date.now() - (this.opts.reaper?.deadAfterMs ?? 20_000)).toISOString();
+    const workers = await this.opts.store.workers.listAlive(since);
+    return workers.reduce((sum, w) => sum + w.concurrency, 0);
+  }
+
   /** Stops a run in any state, on whichever worker executes it; a finished run is returned unchanged. Null: no such run. */
   async stop(projectId: string, runId: string): Promise<RunRow | null> {
     const { runs, signals } = this.opts.store;
@@ -123,6 +218,7 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
     const stopped = await runs.transition(runId, allowedFrom('stopped'), { status: 'stopped', ended: new Date().toISOString() });
     // The worker closes the run's browser context when it hears this (or at its next heartbeat).
     await signals.publish('run-stopped', runId).catch((err: unknown) => this.emit('error', err, 'stop signal'));
+    if (run.suiteRunId) await advanceSuite(this.opts.store, run.suiteRunId);
     return stopped ?? (await runs.get(projectId, runId));
   }
 
@@ -134,6 +230,7 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
 
   private async end(runId: string, outcome: RunOutcome): Promise<RunRow | null> {
     const status: RunStatus = outcome.status;
+    // Single runs only: a suite's unplannable tests end inside createSuite.
     return this.opts.store.runs.transition(runId, allowedFrom(status), {
       status,
       errorCode: outcome.errorCode,

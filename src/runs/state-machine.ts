@@ -9,9 +9,13 @@ const ALLOWED_FROM: Partial<Record<RunStatus, readonly RunStatus[]>> = {
   initialized: ['queued'],
   running: ['initialized'],
   passed: ['initialized', 'running'],
-  failed: ['initialized', 'running'],
+  // A suite's failed attempt is `auto_retrying` while its retry is pending, then `failed` again.
+  failed: ['initialized', 'running', 'auto_retrying'],
+  auto_retrying: ['failed'],
   error: ['queued', 'initialized', 'running'],
   stopped: ['queued', 'initialized', 'running'],
+  // A suite's test that had not started when the suite was stopped.
+  skipped: ['queued'],
 };
 
 export function allowedFrom(to: RunStatus): readonly RunStatus[] {

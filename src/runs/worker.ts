@@ -9,6 +9,7 @@ import { RunRecorder } from './recorder.js';
 import { retentionPolicy, type Retention } from './retention.js';
 import { storeResources } from './run-resources.js';
 import { allowedFrom } from './state-machine.js';
+import { advanceSuite } from './suite-runs.js';
 
 /** Told as this worker's runs and steps end (metrics). */
 export interface RunObserver {
@@ -151,6 +152,9 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       if (!(await tx.workers.beat(this.id))) await this.register(tx);
       const run = await tx.runs.transition(job.runId, allowedFrom('initialized'), { status: 'initialized', workerId: this.id });
       await tx.jobs.settle(job);
+      // The suite run starts with its first test.
+      const started = new Date().toISOString();
+      if (run?.suiteRunId) await tx.suiteRuns.transition(run.suiteRunId, ['queued'], { status: 'running', started });
       return run;
     });
   }
@@ -205,6 +209,8 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       const final = { status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, ended: new Date().toISOString() };
       const ended = await this.persistently(() => store.runs.transition(runId, allowedFrom(outcome.status), final, fence));
       if (ended) this.opts.observer?.runEnded(outcome.status, (Date.now() - startedAt) / 1000);
+      // Whoever ended the run, its suite run (if any) takes its next step now.
+      if (run.suiteRunId) await this.persistently(() => advanceSuite(store, run.suiteRunId as string));
       // The storage is away: cloud_logs, which says so, is written when it is back.
       if (!cloudLogsWritten) this.retryInBackground(() => recorder.writeCloudLogs(), runId);
     } finally {

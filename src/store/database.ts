@@ -23,6 +23,8 @@ export interface ProjectTable {
   run_sequence: ColumnType<number, number | undefined, number>;
   /** Runs of the project, kept exact by triggers on test_runs; read-only for the code. */
   run_count: ColumnType<number, never, never>;
+  /** Last suite run sequence handed out. */
+  suite_run_sequence: ColumnType<number, number | undefined, number>;
   created: string;
   modified: string;
 }
@@ -95,6 +97,39 @@ export interface TestRunTable {
   steps_version: ColumnType<number, never, never>;
   /** The worker executing (or that last executed) the run; its writes are fenced by it. */
   worker_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where the test stands in its suite run (0-based), null outside a suite. */
+  suite_position: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1, then 2, 3… for a suite's auto-retries of the same test. */
+  attempt: ColumnType<number, number | undefined, number>;
+  /** 1: queued but in no queue until its suite run releases it. */
+  held: ColumnType<number, number | undefined, number>;
+}
+
+export interface SuiteRunTable {
+  id: string;
+  project_id: string;
+  suite_id: string;
+  suite_name: string;
+  sequence: number;
+  status: string;
+  error_code: string | null;
+  error_message: string | null;
+  triggered_by: string;
+  profile_id: string | null;
+  profile_name: string | null;
+  /** JSON array of {key, value}. */
+  variables: string;
+  parallel_run: number;
+  parallel_slots: number;
+  auto_retry: number;
+  total_tests: number;
+  queued: string;
+  started: string | null;
+  ended: string | null;
+  modified: string;
+  /** started ?? queued. */
+  sort_time: string;
+  user_id: string | null;
 }
 
 export interface StepRunTable {
@@ -144,6 +179,7 @@ export interface Database {
   suites: DefinitionTable;
   profiles: ProfileTable;
   test_runs: TestRunTable;
+  suite_runs: SuiteRunTable;
   step_runs: StepRunTable;
   artifacts: ArtifactTable;
   workers: WorkerTable;

@@ -27,6 +27,7 @@ export type {
   RunVariable,
   ScreenSizeType,
 } from './runs.js';
+export type { SuiteRunCreateInput, SuiteRunListOptions, SuiteRunPatch, SuiteRunRepo, SuiteRunRow } from './suite-runs.js';
 export type { StepRunRepo, StepRunWithRun, StoredStepRun } from './step-runs.js';
 export type { ArtifactInput, ArtifactRepo, ArtifactReplaceResult, ArtifactRow } from './artifacts.js';
 export type { QueuedJob, RunJobs } from './run-jobs.js';

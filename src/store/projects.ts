@@ -31,7 +31,7 @@ export interface ProjectRepo {
   updateSettings(id: string, patch: { name?: string; settings: unknown }): Promise<ProjectRow | null>;
 }
 
-function toRow(r: Omit<Selectable<ProjectTable>, 'run_sequence' | 'run_count'>): ProjectRow {
+function toRow(r: Omit<Selectable<ProjectTable>, 'run_sequence' | 'run_count' | 'suite_run_sequence'>): ProjectRow {
   return {
     id: r.id,
     name: r.name,

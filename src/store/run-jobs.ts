@@ -11,10 +11,10 @@ export interface QueuedJob {
 /**
  * The run queue. On PostgreSQL it is pg-boss's: each run's job is written in the transaction
  * that creates its row, and taken by exactly one worker (SKIP LOCKED). On SQLite, which serves
- * one process, the queued rows themselves are the queue.
+ * one process, the queued rows not held by a suite run are the queue.
  */
 export interface RunJobs {
-  /** Call inside the transaction that creates the run. */
+  /** Call inside the transaction that creates the run (or releases a held one). */
   enqueue(runId: string): Promise<void>;
   /** Up to `max` jobs, oldest first; each must be `settle`d. */
   take(max: number): Promise<QueuedJob[]>;
@@ -28,7 +28,15 @@ export function sqliteJobs(db: Kysely<Database>): RunJobs {
   return {
     async enqueue() {},
     async take(max) {
-      const rows = await db.selectFrom('test_runs').select('id').where('status', '=', 'queued').orderBy('queued').orderBy('id').limit(max).execute();
+      const rows = await db
+        .selectFrom('test_runs')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('held', '=', 0)
+        .orderBy('queued')
+        .orderBy('id')
+        .limit(max)
+        .execute();
       return rows.map((r) => ({ runId: r.id, jobId: null }));
     },
     async settle() {},

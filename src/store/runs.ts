@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type UpdateObject } from 'kysely';
 import type { ErrorCode, RunStatus, TriggeredBy } from '../domain/index.js';
-import { atomic, fromJson, fromJsonOrNull, nowIso, snapshot, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
+import { atomic, fromFlag, fromJson, fromJsonOrNull, nowIso, snapshot, toFlag, toIso, toIsoOrNull, toJson, toNumber, type Page } from './codec.js';
 import type { Database, TestRunTable } from './database.js';
 import { reusableQuery } from './reusable-query.js';
 
@@ -54,6 +54,12 @@ export interface RunRow {
   stepsVersion: number;
   /** The worker executing the run (or that last did); null before one takes it. */
   workerId: string | null;
+  /** Where the test stands in its suite run (0-based); null outside a suite. */
+  suitePosition: number | null;
+  /** 1, then 2, 3… for a suite's auto-retries of the same test. */
+  attempt: number;
+  /** Queued, but in no queue until its suite run releases it. */
+  held: boolean;
 }
 
 export interface RunCreateInput {
@@ -75,6 +81,10 @@ export interface RunCreateInput {
   variables?: RunVariable[];
   plan?: unknown;
   suiteRunId?: string | null;
+  suitePosition?: number | null;
+  attempt?: number;
+  /** Created queued but not enqueued: the suite run releases it later. */
+  held?: boolean;
   userId?: string | null;
   /** Default now. */
   queued?: string;
@@ -87,7 +97,7 @@ export type RunListRow = Omit<RunRow, 'plan'>;
 export type RunStatusRow = Pick<RunRow, 'id' | 'status' | 'finishedSteps' | 'totalSteps' | 'modified'>;
 
 /** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
-export type RunPatch = Partial<Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion'>>;
+export type RunPatch = Partial<Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion' | 'suitePosition' | 'attempt'>>;
 
 /**
  * Limits a write to the runs a worker owns. A stop leaves the owner in place (it still writes how
@@ -143,6 +153,8 @@ export interface RunRepo {
   listOrphans(statuses: readonly RunStatus[], aliveSince: string, keep?: readonly string[]): Promise<RunListRow[]>;
   /** Of these runs, the ones still in `statuses` (a worker checking that its runs are still its own). */
   filterByStatus(ids: readonly string[], statuses: readonly RunStatus[]): Promise<string[]>;
+  /** The test runs of these suite runs (every attempt), by suite run, in suite order then attempt. */
+  listBySuiteRuns(suiteRunIds: readonly string[]): Promise<Map<string, RunListRow[]>>;
 }
 
 function toRow(r: Selectable<TestRunTable>): RunRow {
@@ -181,6 +193,9 @@ const LIST_COLUMNS = [
   'user_id',
   'steps_version',
   'worker_id',
+  'suite_position',
+  'attempt',
+  'held',
 ] as const satisfies readonly (keyof ListColumns)[];
 
 function toListRow(r: ListColumns): RunListRow {
@@ -215,6 +230,9 @@ function toListRow(r: ListColumns): RunListRow {
     userId: r.user_id,
     stepsVersion: toNumber(r.steps_version),
     workerId: r.worker_id,
+    suitePosition: r.suite_position === null ? null : toNumber(r.suite_position),
+    attempt: toNumber(r.attempt),
+    held: fromFlag(r.held),
   };
 }
 
@@ -248,6 +266,7 @@ function toColumns(patch: RunPatch): UpdateObject<Database, 'test_runs'> {
   if (patch.suiteRunId !== undefined) set.suite_run_id = patch.suiteRunId;
   if (patch.userId !== undefined) set.user_id = patch.userId;
   if (patch.workerId !== undefined) set.worker_id = patch.workerId;
+  if (patch.held !== undefined) set.held = toFlag(patch.held);
   if (started !== undefined || queued !== undefined) {
     // In an UPDATE, column names on the right-hand side read the row as it was, so each input
     // comes from the patch when it has one. The cast gives an untyped NULL parameter a type.
@@ -330,6 +349,9 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
             variables: toJson(input.variables ?? []),
             plan: input.plan === undefined || input.plan === null ? null : toJson(input.plan),
             suite_run_id: input.suiteRunId ?? null,
+            suite_position: input.suitePosition ?? null,
+            attempt: input.attempt ?? 1,
+            held: toFlag(input.held ?? false),
             user_id: input.userId ?? null,
           })
           .returningAll()
@@ -476,6 +498,20 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
         .orderBy('id', 'asc')
         .execute();
       return rows.map(toListRow);
+    },
+
+    async listBySuiteRuns(suiteRunIds) {
+      const out = new Map<string, RunListRow[]>(suiteRunIds.map((id) => [id, []]));
+      if (suiteRunIds.length === 0) return out;
+      const rows = await db
+        .selectFrom('test_runs')
+        .select(LIST_COLUMNS)
+        .where('suite_run_id', 'in', [...suiteRunIds])
+        .orderBy('suite_position')
+        .orderBy('attempt')
+        .execute();
+      for (const row of rows) out.get(row.suite_run_id as string)?.push(toListRow(row));
+      return out;
     },
 
     async filterByStatus(ids, statuses) {

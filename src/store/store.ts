@@ -10,6 +10,7 @@ import type { Signals } from './signals.js';
 import { createWorkerRepo, type WorkerRepo } from './workers.js';
 import { createRunRepo, type RunRepo } from './runs.js';
 import { createStepRunRepo, type StepRunRepo } from './step-runs.js';
+import { createSuiteRunRepo, type SuiteRunRepo } from './suite-runs.js';
 import { createTokenRepo, type TokenRepo } from './tokens.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -23,6 +24,7 @@ export interface Store {
   readonly profiles: ProfileRepo;
   readonly suites: DefinitionRepo;
   readonly runs: RunRepo;
+  readonly suiteRuns: SuiteRunRepo;
   readonly stepRuns: StepRunRepo;
   readonly artifacts: ArtifactRepo;
   readonly workers: WorkerRepo;
@@ -73,6 +75,7 @@ export function bindStore(db: Kysely<Database>, parts: StoreParts): Store {
     profiles: createProfileRepo(db),
     suites: createDefinitionRepo(db, 'suites'),
     runs: createRunRepo(db),
+    suiteRuns: createSuiteRunRepo(db),
     stepRuns: createStepRunRepo(db),
     artifacts: createArtifactRepo(db),
     workers: createWorkerRepo(db),

@@ -9,7 +9,8 @@ export interface PlanRequest {
   test: DefinitionRow;
   profile: ProfileRow | null;
   overrides: { key: string; value: string | null }[];
-  suiteRunId: string | null;
+  /** The suite run this run is one test of, or null. */
+  suite: { runId: string; id: string; name: string } | null;
 }
 
 function randomLetters(n: number): string {
@@ -35,9 +36,9 @@ export async function planForRun(store: Store, req: PlanRequest): Promise<TestPl
       testRunId: req.runId,
       testId: req.test.id,
       testName: req.test.name,
-      suiteRunId: req.suiteRunId ?? '',
-      suiteId: '',
-      suiteName: '',
+      suiteRunId: req.suite?.runId ?? '',
+      suiteId: req.suite?.id ?? '',
+      suiteName: req.suite?.name ?? '',
       runMode: 'server',
       profileName: req.profile?.name ?? '',
       timestamp: String(Date.now()),

@@ -11,17 +11,33 @@ export interface StartTestRunInput {
   profile: { id: string } | { name: string } | null;
   variables: RunVariable[];
   triggeredBy: TriggeredBy;
-  /** Set when the run is one test of a suite run. */
-  suiteRunId?: string | null;
 }
 
 /** What was named but does not exist, per input field, in the words BugBug's API uses. */
 export type StartTestRunResult = { ok: true; run: RunRow } | { ok: false; errors: Record<string, string[]> };
 
+/** The profile a run request names (or the default one); what does not exist goes in `errors`. */
+export async function resolveProfile(
+  store: Store,
+  projectId: string,
+  named: StartTestRunInput['profile'],
+  errors: Record<string, string[]>,
+): Promise<ProfileRow | null> {
+  if (named === null) return store.profiles.getDefault(projectId);
+  if ('id' in named) {
+    const profile = await store.profiles.get(projectId, named.id);
+    if (!profile) errors.runProfileId = [`Invalid pk "${named.id}" - object does not exist.`];
+    return profile;
+  }
+  const profile = (await store.profiles.listAll(projectId)).find((p) => p.name === named.name) ?? null;
+  if (!profile) errors.profileName = [`Profile "${named.name}" does not exist.`];
+  return profile;
+}
+
 /**
  * Starts one run of a test: resolves the test and profile, snapshots the plan (test, components,
- * profile, overrides, settings) and queues the run. The one way in for the API, the CLI, suites
- * and schedules. Throws QueueFullError when the queue is full. `invalid` holds what the caller
+ * profile, overrides, settings) and queues the run. The one way in for the API, the CLI and
+ * schedules (suites start theirs with startSuiteRun). Throws QueueFullError when the queue is full. `invalid` holds what the caller
  * already found wrong with the same request: those errors are answered together with these (as
  * DRF validates every field at once), and no run starts.
  */
@@ -36,20 +52,11 @@ export async function startTestRun(
   const test = input.testId === null ? null : await store.tests.get(projectId, input.testId);
   if (!test && input.testId !== null) errors.testId = [`Invalid pk "${input.testId}" - object does not exist.`];
 
-  let profile: ProfileRow | null;
-  if (input.profile === null) profile = await store.profiles.getDefault(projectId);
-  else if ('id' in input.profile) {
-    profile = await store.profiles.get(projectId, input.profile.id);
-    if (!profile) errors.runProfileId = [`Invalid pk "${input.profile.id}" - object does not exist.`];
-  } else {
-    const wanted = input.profile.name;
-    profile = (await store.profiles.listAll(projectId)).find((p) => p.name === wanted) ?? null;
-    if (!profile) errors.profileName = [`Profile "${wanted}" does not exist.`];
-  }
+  const profile = await resolveProfile(store, projectId, input.profile, errors);
   if (!test || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const runId = crypto.randomUUID();
-  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suiteRunId: input.suiteRunId ?? null });
+  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suite: null });
   const run = await runs.create({
     projectId,
     runId,
@@ -59,7 +66,6 @@ export async function startTestRun(
     profileName: profile?.name ?? null,
     triggeredBy: input.triggeredBy,
     variables: input.variables,
-    suiteRunId: input.suiteRunId ?? null,
     plan,
   });
   return { ok: true, run };

@@ -38,6 +38,9 @@ function run(extra: Partial<RunListRow> = {}): RunListRow {
     userId: null,
     stepsVersion: 2,
     workerId: null,
+    suitePosition: null,
+    attempt: 1,
+    held: false,
     ...extra,
   };
 }

@@ -143,3 +143,17 @@ data:
     expect(errorLines(diagnostics)[0]).toMatch(/^12:20 data\.settings\.waiting_conditions\[0\]\.condition: unknown waiting condition "pageLoaded"/);
   });
 });
+
+describe('suite settings', () => {
+  const suite = (autoRetry: number) =>
+    `schema_version: '1.0'\nschema_type: suite\ndata:\n  suite_name: S\n  suite_settings:\n    run_in_parallel: false\n    auto_retry: ${autoRetry}\n    auto_add_new_tests: false\n  tests:\n    - test_source: t\n`;
+
+  it('refuses auto_retry above 5, located at its value', () => {
+    const { diagnostics } = parseBundle([source('s.yaml', suite(6))]);
+    expect(errorLines(diagnostics)).toEqual(['7:17 data.suite_settings.auto_retry: must be between 0 and 5, not 6']);
+  });
+
+  it('accepts 0 to 5', () => {
+    for (const n of [0, 5]) expect(errorLines(parseBundle([source('s.yaml', suite(n))]).diagnostics)).toEqual([]);
+  });
+});

@@ -45,12 +45,14 @@ function signal(): [Promise<void>, () => void] {
 /**
  * Serves test/fixtures/site/ plus dynamic routes: /hang (never answers), /slow?ms=N (answers after
  * N ms), /gate?name=X (answers when the test opens gate X: a run held at a known point),
+ * /count?name=X (how many times it was asked for X, 1 first: a test that passes the second time),
  * /echo-headers (the request headers as JSON). Hanging sockets are destroyed on close.
  */
 export async function startFixtureServer(): Promise<FixtureServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const gates = new Map<string, Gate>();
+  const counts = new Map<string, number>();
   const gate = (name: string): Gate => {
     let g = gates.get(name);
     if (!g) {
@@ -90,6 +92,14 @@ export async function startFixtureServer(): Promise<FixtureServer> {
         if (!res.writableEnded) g.drop();
       });
       g.arrive();
+      return;
+    }
+    if (url.pathname === '/count') {
+      const name = url.searchParams.get('name') ?? '';
+      const n = (counts.get(name) ?? 0) + 1;
+      counts.set(name, n);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><title>Count</title><p id="count">${n}</p>`);
       return;
     }
     if (url.pathname === '/echo-headers') {

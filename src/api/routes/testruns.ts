@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { FETCHABLE_ARTIFACT_KINDS, RUN_STATUSES, TRIGGERS, type RunStatus, type TriggeredBy } from '../../domain/index.js';
+import { FETCHABLE_ARTIFACT_KINDS } from '../../domain/index.js';
 import { renderJUnit, reportOf } from '../../reports/index.js';
-import { QueueFullError, type RunService } from '../../runs/index.js';
-import type { RunRow, RunVariable, Store } from '../../store/index.js';
-import { startTestRun, type StartTestRunInput } from '../../use-cases/index.js';
-import { ApiError, ValidationError, type FieldErrors } from '../errors.js';
+import type { RunService } from '../../runs/index.js';
+import type { RunRow, Store } from '../../store/index.js';
+import { startTestRun } from '../../use-cases/index.js';
+import { ApiError, ValidationError } from '../errors.js';
 import { paginate, readPage } from '../pagination.js';
 import { RunJsonCache } from '../run-json-cache.js';
 import { serializeArtifact, serializeRun, serializeRunStatus, type Links, type StoredStepRun } from '../serializers.js';
-import { FieldChecker, isPlainObject, isUuid, parseIsoDate } from '../validate.js';
+import { readRunListFilters, readRunRequest, throttled } from '../run-request.js';
+import { FieldChecker, isUuid } from '../validate.js';
 
 interface Deps {
   store: Store;
@@ -37,31 +38,13 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
     const query = request.query as Record<string, unknown>;
     const checker = new FieldChecker();
     const page = readPage(query, checker);
-    const ordering = query.ordering ?? '-started';
-    if (ordering !== 'started' && ordering !== '-started') {
-      checker.add('ordering', `Select a valid choice. ${shown(ordering)} is not one of the available choices.`);
-    }
-    const status = query.status;
-    if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
-      checker.add('status', `Select a valid choice. ${shown(status)} is not one of the available choices.`);
-    }
+    const filters = readRunListFilters(query, checker);
     const testId = query.test_id;
     if (testId !== undefined && !isUuid(testId)) checker.add('test_id', 'Enter a valid UUID.');
-    const dates: Record<string, string | undefined> = {};
-    for (const field of ['started_after', 'started_before']) {
-      const raw = query[field];
-      if (raw === undefined) continue;
-      const parsed = typeof raw === 'string' ? parseIsoDate(raw) : null;
-      if (parsed === null) checker.add(field, 'Enter a valid date/time.');
-      else dates[field] = parsed;
-    }
     checker.throwIfAny();
     const { count, rows } = await store.runs.list(request.projectId, {
-      status: status as RunStatus | undefined,
+      ...filters,
       testId: (testId as string | undefined)?.toLowerCase(),
-      startedAfter: dates.started_after,
-      startedBefore: dates.started_before,
-      ordering: ordering as 'started' | '-started',
       offset: page.offset,
       limit: page.pageSize,
     });
@@ -80,16 +63,10 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
   });
 
   app.post('/testruns/', async (request) => {
-    const { input, invalid } = startInput(request.body, request.projectId);
-    try {
-      const started = await startTestRun({ store, runs }, input, invalid);
-      if (!started.ok) throw new ValidationError(started.errors);
-      return serializeRunStatus(started.run, links);
-    } catch (err) {
-      if (!(err instanceof QueueFullError)) throw err;
-      const wait = String(err.retryAfterSeconds);
-      throw new ApiError('THROTTLED', { wait }, {}, { 'retry-after': wait });
-    }
+    const { id: testId, invalid, ...rest } = readRunRequest(request.body, 'testId');
+    const started = await throttled(() => startTestRun({ store, runs }, { projectId: request.projectId, testId, ...rest }, invalid));
+    if (!started.ok) throw new ValidationError(started.errors);
+    return serializeRunStatus(started.run, links);
   });
 
   app.get<{ Params: IdParams }>('/testruns/:id/', async (request) => {
@@ -157,54 +134,3 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
     return reply.type('application/xml; charset=utf-8').header('content-disposition', `attachment; filename="bugrun-${run.id}-junit.xml"`).send(xml);
   });
 };
-
-/** A query value as an error message quotes it (repeated keys arrive as a list). */
-const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-
-/**
- * The `POST /testruns/` body as BugBug's clients send it, checked field by field (DRF errors);
- * legacy clients choose the profile by name and say what triggered the run.
- */
-function startInput(body: unknown, projectId: string): { input: StartTestRunInput; invalid: FieldErrors } {
-  const checker = new FieldChecker();
-  if (!isPlainObject(body)) {
-    checker.add('non_field_errors', 'Invalid data. Expected a dictionary.');
-    checker.throwIfAny();
-  }
-  const input = body as Record<string, unknown>;
-  if (input.testId === undefined || input.testId === null) checker.add('testId', 'This field is required.');
-  else if (!isUuid(input.testId)) checker.add('testId', 'Must be a valid UUID.');
-
-  let profile: StartTestRunInput['profile'] = null;
-  if (input.runProfileId !== undefined && input.runProfileId !== null) {
-    if (!isUuid(input.runProfileId)) checker.add('runProfileId', 'Must be a valid UUID.');
-    else profile = { id: input.runProfileId.toLowerCase() };
-  } else if (input.profileName !== undefined && input.profileName !== null) {
-    if (typeof input.profileName !== 'string') checker.add('profileName', 'Not a valid string.');
-    else profile = { name: input.profileName };
-  }
-
-  const variables: RunVariable[] = [];
-  if (input.variables !== undefined && input.variables !== null) {
-    if (!Array.isArray(input.variables)) checker.add('variables', `Expected a list of items but got type "${typeof input.variables}".`);
-    else {
-      input.variables.forEach((item: unknown, i) => {
-        if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
-        if (typeof item.key !== 'string' || item.key === '')
-          return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
-        if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
-        if (item.value !== undefined && item.value !== null && typeof item.value !== 'string')
-          return checker.add('variables', `Item ${i}: value: Not a valid string.`);
-        variables.push({ key: item.key, value: item.value ?? null });
-      });
-    }
-  }
-
-  let triggeredBy: TriggeredBy = 'api';
-  if (input.triggeredBy !== undefined && input.triggeredBy !== null) {
-    if (TRIGGERS.includes(input.triggeredBy as TriggeredBy)) triggeredBy = input.triggeredBy as TriggeredBy;
-    else checker.add('triggeredBy', `${JSON.stringify(input.triggeredBy)} is not a valid choice.`);
-  }
-  const testId = isUuid(input.testId) ? input.testId.toLowerCase() : null;
-  return { input: { projectId, testId, profile, variables, triggeredBy }, invalid: checker.errors };
-}
