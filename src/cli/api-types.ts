@@ -62,3 +62,29 @@ export interface RunBody {
 export function isFinished(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
+
+export interface SuiteSummary {
+  id: string;
+  name: string;
+  slug: string;
+  testsCount: number;
+  runInParallel: boolean;
+  autoRetry: number;
+}
+
+export interface SuiteRunStatusBody {
+  id: string;
+  status: string;
+  finishedTests: number;
+  totalTests: number;
+  modified: string;
+  webappUrl: string;
+}
+
+export interface SuiteRunBody extends SuiteRunStatusBody {
+  name: string;
+  errorCode: string | null;
+  duration: string | null;
+  profileName: string | null;
+  testRuns: (RunBody & { attempt: number })[];
+}

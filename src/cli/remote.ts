@@ -1,7 +1,18 @@
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import { resolveClientConfig, type ClientConfig } from '../config/client-config.js';
-import { isFinished, type Paginated, type ProfileSummary, type RunBody, type RunStatusBody, type TestSummary } from './api-types.js';
-import { apiJson, CliError } from './http-client.js';
+import {
+  isFinished,
+  type Paginated,
+  type ProfileSummary,
+  type RunBody,
+  type RunStatusBody,
+  type SuiteRunBody,
+  type SuiteRunStatusBody,
+  type SuiteSummary,
+  type TestSummary,
+} from './api-types.js';
+import { apiJson } from './http-client.js';
+import { reportSuiteRun, runSuite, suiteRunNotFound } from './remote-suite.js';
 import type { ReportOptions, RunOptions } from './remote-run.js';
 
 interface ClientFlags {
@@ -14,9 +25,9 @@ export function registerRemote(program: Command): void {
   const remote = program.command('remote').description('run tests and read results on a Bugrun server (BugBug CLI compatible)');
 
   withReportOptions(
-    withClient(remote.command('run').description('run a test; prints `testRunId: <uuid>`, exits 0 only if it passed'))
+    withClient(remote.command('run').description('run a test or suite; prints `testRunId: <uuid>` (`suiteRunId: <uuid>`), exits 0 only if it passed'))
       .addArgument(kindArgument())
-      .argument('<id>', 'test id or slug')
+      .argument('<id>', 'test or suite id or slug')
       .option('--profile <name>', 'run with the profile of this name (default: the default profile)')
       .option('--variable <key=value>', 'override a variable for this run (repeatable)', collectVariable)
       .option('--no-wait', 'print the testRunId and exit without waiting for the result')
@@ -24,16 +35,33 @@ export function registerRemote(program: Command): void {
       .option('--result-timeout <minutes>', 'stop waiting after this many minutes (the run goes on)', minutes, 60)
       .option('--triggered-by <source>', 'who started the run (user, api, webhook, scheduler, github, cli, agent)', 'cli'),
   ).action(async (kind: string, id: string, flags: ClientFlags & Omit<RunOptions, 'variable'> & { variable?: RunOptions['variable'] }) => {
-    testsOnly(kind);
+    const opts = { ...flags, variable: flags.variable ?? [] };
+    if (kind === 'suite') {
+      process.exitCode = await runSuite(client(flags), id, opts);
+      return;
+    }
     const { runTest } = await import('./remote-run.js');
-    process.exitCode = await runTest(client(flags), id, { ...flags, variable: flags.variable ?? [] });
+    process.exitCode = await runTest(client(flags), id, opts);
   });
 
-  withClient(remote.command('status').description("print a test run's status and progress"))
+  withClient(remote.command('status').description("print a test or suite run's status and progress"))
     .addArgument(kindArgument())
-    .argument('<runId>', 'test run id')
+    .argument('<runId>', 'test or suite run id')
     .action(async (kind: string, runId: string, flags: ClientFlags) => {
-      testsOnly(kind);
+      if (kind === 'suite') {
+        const status = await apiJson<SuiteRunStatusBody>(client(flags), 'GET', `/api/v2/suiteruns/${encodeURIComponent(runId)}/status/`, {
+          notFound: suiteRunNotFound(runId),
+        });
+        console.log(
+          [
+            `suiteRunId: ${status.id}`,
+            `Status: ${status.status}`,
+            `Progress: ${status.finishedTests}/${status.totalTests} tests`,
+            `Details: ${status.webappUrl}`,
+          ].join('\n'),
+        );
+        return;
+      }
       const status = await apiJson<RunStatusBody>(client(flags), 'GET', `/api/v2/testruns/${encodeURIComponent(runId)}/status/`, {
         notFound: runNotFound(runId),
       });
@@ -48,12 +76,22 @@ export function registerRemote(program: Command): void {
     });
 
   withReportOptions(
-    withClient(remote.command('result').description("print a finished test run's result; exits 0 only if it passed"))
+    withClient(remote.command('result').description("print a finished test or suite run's result; exits 0 only if it passed"))
       .addArgument(kindArgument())
-      .argument('<runId>', 'test run id'),
+      .argument('<runId>', 'test or suite run id'),
   ).action(async (kind: string, runId: string, flags: ClientFlags & ReportOptions) => {
-    testsOnly(kind);
     const c = client(flags);
+    if (kind === 'suite') {
+      const run = await apiJson<SuiteRunBody>(c, 'GET', `/api/v2/suiteruns/${encodeURIComponent(runId)}/`, { notFound: suiteRunNotFound(runId) });
+      console.log(`suiteRunId: ${run.id}`);
+      if (!isFinished(run.status)) {
+        console.log(`Status: ${run.status} (not finished yet)`);
+        process.exitCode = 1;
+        return;
+      }
+      process.exitCode = await reportSuiteRun(c, run, flags);
+      return;
+    }
     const run = await apiJson<RunBody>(c, 'GET', `/api/v2/testruns/${encodeURIComponent(runId)}/`, { notFound: runNotFound(runId) });
     console.log(`testRunId: ${run.id}`);
     if (!isFinished(run.status)) {
@@ -65,23 +103,34 @@ export function registerRemote(program: Command): void {
     process.exitCode = await reportRun(c, run, flags);
   });
 
-  withClient(remote.command('stop').description('stop a test run'))
+  withClient(remote.command('stop').description('stop a test or suite run'))
     .addArgument(kindArgument())
-    .argument('<runId>', 'test run id')
+    .argument('<runId>', 'test or suite run id')
     .action(async (kind: string, runId: string, flags: ClientFlags) => {
-      testsOnly(kind);
+      if (kind === 'suite') {
+        const status = await apiJson<SuiteRunStatusBody>(client(flags), 'POST', `/api/v2/suiteruns/${encodeURIComponent(runId)}/stop/`, {
+          notFound: suiteRunNotFound(runId),
+        });
+        console.log([`suiteRunId: ${status.id}`, `Status: ${status.status}`].join('\n'));
+        return;
+      }
       const status = await apiJson<RunStatusBody>(client(flags), 'POST', `/api/v2/testruns/${encodeURIComponent(runId)}/stop/`, {
         notFound: runNotFound(runId),
       });
       console.log([`testRunId: ${status.id}`, `Status: ${status.status}`].join('\n'));
     });
 
-  withClient(remote.command('list').description('list the tests or profiles of the project'))
+  withClient(remote.command('list').description('list the tests, suites or profiles of the project'))
     .addArgument(new Argument('<kind>', 'what to list').choices(['test', 'suite', 'profile']))
     .action(async (kind: string, flags: ClientFlags) => {
       const c = client(flags);
-      if (kind === 'suite') throw new CliError('Suites are not supported by Bugrun yet: run their tests with `bugrun remote run test`');
-      if (kind === 'test') {
+      if (kind === 'suite') {
+        const suites = await listAll<SuiteSummary>(c, '/api/v2/suites/?ordering=name');
+        printTable(
+          ['ID', 'SLUG', 'TESTS', 'NAME'],
+          suites.map((s) => [s.id, s.slug, String(s.testsCount), s.name]),
+        );
+      } else if (kind === 'test') {
         const tests = await listAll<TestSummary & { slug: string }>(c, '/api/v2/tests/?ordering=name');
         printTable(
           ['ID', 'SLUG', 'NAME'],
@@ -111,11 +160,7 @@ function withReportOptions(cmd: Command): Command {
 }
 
 function kindArgument(): Argument {
-  return new Argument('<kind>', '"test"').choices(['test', 'suite']);
-}
-
-function testsOnly(kind: string): void {
-  if (kind !== 'test') throw new CliError('Suite runs are not supported by Bugrun yet: run their tests with `bugrun remote run test`');
+  return new Argument('<kind>', '"test" or "suite"').choices(['test', 'suite']);
 }
 
 function client(flags: ClientFlags): ClientConfig {

@@ -48,13 +48,18 @@ export function detailLines(run: RunBody): string[] {
   return lines;
 }
 
-/** Writes the run's JUnit report (the API's, byte for byte) and returns the absolute path. */
+/** Writes a report the API produced, byte for byte, and returns its absolute path. */
+export async function writeReport(text: string, outputPath: string): Promise<string> {
+  const path = resolve(outputPath);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  return path;
+}
+
+/** Writes the run's JUnit report and returns the absolute path. */
 export async function writeJUnit(client: ClientConfig, runId: string, outputPath: string | undefined): Promise<string> {
   const xml = await apiText(client, `/api/v2/testruns/${encodeURIComponent(runId)}/report/junit/`, `Test run "${runId}" not found`);
-  const path = resolve(outputPath ?? `bugrun-${runId}-junit.xml`);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, xml);
-  return path;
+  return writeReport(xml, outputPath ?? `bugrun-${runId}-junit.xml`);
 }
 
 /**

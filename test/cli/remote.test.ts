@@ -12,6 +12,13 @@ import { startFixtureServer, type FixtureServer } from '../helpers/fixture-serve
  */
 const TOKEN = 'cli-remote-token';
 const RUN_ID_LINE = /^testRunId: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
+/** What BugBug's GitHub Action scrapes from `bugbug remote run suite`. */
+const SUITE_RUN_ID_LINE = /^suiteRunId: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
+
+function suiteYaml(slug: string, tests: string[]): string {
+  const listed = tests.map((t) => `\n    - test_source: '${t}'`).join('');
+  return `schema_version: '1.0'\nschema_type: suite\ndata:\n  suite_name: 'Suite ${slug}'\n  slug: '${slug}'\n  suite_settings:\n    run_in_parallel: false\n    auto_retry: 0\n    auto_add_new_tests: false\n  tests:${listed}\n`;
+}
 
 let dir = '';
 let dataDir = '';
@@ -57,7 +64,12 @@ beforeAll(async () => {
   env = { ...baseEnv, BUGRUN_URL: server.url, BUGRUN_TOKEN: TOKEN };
   const bundle = join(dir, 'bundle');
   await mkdir(bundle, { recursive: true });
-  for (const [name, text] of Object.entries(apiBundle(fixture.url))) await writeFile(join(bundle, name), text);
+  const suites = {
+    'suite-smoke.yaml': suiteYaml('smoke', ['login', 'failing']),
+    'suite-green.yaml': suiteYaml('green', ['login']),
+    'suite-long.yaml': suiteYaml('long', ['slow', 'login']),
+  };
+  for (const [name, text] of Object.entries({ ...apiBundle(fixture.url), ...suites })) await writeFile(join(bundle, name), text);
   const imported = await runCli(['import', bundle], env);
   expect(imported.code, imported.stderr).toBe(0);
   for (const line of imported.stdout.trim().split('\n')) {
@@ -153,6 +165,68 @@ describe('bugrun remote run test', () => {
     expect(res.stderr).toMatch(/^bugrun: no result within 0\.02 min; the run goes on/);
     expect(res.stdout).toMatch(/^Status: \w+ \(timed out waiting for the result\)$/m);
     await api(`/api/v2/testruns/${runId}/stop/`, { method: 'POST' });
+  }, 120_000);
+});
+
+describe('bugrun remote run suite', () => {
+  it('runs a suite by slug, prints suiteRunId and which test is running, writes JUnit with one testcase per test, exits 1 when one failed', async () => {
+    const junit = join(dir, 'reports', 'smoke.xml');
+    const res = await runCli(['remote', 'run', 'suite', 'smoke', '--reporter', 'junit', '--output-path', junit], env);
+    expect(res.code, res.stdout + res.stderr).toBe(1);
+    const suiteRunId = SUITE_RUN_ID_LINE.exec(res.stdout)?.[1] as string;
+    expect(suiteRunId).toBeDefined();
+    expect(res.stdout.split('\n')[0]).toBe(`suiteRunId: ${suiteRunId}`);
+    expect(res.stdout).toMatch(/^Status: failed \(ASSERT_FAILED\)$/m);
+    expect(res.stdout).toMatch(/^ +passed +Login works /m);
+    expect(res.stdout).toMatch(/^ +failed +Wrong heading /m);
+    expect(res.stdout).toContain(`Details: ${server.url}/suite-runs/${suiteRunId}`);
+    // Which test of how many is running, as plain lines in a CI log.
+    expect(res.stderr).toMatch(/^\[1\/2\] \w+ - Login works$/m);
+    expect(res.stderr).toMatch(/^\[2\/2\] running - Wrong heading$/m);
+
+    const xml = await readFile(junit, 'utf8');
+    assertWellFormedXml(xml);
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    expect(xml).toMatch(/<testsuite name="Suite smoke" tests="2" failures="1"/);
+    expect(xml).toContain(`id="${suiteRunId}"`);
+
+    const [status, result] = await Promise.all([
+      runCli(['remote', 'status', 'suite', suiteRunId], env),
+      runCli(['remote', 'result', 'suite', suiteRunId], env),
+    ]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^Status: failed$/m);
+    expect(status.stdout).toMatch(/^Progress: 2\/2 tests$/m);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Suite: Suite smoke$/m);
+  }, 120_000);
+
+  it('exits 0 when every test passed, by suite id', async () => {
+    const res = await runCli(['remote', 'run', 'suite', ids['suite:green'], '--no-progress'], env);
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    expect(res.stdout).toMatch(SUITE_RUN_ID_LINE);
+    expect(res.stdout).toMatch(/^Status: passed$/m);
+  }, 120_000);
+
+  it('stops a suite run: the running test stopped, the next skipped', async () => {
+    const started = await runCli(['remote', 'run', 'suite', 'long', '--no-wait'], env);
+    expect(started.code, started.stderr).toBe(0);
+    const suiteRunId = SUITE_RUN_ID_LINE.exec(started.stdout)?.[1] as string;
+    const stopped = await runCli(['remote', 'stop', 'suite', suiteRunId], env);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toMatch(/^Status: stopped$/m);
+    const run = await api<{ status: string; testRuns: { status: string }[] }>(`/api/v2/suiteruns/${suiteRunId}/`);
+    expect(run.status).toBe('stopped');
+    expect(run.testRuns[1]?.status).toBe('skipped');
+  }, 120_000);
+
+  it('lists suites, and names an unknown one in one line', async () => {
+    const [listed, unknown] = await Promise.all([runCli(['remote', 'list', 'suite'], env), runCli(['remote', 'run', 'suite', 'no-such-suite'], env)]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID +SLUG +TESTS +NAME$/);
+    expect(listed.stdout).toMatch(new RegExp(`^${ids['suite:smoke']} +smoke +2 +Suite smoke$`, 'm'));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toMatch(/^bugrun: Suite "no-such-suite" not found/);
   }, 120_000);
 });
 
