@@ -16,19 +16,25 @@ export interface OpenApiDocument {
   components: { securitySchemes: Record<string, JsonObject>; schemas: Record<string, JsonObject> };
 }
 
-const SPEC_FILE = 'testruns-v2.openapi.json';
+/** A document of src/api/spec/; tsc copies only .ts output, so compiled code finds it back there. */
+function loadSpecFile(file: string): OpenApiDocument {
+  const candidates = [new URL(`./spec/${file}`, import.meta.url), new URL(`../../../src/api/spec/${file}`, import.meta.url)].map((u) => fileURLToPath(u));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`The OpenAPI document ${file} was not found; looked in ${candidates.join(', ')}`);
+  return JSON.parse(readFileSync(found, 'utf8')) as OpenApiDocument;
+}
 
 /**
- * BugBug's published "Test runs" document, kept verbatim beside the sources (test/vendored.test.ts keeps it
- * equal to the steering repository's copy). tsc copies only .ts output, so compiled code finds it back in src/api/spec/.
+ * BugBug's published "Test runs" document, kept verbatim beside the sources (test/vendored.test.ts
+ * keeps it equal to the steering repository's copy).
  */
 export function loadTestRunsSpec(): OpenApiDocument {
-  const candidates = [new URL(`./spec/${SPEC_FILE}`, import.meta.url), new URL(`../../../src/api/spec/${SPEC_FILE}`, import.meta.url)].map((u) =>
-    fileURLToPath(u),
-  );
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`The Test runs OpenAPI document was not found; looked in ${candidates.join(', ')}`);
-  return JSON.parse(readFileSync(found, 'utf8')) as OpenApiDocument;
+  return loadSpecFile('testruns-v2.openapi.json');
+}
+
+/** Bugrun's own account of BugBug's suite endpoints (BugBug publishes none), with each shape's source. */
+export function loadSuitesSpec(): OpenApiDocument {
+  return loadSpecFile('suites-v2.openapi.json');
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -429,7 +435,7 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
       responses[408] ??= detail('The body did not arrive within the request timeout (BUGRUN_REQUEST_TIMEOUT).');
       responses[413] ??= detail(`Request body is too large (${BODY_LIMITS.maxBytes} bytes; ${BODY_LIMITS.importMaxBytes} for imports).`);
       responses[415] ??= detail('The body is not application/json.');
-      if (path === '/api/v2/testruns/') {
+      if (path === '/api/v2/testruns/' || path === '/api/v2/suiteruns/') {
         responses[429] ??= {
           ...detail('Too many runs are queued (BUGRUN_MAX_QUEUED); retry after the number of seconds in Retry-After.'),
           headers: RETRY_AFTER,
@@ -444,12 +450,13 @@ let cached: OpenApiDocument | null = null;
 
 /**
  * The OpenAPI 3.1 document of everything Bugrun serves: BugBug's ten Test runs operations exactly as
- * published, except `stepsRuns` typed as the array of step runs it is (docs/bugbug-compatibility.md §1), plus
- * tests, profiles, import, schema and service endpoints.
+ * published, except `stepsRuns` typed as the array of step runs it is (docs/bugbug-compatibility.md §1), the
+ * suite endpoints (src/api/spec/suites-v2.openapi.json), plus tests, profiles, import, schema and service endpoints.
  */
 export function openApiDocument(): OpenApiDocument {
   if (cached) return cached;
   const spec = loadTestRunsSpec();
+  const suites = loadSuitesSpec();
   const schemas = structuredClone(spec.components.schemas);
   const run = schemas.V2TestRun as { properties: Record<string, JsonObject> };
   run.properties.stepsRuns = { type: 'array', items: ref('V2StepRun'), readOnly: true };
@@ -463,12 +470,12 @@ export function openApiDocument(): OpenApiDocument {
         'Every `/api/v2/` path is also served under `/api/v1/` for older BugBug clients. ' +
         'Authenticate with `Authorization: Token <key>` (or `Bearer <key>`). Errors are DRF-shaped JSON; unknown request fields are ignored.',
     },
-    tags: [...spec.tags, { name: 'Tests' }, { name: 'Profiles' }, { name: 'Import' }, { name: 'Schema' }, { name: 'Service' }],
+    tags: [...spec.tags, ...suites.tags, { name: 'Tests' }, { name: 'Profiles' }, { name: 'Import' }, { name: 'Schema' }, { name: 'Service' }],
     security: spec.security,
-    paths: withServiceErrors({ ...structuredClone(spec.paths), ...structuredClone(PATHS) }),
+    paths: withServiceErrors({ ...structuredClone(spec.paths), ...structuredClone(suites.paths), ...structuredClone(PATHS) }),
     components: {
       securitySchemes: { ...spec.components.securitySchemes, Bearer: { type: 'http', scheme: 'bearer', description: 'The same API token as a Bearer token.' } },
-      schemas: { ...schemas, ...SCHEMAS },
+      schemas: { ...schemas, ...structuredClone(suites.components.schemas), ...SCHEMAS },
     },
   };
   return cached;
