@@ -91,8 +91,9 @@ describe('suites', () => {
 describe('suite runs', () => {
   it('starts one, and answers DRF 400s for a missing, unknown or other-project suite and a bad profile', async () => {
     const { data } = await call('POST', '/api/v2/suiteruns/', '/api/v2/suiteruns/', { suiteId, profileName: 'Staging', triggeredBy: 'github' });
-    expect(data).toMatchObject({ status: 'queued', webappUrl: `http://bugrun.test/suite-runs/${data.id}` });
-    await call('POST', '/api/v2/suiteruns/{id}/stop/', `/api/v2/suiteruns/${data.id}/stop/`);
+    const id = data.id as string;
+    expect(data).toMatchObject({ status: 'queued', webappUrl: `http://bugrun.test/suite-runs/${id}` });
+    await call('POST', '/api/v2/suiteruns/{id}/stop/', `/api/v2/suiteruns/${id}/stop/`);
     const bad = await call('POST', '/api/v2/suiteruns/', '/api/v2/suiteruns/', { runProfileId: 'x', variables: 'nope' });
     expect(bad.res.statusCode).toBe(400);
     expect(bad.data).toEqual({
