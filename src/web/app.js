@@ -1,16 +1,21 @@
-// The Bugrun web UI: a small client-side router over four pages. The server answers index.html
-// for every page path (/, /signin, /runs, /runs/<id>, /tests), so a run's webappUrl opens here.
+// The Bugrun web UI: a small client-side router over its pages. The server answers index.html
+// for every page path (/, /signin, /runs, /runs/<id>, /tests, /suites, /suite-runs/<id>), so a
+// run's or suite run's webappUrl opens here.
 import { auth } from './api.js';
 import { message, replace } from './dom.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
 import { signInPage } from './pages/signin.js';
+import { suiteRunPage } from './pages/suite-run.js';
+import { suitesPage } from './pages/suites.js';
 import { testsPage } from './pages/tests.js';
 
 const ROUTES = [
   { pattern: /^\/(?:runs\/?)?$/, page: runsPage, section: 'runs' },
   { pattern: /^\/runs\/([^/]+)\/?$/, page: runPage, section: 'runs' },
   { pattern: /^\/tests\/?$/, page: testsPage, section: 'tests' },
+  { pattern: /^\/suites\/?$/, page: suitesPage, section: 'suites' },
+  { pattern: /^\/suite-runs\/([^/]+)\/?$/, page: suiteRunPage, section: 'runs' },
   { pattern: /^\/signin\/?$/, page: signInPage, section: 'signin', public: true },
 ];
 

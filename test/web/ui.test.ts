@@ -29,6 +29,18 @@ const failedResponses: string[] = [];
 
 const hostileTest = yamlTest('hostile', yamlStep('goto', "url: '{{site}}/title.html'", { name: HOSTILE_STEP }), { name: HOSTILE_NAME });
 
+const uiSuite = `schema_version: '1.0'
+schema_type: suite
+data:
+  suite_name: 'UI suite'
+  slug: 'ui-suite'
+  suite_settings: { run_in_parallel: false, auto_retry: 1, auto_add_new_tests: false }
+  tests:
+    - test_source: 'login'
+    - test_source: 'failing'
+    - test_source: 'gone-test'
+`;
+
 const shot = (name: string, fullPage = true) => page.screenshot({ path: `${OUTPUT}${name}.png`, fullPage });
 
 beforeAll(async () => {
@@ -38,7 +50,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   bugrun = await startBugrun({ port, host: '127.0.0.1', publicUrl: url });
   await bugrun.service.app.listen({ port, host: '127.0.0.1' });
-  await bugrun.importYaml({ ...apiBundle(fixture.url), 'test-hostile.yaml': hostileTest });
+  await bugrun.importYaml({ ...apiBundle(fixture.url), 'test-hostile.yaml': hostileTest, 'suite-ui.yaml': uiSuite });
   failedRunId = await bugrun.startRun('failing');
   hostileRunId = await bugrun.startRun('hostile');
   browser = await chromium.launch({ executablePath: '/usr/lib/chromium/chromium', args: [...CHROMIUM_ARGS] });
@@ -191,6 +203,63 @@ describe('web UI', () => {
     expect(await stop.isVisible()).toBe(false);
     expect(((await bugrun.api('GET', `/api/v2/testruns/${runId}/status/`)).json() as { status: string }).status).toBe('stopped');
   }, 60_000);
+
+  it('runs a suite from the suites page and follows it live on the suite run page, linked both ways with its test runs', async () => {
+    await page.click('nav a[data-section=suites]');
+    await page.waitForURL(`${url}/suites`);
+    const row = page.locator('tr[data-suite-id]', { hasText: 'UI suite' });
+    expect(await row.locator('.suite-tests li').allTextContents()).toEqual(['Login works', 'Wrong heading', 'gone-test']);
+    expect(await row.locator('.suite-tests li.missing').textContent()).toBe('gone-test');
+    expect(await row.locator('.suite-settings').textContent()).toBe('one at a time · auto-retry ×1');
+    await shot('suites');
+    await row.locator('button.run').click();
+    await page.waitForSelector('dialog.run-dialog[open]');
+    await page.selectOption('dialog.run-dialog select[name=profile]', { label: 'Staging' });
+    await page.click('dialog.run-dialog button[type=submit]');
+    await page.waitForURL(/\/suite-runs\/[0-9a-f-]{36}$/);
+    const suiteRunId = page.url().split('/').pop() as string;
+    // Live: the first test runs while the others wait.
+    await page.waitForSelector('tr[data-status=running]', { timeout: 60_000 });
+    await page.waitForSelector('.page-head .badge[data-status=failed]', { timeout: 90_000 });
+    expect(await page.locator('.actions button.danger').isVisible()).toBe(false);
+    const rows = page.locator('table.suite-test-runs tbody tr');
+    const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).slice(0, 4);
+    expect(await rows.count()).toBe(4);
+    expect(await cells(0)).toEqual(['1', 'passed', 'Login works', '1']);
+    expect(await cells(1)).toEqual(['2', 'failedASSERT_FAILED', 'Wrong heading', '1']);
+    expect(await cells(2)).toEqual(['', 'failedASSERT_FAILED', 'Wrong heading', '2']);
+    expect(await cells(3)).toEqual(['3', 'errorINITIALIZATION_ERROR', 'gone-test', '1']);
+    expect(await page.textContent('.progress')).toMatch(/^3 \/ 3 tests/);
+    expect(await page.textContent('dl.meta')).toContain('Staging');
+    await shot('suite-run');
+
+    // A test run's page names its suite run and links back to it.
+    await rows.nth(0).locator('a.test-name').click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const back = page.locator('dl.meta a.suite-run-link');
+    await back.waitFor();
+    expect(await back.textContent()).toBe('UI suite');
+    // The runs list shows the suite run, and marks its test runs as in a suite run.
+    await page.click('nav a[data-section=runs]');
+    await page.waitForSelector(`tr[data-suite-run-id="${suiteRunId}"] .badge[data-status=failed]`);
+    expect(await page.locator(`tr[data-suite-run-id="${suiteRunId}"] td`).nth(2).textContent()).toBe('3 / 3');
+    expect(await page.locator(`a.in-suite[href="/suite-runs/${suiteRunId}"]`).count()).toBe(4);
+  }, 180_000);
+
+  it('stops a suite run from its page: the running test stopped, the others skipped', async () => {
+    const suite = await bugrun.service.store.suites.getBySlug(bugrun.service.projectId, 'ui-suite');
+    const slow = await bugrun.service.store.tests.getBySlug(bugrun.service.projectId, 'slow');
+    await bugrun.importYaml({ 'suite-ui.yaml': uiSuite.replace("test_source: 'login'", "test_source: 'slow'") });
+    const started = (await bugrun.api('POST', '/api/v2/suiteruns/', { suiteId: suite?.id })).json() as { id: string };
+    await page.goto(`${url}/suite-runs/${started.id}`);
+    await page.waitForSelector(`tr[data-run-id][data-status=running]`, { timeout: 60_000 });
+    expect(await page.locator('tr[data-status=running] a.test-name').textContent()).toBe(slow?.name);
+    await page.click('.actions button.danger');
+    await page.waitForSelector('.page-head .badge[data-status=stopped]', { timeout: 30_000 });
+    await page.waitForSelector('tr[data-status=stopped]');
+    expect(await page.locator('tr[data-status=skipped]').count()).toBe(1);
+    expect(await page.locator('tr[data-status=error]').count()).toBe(1);
+  }, 120_000);
 
   it('signs out, and serves the API reference page', async () => {
     await page.click('#sign-out');

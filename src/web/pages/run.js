@@ -6,6 +6,20 @@ function failingStepId(run) {
   return run.stepsRuns.find((s) => (s.status === 'failed' || s.status === 'error') && !s.ignoredFailed)?.id ?? null;
 }
 
+/** A link to the suite run a test run belongs to, named after its suite (fetched once). */
+const suiteNames = new Map();
+async function suiteRunLink(suiteRunId) {
+  if (!suiteNames.has(suiteRunId))
+    suiteNames.set(
+      suiteRunId,
+      api(`/api/v2/suiteruns/${encodeURIComponent(suiteRunId)}/`).then(
+        (s) => s.name,
+        () => 'suite run',
+      ),
+    );
+  return h('a', { href: `/suite-runs/${encodeURIComponent(suiteRunId)}`, dataset: { nav: '' }, class: 'suite-run-link' }, await suiteNames.get(suiteRunId));
+}
+
 /** `…/files/runs/<id>/report.html?sig=…` → `report.html`. */
 function fileName(url) {
   try {
@@ -234,6 +248,7 @@ export function runPage(main, { params }) {
     const browser = run.browserName ? `${run.browserName} ${run.browserVersion ?? ''} · ${run.browserWidth ?? '?'}×${run.browserHeight ?? '?'}` : '–';
     const fields = [
       ['Test', run.name],
+      ...(run.suiteRunId ? [['Suite run', await suiteRunLink(run.suiteRunId)]] : []),
       ['Profile', await profileName(run.runProfileId)],
       ['Triggered by', run.triggeredBy],
       ['Queued', formatTime(run.queued)],

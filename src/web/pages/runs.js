@@ -3,7 +3,7 @@ import { formatDuration, formatTime, h, isTerminal, message, poll, replace, RUN_
 
 const PAGE_SIZE = 20;
 
-/** Runs, newest first, filtered by status and test, refreshed every second. */
+/** The latest suite runs, then test runs newest first, filtered by status and test, refreshed every second. */
 export function runsPage(main, { query }) {
   document.title = 'Runs · Bugrun';
   const state = { status: query.get('status') ?? '', test: query.get('test') ?? '', page: Math.max(1, Number(query.get('page')) || 1) };
@@ -18,6 +18,26 @@ export function runsPage(main, { query }) {
   const testSelect = h('select', { name: 'test', 'aria-label': 'Test' }, h('option', { value: '' }, 'All tests'));
   const body = h('tbody');
   const pager = h('div', { class: 'pager' });
+  const suiteBody = h('tbody');
+  const suiteRuns = h(
+    'section',
+    { class: 'suite-runs', hidden: true },
+    h('h2', {}, 'Latest suite runs'),
+    h(
+      'table',
+      { class: 'runs suite-runs' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Status', 'Suite', 'Tests', 'Trigger', 'Started', 'Duration'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      suiteBody,
+    ),
+  );
   const notice = h('div');
   const table = h(
     'table',
@@ -52,6 +72,8 @@ export function runsPage(main, { query }) {
     h('div', { class: 'page-head' }, h('h1', {}, 'Runs'), h('a', { href: '/tests', class: 'button', dataset: { nav: '' } }, 'Run a test')),
     h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, h('label', {}, 'Status ', statusSelect), h('label', {}, 'Test ', testSelect)),
     notice,
+    suiteRuns,
+    h('h2', {}, 'Test runs'),
     table,
     pager,
   );
@@ -85,12 +107,34 @@ export function runsPage(main, { query }) {
       return true;
     }
     replace(notice);
+    await refreshSuiteRuns();
     const signature = JSON.stringify([data, [...profiles]]);
     if (signature !== last || data.results.some((r) => !isTerminal(r.status))) {
       last = signature;
       renderRows(data);
     }
     return true;
+  }
+
+  async function refreshSuiteRuns() {
+    const data = await api('/api/v2/suiteruns/?page_size=5&ordering=-started').catch(() => null);
+    suiteRuns.hidden = !data || data.count === 0;
+    if (!data) return;
+    replace(
+      suiteBody,
+      data.results.map((run) =>
+        h(
+          'tr',
+          { dataset: { suiteRunId: run.id } },
+          h('td', {}, statusBadge(run.status), run.errorCode ? h('small', { class: 'code' }, run.errorCode) : null),
+          h('td', {}, h('a', { href: `/suite-runs/${encodeURIComponent(run.id)}`, dataset: { nav: '' }, class: 'suite-name' }, run.name)),
+          h('td', {}, `${run.finishedTests} / ${run.totalTests}`),
+          h('td', {}, run.triggeredBy),
+          h('td', {}, formatTime(run.started ?? run.queued)),
+          h('td', {}, run.ended || !run.started ? formatDuration(run.duration) : formatDuration(null, run.started)),
+        ),
+      ),
+    );
   }
 
   function renderRows(data) {
@@ -115,7 +159,14 @@ export function runsPage(main, { query }) {
             'tr',
             { dataset: { runId: run.id } },
             h('td', {}, statusBadge(run.status), run.errorCode ? h('small', { class: 'code' }, run.errorCode) : null),
-            h('td', {}, h('a', { href: `/runs/${encodeURIComponent(run.id)}`, dataset: { nav: '' }, class: 'test-name' }, run.name)),
+            h(
+              'td',
+              {},
+              h('a', { href: `/runs/${encodeURIComponent(run.id)}`, dataset: { nav: '' }, class: 'test-name' }, run.name),
+              run.suiteRunId
+                ? h('a', { href: `/suite-runs/${encodeURIComponent(run.suiteRunId)}`, dataset: { nav: '' }, class: 'in-suite muted' }, ' in a suite run')
+                : null,
+            ),
             h('td', {}, run.runProfileId ? (profiles.get(run.runProfileId) ?? '…') : '–'),
             h('td', {}, run.triggeredBy),
             h('td', {}, formatTime(run.started ?? run.queued)),
