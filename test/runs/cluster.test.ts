@@ -254,4 +254,37 @@ describe.skipIf(skipPostgres !== null)('API and worker processes on one PostgreS
     expect(fixture.requests().filter((r) => r === '/title.html?held=term')).toHaveLength(1);
     expect(await workerOf(runId)).toBe(owner.id);
   }, 120_000);
+
+  it('runs a suite through an API process on the workers; a worker killed mid-suite ends that test error and the suite carries on', async () => {
+    const suite = `schema_version: '1.0'\nschema_type: suite\ndata:\n  suite_name: 'Cluster suite'\n  slug: 'cluster'\n  suite_settings: { run_in_parallel: false, auto_retry: 0, auto_add_new_tests: false }\n  tests:\n    - test_source: 'held'\n    - test_source: 'count'\n`;
+    const imported = await call(apiA, 'POST', '/api/v2/import/', { files: [{ path: 'suite.yaml', content: suite }] });
+    expect(imported.status, imported.text).toBe(200);
+    const suiteId = (imported.json as { objects: { id: string }[] }).objects[0]?.id;
+    await Promise.all([worker(), worker()]);
+    const started = await call(apiB, 'POST', '/api/v2/suiteruns/', {
+      suiteId,
+      variables: [
+        { key: 'gate', value: 'suite-kill' },
+        { key: 'n', value: 'suite' },
+      ],
+    });
+    expect(started.status, started.text).toBe(200);
+    const suiteRunId = (started.json as { id: string }).id;
+    await fixture.arrived('suite-kill');
+    const suiteRun = async () => (await call(apiA, 'GET', `/api/v2/suiteruns/${suiteRunId}/`)).json as { status: string; testRuns: Run[] };
+    const first = (await suiteRun()).testRuns[0] as Run;
+    const ownerId = await workerOf(first.id);
+    const owner = workers.find((w) => w.id === ownerId);
+    expect(owner, `run ${first.id} owned by ${ownerId}`).toBeDefined();
+    await owner!.stop('SIGKILL');
+    workers.splice(workers.indexOf(owner!), 1);
+    // The reaper of any live process ends the dead worker's test; the suite then runs its next test elsewhere.
+    const done = await waitUntil('the suite run ends', suiteRun, (r) => TERMINAL.includes(r.status), 120_000);
+    fixture.open('suite-kill');
+    expect(done.testRuns.map((r) => [r.status, r.errorCode])).toEqual([
+      ['error', 'INTERNAL_ERROR'],
+      ['passed', null],
+    ]);
+    expect(done.status).toBe('error');
+  }, 180_000);
 });
