@@ -1,5 +1,6 @@
 import type { SuiteData } from '../definitions/index.js';
 import { isTerminal, type StepRunRecord } from '../domain/index.js';
+import { lastAttempts } from '../runs/index.js';
 import type { ArtifactRow, DefinitionRow, RunListRow, RunStatusRow, SuiteRunRow } from '../store/index.js';
 import type { FileUrls } from './file-urls.js';
 
@@ -134,16 +135,6 @@ export function serializeSuite(suite: DefinitionRow, entries: readonly { slug: s
     created: suite.created,
     modified: suite.modified,
   };
-}
-
-/** The last attempt of each test of a suite run, in suite order. */
-export function lastAttempts<T extends Pick<RunListRow, 'suitePosition' | 'attempt'>>(runs: readonly T[]): T[] {
-  const last = new Map<number, T>();
-  for (const run of runs) {
-    const seen = last.get(run.suitePosition ?? 0);
-    if (!seen || seen.attempt < run.attempt) last.set(run.suitePosition ?? 0, run);
-  }
-  return [...last.entries()].sort(([a], [b]) => a - b).map(([, run]) => run);
 }
 
 /** Tests of a suite run whose last attempt has ended. */

@@ -32,13 +32,18 @@ export function replan(plan: TestPlan, runId: string): TestPlan {
 }
 
 /** Each position's attempts, in suite order. */
-function attemptsByPosition(runs: readonly RunListRow[]): RunListRow[][] {
-  const byPosition = new Map<number, RunListRow[]>();
+function attemptsByPosition<T extends Pick<RunListRow, 'suitePosition'>>(runs: readonly T[]): T[][] {
+  const byPosition = new Map<number, T[]>();
   for (const run of runs) {
     const position = run.suitePosition ?? 0;
     byPosition.set(position, [...(byPosition.get(position) ?? []), run]);
   }
   return [...byPosition.entries()].sort(([a], [b]) => a - b).map(([, attempts]) => attempts);
+}
+
+/** The last attempt of each test of a suite run, in suite order: what decides the suite. */
+export function lastAttempts<T extends Pick<RunListRow, 'suitePosition'>>(runs: readonly T[]): T[] {
+  return attemptsByPosition(runs).map((attempts) => attempts[attempts.length - 1]);
 }
 
 const waiting = (run: RunListRow) => run.status === 'queued' && run.held;

@@ -14,11 +14,12 @@ export interface SuiteEntry {
 
 /**
  * The tests a suite runs, in order: those it lists (deactivated ones left out), then, with
- * `auto_add_new_tests`, every other test of the project by name.
+ * `auto_add_new_tests`, every other test of the project by name. `projectTests`: the project's
+ * tests, when the caller already read them (a page of suites reads them once).
  */
-export async function suiteEntries(store: Store, suite: DefinitionRow): Promise<SuiteEntry[]> {
+export async function suiteEntries(store: Store, suite: DefinitionRow, projectTests?: readonly DefinitionRow[]): Promise<SuiteEntry[]> {
   const data = suite.data as SuiteData;
-  const tests = await store.tests.listAll(suite.projectId);
+  const tests = projectTests ?? (await store.tests.listAll(suite.projectId));
   const bySlug = new Map(tests.map((t) => [t.slug, t]));
   const listed = [...new Set((data.tests ?? []).filter((t) => t.is_deactivated !== true).map((t) => t.test_source))];
   const entries = listed.map((slug) => ({ slug, test: bySlug.get(slug) ?? null }));

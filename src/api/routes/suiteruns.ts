@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { renderJUnitSuite, reportOf } from '../../reports/index.js';
-import type { RunService } from '../../runs/index.js';
+import { lastAttempts, type RunService } from '../../runs/index.js';
 import type { RunListRow, Store, StoredStepRun, SuiteRunRow } from '../../store/index.js';
 import { startSuiteRun } from '../../use-cases/index.js';
 import { ApiError, ValidationError } from '../errors.js';
 import { paginate, readPage } from '../pagination.js';
 import { readRunListFilters, readRunRequest, throttled } from '../run-request.js';
-import { lastAttempts, serializeStepRun, serializeSuiteRun, serializeSuiteRunStatus, type Links } from '../serializers.js';
+import { serializeStepRun, serializeSuiteRun, serializeSuiteRunStatus, type Links } from '../serializers.js';
 import { FieldChecker, isUuid } from '../validate.js';
 
 interface Deps {

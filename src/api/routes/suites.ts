@@ -24,7 +24,8 @@ export const suitesRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
       offset: page.offset,
       limit: page.pageSize,
     });
-    const results = await Promise.all(rows.map(async (suite) => serializeSuite(suite, await suiteEntries(store, suite))));
+    const tests = rows.length > 0 ? await store.tests.listAll(request.projectId) : [];
+    const results = await Promise.all(rows.map(async (suite) => serializeSuite(suite, await suiteEntries(store, suite, tests))));
     return paginate(request, page, count, results);
   });
 
