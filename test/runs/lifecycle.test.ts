@@ -41,7 +41,8 @@ describe('queue and stop', () => {
   let bugrun: TestBugrun;
   beforeAll(async () => {
     bugrun = await startBugrun({ concurrency: 1, maxQueued: 3 });
-    await bugrun.importYaml(bundle(fixture.url));
+    const suite = `schema_version: '1.0'\nschema_type: suite\ndata:\n  suite_name: 'Quick'\n  slug: 'quick-suite'\n  suite_settings: { run_in_parallel: false, auto_retry: 0, auto_add_new_tests: false }\n  tests:\n    - test_source: 'quick'\n`;
+    await bugrun.importYaml({ ...bundle(fixture.url), 'suite.yaml': suite });
   });
   afterAll(async () => bugrun?.close());
 
@@ -56,6 +57,12 @@ describe('queue and stop', () => {
     expect(full.statusCode).toBe(429);
     expect(Number(full.headers['retry-after'])).toBeGreaterThan(0);
     expect((full.json() as { detail: string }).detail).toMatch(/throttled/);
+    // A suite run's tests count against the same queue.
+    const suite = await bugrun.service.store.suites.getBySlug(bugrun.service.projectId, 'quick-suite');
+    const fullForSuites = await bugrun.api('POST', '/api/v2/suiteruns/', { suiteId: suite?.id });
+    expect(fullForSuites.statusCode).toBe(429);
+    expect(Number(fullForSuites.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await bugrun.service.store.suiteRuns.list(bugrun.service.projectId, { ordering: '-started', offset: 0, limit: 10 })).toEqual({ count: 0, rows: [] });
 
     // A queued run stops at once, even with concurrent stops.
     const stops = await Promise.all(Array.from({ length: 5 }, () => bugrun.api('POST', `/api/v2/testruns/${queued[0]}/stop/`)));
