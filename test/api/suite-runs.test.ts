@@ -92,11 +92,12 @@ describe.each(DIALECTS)('suite runs on %s', (dialect) => {
         yamlStep('goto', `url: '${fixture.url}/title.html'`) +
           yamlStep('assert', "assertion_property: pageTitle, assertion_type: equal, assertion_expected_value: 'Never'", { execution: 'run_timeout: 1' }),
       ),
+      'broken.yaml': `schema_version: '1.0'\nschema_type: test\ndata:\n  name: 'Broken'\n  slug: 'broken'\n  runtime: browser\n  screen_size: desktop\n  groups:\n    - component_source: 'no-such-component'\n`,
       'sequential.yaml': suiteYaml('sequential', ['a', 'b', 'c']),
       'parallel.yaml': suiteYaml('parallel', ['p1', 'p2'], { parallel: true }),
       'retried.yaml': suiteYaml('retried', ['flaky', 'never'], { retry: 2 }),
       'stopped.yaml': suiteYaml('stopped', ['s1', 's2']),
-      'ghost.yaml': suiteYaml('ghost', ['no-such-test', 'a']),
+      'ghost.yaml': suiteYaml('ghost', ['no-such-test', 'broken', 'a']),
       'empty.yaml': suiteYaml('empty', []),
     });
     for (const o of objects) if (o.type === 'suite') suiteIds.set(o.slug, o.id);
@@ -216,11 +217,12 @@ describe.each(DIALECTS)('suite runs on %s', (dialect) => {
     expect((await bugrun.api('POST', `/api/v2/suiteruns/${id}/stop/`)).json()).toMatchObject({ status: 'stopped' });
   });
 
-  it('ends a test the suite lists but the project lacks as error, and runs the others', async () => {
+  it('ends a test the suite lists but the project lacks, and one that cannot be planned, as error, and runs the others', async () => {
     const id = await startSuite('ghost');
     const run = await until(id, ended);
     expect(run.testRuns.map((r) => [r.name, r.status, r.errorCode])).toEqual([
       ['no-such-test', 'error', 'INITIALIZATION_ERROR'],
+      ['Broken', 'error', 'INITIALIZATION_ERROR'],
       ['Test a', 'passed', null],
     ]);
     expect(run.status).toBe('error');
