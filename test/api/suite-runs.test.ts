@@ -229,6 +229,15 @@ describe.each(DIALECTS)('suite runs on %s', (dialect) => {
     expect(run.errorCode).toBe('INITIALIZATION_ERROR');
   });
 
+  it('recovers a suite run left unfinished after its last test ended (a process died between the two): the sweep ends it', async () => {
+    const id = await startSuite('empty');
+    const store = bugrun.service.store;
+    // What a process that died right after ending the suite's last test leaves behind.
+    expect(await store.suiteRuns.transition(id, ['passed'], { status: 'running', ended: null })).not.toBeNull();
+    const run = await until(id, ended);
+    expect(run.status).toBe('passed');
+  });
+
   it('passes an empty suite at once, with no tests', async () => {
     const run = await suiteRun(await startSuite('empty'));
     expect(run).toMatchObject({ status: 'passed', totalTests: 0, finishedTests: 0, testRuns: [] });
