@@ -153,8 +153,7 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       const run = await tx.runs.transition(job.runId, allowedFrom('initialized'), { status: 'initialized', workerId: this.id });
       await tx.jobs.settle(job);
       // The suite run starts with its first test.
-      const started = new Date().toISOString();
-      if (run?.suiteRunId) await tx.suiteRuns.transition(run.suiteRunId, ['queued'], { status: 'running', started });
+      if (run?.suiteRunId) await tx.suiteRuns.transition(run.suiteRunId, ['queued'], { status: 'running', started: new Date().toISOString() });
       return run;
     });
   }
@@ -209,10 +208,10 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
       const final = { status: outcome.status, errorCode: outcome.errorCode, errorMessage: outcome.message, ended: new Date().toISOString() };
       const ended = await this.persistently(() => store.runs.transition(runId, allowedFrom(outcome.status), final, fence));
       if (ended) this.opts.observer?.runEnded(outcome.status, (Date.now() - startedAt) / 1000);
-      // Whoever ended the run, its suite run (if any) takes its next step now.
-      if (run.suiteRunId) await this.persistently(() => advanceSuite(store, run.suiteRunId as string));
       // The storage is away: cloud_logs, which says so, is written when it is back.
       if (!cloudLogsWritten) this.retryInBackground(() => recorder.writeCloudLogs(), runId);
+      // Whoever ended the run, its suite run (if any) takes its next step now.
+      if (run.suiteRunId) await this.persistently(() => advanceSuite(store, run.suiteRunId as string));
     } finally {
       await sampler.stop();
       this.controllers.delete(runId);
