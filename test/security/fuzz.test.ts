@@ -65,6 +65,9 @@ function inputs(next: () => number) {
     fx.ids.run,
     fx.ids.test,
     fx.ids.profile,
+    fx.ids.suite,
+    fx.ids.suiteRun,
+    fx.ids.stepRun,
   ];
   const scalar = (): unknown =>
     pick<() => unknown>([() => pick(strings), () => Math.floor(next() * 2 ** 53) * (next() < 0.5 ? -1 : 1), () => next(), () => next() < 0.5, () => null])();

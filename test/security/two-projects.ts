@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import type { StepRunRecord } from '../../src/domain/index.js';
 import { registeredRoutes } from '../../src/api/route-list.js';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 
@@ -10,7 +12,7 @@ import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 export interface TwoProjects {
   bugrun: TestBugrun;
   /** Project A's ids, by the name of the route parameter that takes them. */
-  ids: { run: string; test: string; profile: string };
+  ids: { run: string; test: string; profile: string; suite: string; suiteRun: string; stepRun: string };
   otherToken: string;
   revokedToken: string;
   /** An authenticated request through inject, with any Authorization header (or none). */
@@ -46,12 +48,27 @@ data:
   groups:
     - component_source: 'ghost'
 `,
+    'suite.yaml': `schema_version: '1.0'
+schema_type: suite
+data:
+  suite_name: 'Ghostly suite'
+  slug: 'ghostly-suite'
+  suite_settings: { run_in_parallel: false, auto_retry: 0, auto_add_new_tests: false }
+  tests:
+    - test_source: 'ghostly'
+`,
   });
   const test = await store.tests.getBySlug(bugrun.service.projectId, 'ghostly');
   const profile = (await store.profiles.listAll(bugrun.service.projectId))[0];
   if (!test || !profile) throw new Error('fixture import failed');
   const run = await bugrun.startRun('ghostly');
   await bugrun.waitFor(run, ['error']);
+  // Its test cannot be planned either: the suite run ends at once.
+  const suite = await store.suites.getBySlug(bugrun.service.projectId, 'ghostly-suite');
+  const suiteRun = (await bugrun.api('POST', '/api/v2/suiteruns/', { suiteId: suite?.id })).json() as { id: string };
+  // A step run of project A's run, as a recorder would have written it.
+  const stepRun = randomUUID();
+  await store.stepRuns.upsert(run, stepRecord(stepRun));
 
   const other = await store.projects.create({ name: 'Other project', slug: 'other' });
   const { token: otherToken } = await store.tokens.create(other.id, 'other');
@@ -60,7 +77,7 @@ data:
 
   return {
     bugrun,
-    ids: { run, test: test.id, profile: profile.id },
+    ids: { run, test: test.id, profile: profile.id, suite: suite?.id ?? '', suiteRun: suiteRun.id, stepRun },
     otherToken,
     revokedToken: revoked.token,
     request(method, url, opts = {}) {
@@ -80,7 +97,17 @@ data:
 /** The project A id a route's `:id` names: routes are grouped by their first path segment. */
 export function idFor(fixture: TwoProjects, url: string): string {
   const resource = /^(?:\/api\/v\d)?\/([^/]+)\//.exec(url)?.[1];
-  const id = { runs: fixture.ids.run, testruns: fixture.ids.run, tests: fixture.ids.test, profiles: fixture.ids.profile }[resource ?? ''];
+  const { ids } = fixture;
+  const id = {
+    runs: ids.run,
+    testruns: ids.run,
+    tests: ids.test,
+    profiles: ids.profile,
+    suites: ids.suite,
+    'suite-runs': ids.suiteRun,
+    suiteruns: ids.suiteRun,
+    stepruns: ids.stepRun,
+  }[resource ?? ''];
   if (!id) throw new Error(`no fixture id for the parameters of ${url}: add one to test/security/two-projects.ts`);
   return id;
 }
@@ -93,4 +120,38 @@ export function concreteUrl(fixture: TwoProjects, url: string): string {
     .replace(/\*$/, 'x');
   if (/:\w/.test(filled)) throw new Error(`${url} has a parameter test/security/two-projects.ts cannot fill`);
   return filled;
+}
+
+function stepRecord(id: string): StepRunRecord {
+  return {
+    id,
+    stepId: 'step-1',
+    groupId: 'group-1',
+    sequence: 0,
+    parentStepRunId: null,
+    type: 'goto',
+    name: 'Open',
+    status: 'passed',
+    error: null,
+    errorCode: null,
+    warning: false,
+    forceFailed: false,
+    ignoredFailed: false,
+    executed: true,
+    elementExists: null,
+    timeout: 1000,
+    runTimeout: null,
+    sleep: 0,
+    executionUrl: null,
+    started: null,
+    ended: null,
+    assertionType: null,
+    assertionProperty: null,
+    assertionExpectedValue: null,
+    assertionCurrentValue: null,
+    tabNo: 0,
+    computedValue: null,
+    computedUrl: null,
+    waitingConditions: [],
+  };
 }
