@@ -50,7 +50,26 @@ function parsePart(part: string, whole: string): SelectorPart {
   else if (p.startsWith('/') || p.startsWith('(')) sel = { engine: 'xpath', body: p };
   else sel = { engine: 'css', body: p };
   if (!sel.body) throw new StepError('INVALID_ELEMENT_SELECTOR', `Empty ${sel.engine} selector in "${whole}"`);
+  // Only ` >> ` with spaces chains (docs/bugbug-compatibility.md §5). A `>>` left in a part is no
+  // CSS or XPath at all, but Playwright's engine would split on it and chain by itself.
+  if (hasBareChevrons(sel.body)) {
+    throw new StepError('INVALID_ELEMENT_SELECTOR', `"${sel.body}" is not a valid ${sel.engine} selector: groups chain with " >> ", spaces around it`);
+  }
   return sel;
+}
+
+/** A `>>` outside quotes. */
+function hasBareChevrons(body: string): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>' && body[i + 1] === '>') return true;
+  }
+  return false;
 }
 
 interface RawPart {

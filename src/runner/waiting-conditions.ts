@@ -90,21 +90,25 @@ function hasSelector(step: PlanStep): boolean {
 }
 
 /**
- * The conditions a step waits for. Three layers merge by condition name, later ones winning: the
- * defaults of the step type, the project's list (entries for conditions that do not fit the step
- * type are ignored), the step's own list. `isActive: false` switches a condition off; an explicit
- * empty list on the step means none at all. networkIdle and pageNavigationAfterExecution never
- * apply to goto, and element conditions need a selector.
+ * The conditions a step waits for. A step's own `waiting_conditions` list is its whole set: it
+ * replaces the defaults (BugBug: "a partial payload silently replaces the whole set"), so an empty
+ * list, or one whose entries are all inactive, means none. Without a list, two layers merge by
+ * condition name, the later winning: the defaults of the step type, then the project's list
+ * (entries for conditions that do not fit the step type are ignored). `isActive: false` switches
+ * a condition off. networkIdle and pageNavigationAfterExecution never apply to goto, and element
+ * conditions need a selector.
  */
 export function conditionsFor(step: PlanStep, settings: RunSettings): WaitingCondition[] {
-  if (step.waitingConditions && step.waitingConditions.length === 0) return [];
-  const merged = new Map<WaitingConditionName, WaitingCondition>();
-  for (const c of defaultConditions(step.action)) merged.set(c.condition, c);
-  for (const c of settings.waitingConditions ?? []) {
-    if (appliesByDefault(c.condition, step.action)) merged.set(c.condition, c);
+  let conditions = step.waitingConditions;
+  if (conditions === null) {
+    const merged = new Map<WaitingConditionName, WaitingCondition>();
+    for (const c of defaultConditions(step.action)) merged.set(c.condition, c);
+    for (const c of settings.waitingConditions ?? []) {
+      if (appliesByDefault(c.condition, step.action)) merged.set(c.condition, c);
+    }
+    conditions = [...merged.values()];
   }
-  for (const c of step.waitingConditions ?? []) merged.set(c.condition, c);
-  return [...merged.values()].filter(
+  return conditions.filter(
     (c) => c.isActive && !(step.action === 'goto' && NEVER_ON_GOTO.has(c.condition)) && (!ELEMENT_CONDITIONS.has(c.condition) || hasSelector(step)),
   );
 }

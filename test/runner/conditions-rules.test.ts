@@ -45,7 +45,7 @@ describe('waiting condition rules', () => {
     expect(conditionsBudgetMs(30_000)).toBe(15_000);
   });
 
-  it('merges project defaults over the type defaults by name, step entries winning', () => {
+  it('merges project defaults over the type defaults by name; a step list replaces them all', () => {
     const project = settings([cond('networkIdle', '0'), cond('elementIsNotCovered', null, false), cond('elementHasFocus')]);
     const click = conditionsFor(step('click', { selector: '#a' }), project);
     // elementIsNotCovered switched off, networkIdle re-configured, elementHasFocus not for clicks.
@@ -61,8 +61,15 @@ describe('waiting condition rules', () => {
       ),
       project,
     );
-    expect(names(own)).toEqual(['networkIdle', 'elementIsVisible', 'elementIsNotAnimating', 'elementIsNotDisabled', 'elementHasAttribute']);
+    expect(names(own)).toEqual(['networkIdle', 'elementHasAttribute']);
     expect(own.find((c) => c.condition === 'networkIdle')?.expected).toBe('5');
+  });
+
+  it('takes a step list as the whole set: only documentComplete waits for nothing else, one inactive entry for nothing', () => {
+    const click = (waitingConditions: WaitingCondition[]) =>
+      conditionsFor(step('click', { selector: '#a' }, { waitingConditions }), settings([cond('networkIdle')]));
+    expect(names(click([cond('documentComplete')]))).toEqual(['documentComplete']);
+    expect(click([cond('elementIsVisible', null, false)])).toEqual([]);
   });
 
   it('takes an explicit empty list on a step as none, and null as the defaults', () => {
@@ -78,7 +85,7 @@ describe('waiting condition rules', () => {
     );
     expect(names(conditionsFor(gotoStep, settings(null)))).toEqual(['documentComplete']);
     const exec = step('execute', { code: '1' }, { waitingConditions: [cond('elementIsVisible'), cond('pageNavigationAfterExecution')] });
-    expect(names(conditionsFor(exec, settings(null)))).toEqual(['documentComplete', 'networkIdle', 'pageNavigationAfterExecution']);
+    expect(names(conditionsFor(exec, settings(null)))).toEqual(['pageNavigationAfterExecution']);
     // Project-level element conditions do not reach asserts (notVisible would never pass them)...
     expect(names(conditionsFor(step('assert', { selector: '#a' }), settings([cond('elementIsVisible')])))).toEqual(['documentComplete', 'networkIdle']);
     // ...but a step may ask for them itself.

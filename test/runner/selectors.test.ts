@@ -17,6 +17,14 @@ describe('parseSelector', () => {
     expect(parseSelector('[title="a >> b"]')).toEqual([{ engine: 'css', body: '[title="a >> b"]' }]);
   });
 
+  it('does not chain on >> without spaces: such a part is no CSS or XPath, and never reaches Playwright to be split there', () => {
+    for (const raw of ['css=div>>span', 'div>>span', 'xpath=//div>>//span', 'css=form >> button>>span']) {
+      expect(() => parseSelector(raw), raw).toThrow(/not a valid (css|xpath) selector: groups chain with " >> "/);
+    }
+    expect(parseSelector('[title="a>>b"]')).toEqual([{ engine: 'css', body: '[title="a>>b"]' }]);
+    expect(parseSelector('div > span')).toEqual([{ engine: 'css', body: 'div > span' }]);
+  });
+
   it('requires a selector', () => {
     expect(() => parseSelector('  ')).toThrow(/selector/);
   });
