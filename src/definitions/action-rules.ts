@@ -1,7 +1,11 @@
 import type { AssertionProperty, StepAction } from '../domain/index.js';
 
-/** Whether a step of an action points at an element with `action_details.selector`. */
-export type SelectorUse = 'required' | 'conditional' | 'none';
+/**
+ * Whether a step of an action points at an element with `action_details.selector`. `pointer`: it
+ * should, but a step without one acts at its `client_x`/`client_y` (BugBug: "selector omissions
+ * are warnings"), so a missing selector is a warning.
+ */
+export type SelectorUse = 'required' | 'pointer' | 'conditional' | 'none';
 
 export interface ActionRule {
   /**
@@ -14,7 +18,7 @@ export interface ActionRule {
   selector: SelectorUse;
 }
 
-const MOUSE: ActionRule = { configs: ['MouseActionConfigSchema'], selector: 'required' };
+const MOUSE: ActionRule = { configs: ['MouseActionConfigSchema'], selector: 'pointer' };
 
 export const ACTION_RULES: Record<StepAction, ActionRule> = {
   goto: { configs: ['GotoConfigSchema'], selector: 'none' },

@@ -129,13 +129,19 @@ function checkDetails(action: StepAction, details: Record<string, unknown>, at: 
   };
 
   const needsSelector = selectorRequired(action, details);
-  if (needsSelector.required) {
+  const noSelector = typeof details.selector === 'string' ? details.selector.trim() === '' : !isGiven(details.selector);
+  if (rule.selector === 'pointer' && noSelector) {
+    const at2 = details.selector === undefined ? at : [...at, 'selector'];
+    const coords = typeof details.client_x === 'number' && typeof details.client_y === 'number';
+    const then = coords ? 'it acts at client_x/client_y' : 'without client_x/client_y either, it fails with SELECTOR_REQUIRED when run';
+    out.push(warning(at2, `${where}: ${action} has no action_details.selector; ${then}`));
+  } else if (needsSelector.required) {
     if (typeof details.selector === 'string' && details.selector.trim() === '') {
       out.push(error([...at, 'selector'], `${where}: action_details.selector must not be empty`));
     } else {
       need('selector', needsSelector.why);
     }
-  } else if (rule.selector !== 'none' && typeof details.selector === 'string' && details.selector.trim() === '') {
+  } else if (rule.selector !== 'none' && rule.selector !== 'pointer' && typeof details.selector === 'string' && details.selector.trim() === '') {
     out.push(error([...at, 'selector'], `${where}: action_details.selector must not be empty`));
   }
 

@@ -12,8 +12,6 @@ function stepErrors(action: string, details: string, extra = ''): string[] {
 describe('action_details required per action', () => {
   it.each([
     ['goto', '{ url: "" }', 'goto requires action_details.url'],
-    ['click', '{ interaction_position: smart }', 'click requires action_details.selector'],
-    ['hover', '{}', 'hover requires action_details.selector'],
     ['type', '{ selector: "css=#a" }', 'type requires action_details.value'],
     ['select', '{ selector: "css=#a", value: "x" }', 'select requires action_details.select_type'],
     ['execute', '{ code: "" }', 'execute requires action_details.code'],
@@ -83,7 +81,20 @@ describe('action_details required per action', () => {
   });
 
   it('rejects an empty selector at the selector', () => {
-    expect(stepErrors('click', '{ selector: "  " }')).toEqual(['12:39 step: action_details.selector must not be empty']);
+    expect(stepErrors('type', '{ selector: "  ", value: x }')).toEqual(['12:39 step: action_details.selector must not be empty']);
+  });
+
+  it('imports pointer steps without a selector, with a warning: they act at client_x/client_y', () => {
+    const warnings = (action: string, details: string) => {
+      const steps = `        - action: ${action}\n          action_details: ${details}\n`;
+      return parseBundle([source('t.yaml', testWithSteps(steps))]).diagnostics.map(formatDiagnostic);
+    };
+    expect(warnings('click', '{ interaction_position: custom, client_x: 10, client_y: 20 }')).toEqual([
+      't.yaml:12:27: warning: data.groups[0].steps[0]: click has no action_details.selector; it acts at client_x/client_y',
+    ]);
+    expect(warnings('hover', '{ selector: "" }')).toEqual([
+      't.yaml:12:39: warning: data.groups[0].steps[0]: hover has no action_details.selector; without client_x/client_y either, it fails with SELECTOR_REQUIRED when run',
+    ]);
   });
 
   it('rejects unknown action_details fields and warns about fields of other actions', () => {

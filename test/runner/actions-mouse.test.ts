@@ -9,6 +9,20 @@ const FAST = { runTimeout: 2 };
 const FAST_GO_ON = { runTimeout: 2, continueOnFailure: true };
 
 describe('mouse actions', { timeout: 30_000 }, () => {
+  it('click without a selector: at client_x/client_y in the viewport, else SELECTOR_REQUIRED', async () => {
+    const noWhere = act('click', {}, FAST);
+    const r = await run([
+      goto(url('/act-coords.html')),
+      act('click', { client_x: 50, client_y: 60, modifier_keys: ['Shift'] }),
+      read('#out'),
+      act('click', { selector: '', client_x: 7, client_y: 8 }),
+      read('#out'),
+      noWhere,
+    ]);
+    expect([2, 4].map((i) => r.steps[i]?.computedValue)).toEqual(['clicked at 50,60+shift', 'clicked at 7,8']);
+    expectFailedAt(r, noWhere, 'SELECTOR_REQUIRED');
+  });
+
   it('click: real mouse events with modifier keys, after scrolling into view, at an uncovered point, at interaction_position', async () => {
     const r = await run([
       goto(url('/act-mouse.html')),
