@@ -45,15 +45,19 @@ export interface ProbeResult {
  */
 export function firstMatch(parts: ProbePart[]): Element | null {
   let roots: (Document | Element)[] = [document];
-  for (const part of parts) {
+  // An absolute XPath in a later group searches the whole document: the chain restarts there
+  // (selectors.ts, isAbsoluteXPath; repeated here because this function is serialised alone).
+  let start = 0;
+  parts.forEach((part, i) => {
+    if (i > 0 && part.engine === 'xpath' && /^\(*\//.test(part.body)) start = i;
+  });
+  for (const part of parts.slice(start)) {
     const next: Element[] = [];
     for (const root of roots) {
       if (part.engine === 'css') {
         next.push(...Array.from(root.querySelectorAll(part.body)));
       } else if (part.engine === 'xpath') {
-        // As Playwright does: inside a chain, `//x` means below the previous match.
-        const expr = root !== document && part.body.startsWith('/') ? `.${part.body}` : part.body;
-        const snap = document.evaluate(expr, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+        const snap = document.evaluate(part.body, root, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
         for (let i = 0; i < snap.snapshotLength; i++) {
           const node = snap.snapshotItem(i);
           if (node instanceof Element) next.push(node);

@@ -124,6 +124,15 @@ export function describeSelector(parts: SelectorPart[]): string {
   return parts.map((p, i) => `${i === 0 ? '' : p.relation === 'ancestor' ? ' << ' : p.relation === 'sibling' ? ' ~ ' : ' >> '}${p.engine}=${p.body}`).join('');
 }
 
+/**
+ * An XPath that starts from the document (`//x`, `/html/x`, `(//x)[2]`), not from a context node.
+ * In a later group BugBug evaluates it on the whole document ("`//div[…]` in a second group searches
+ * the whole document"); only a relative group (`.//x`) is scoped to the previous match.
+ */
+export function isAbsoluteXPath(part: { engine: string; body: string }): boolean {
+  return part.engine === 'xpath' && /^\(*\//.test(part.body);
+}
+
 /** All matches of the selector; callers take `.first()` where BugBug acts on one element. */
 export function toLocator(root: SelectorRoot, parts: SelectorPart[]): Locator {
   const [head, ...rest] = parts;
@@ -141,8 +150,10 @@ export function toLocator(root: SelectorRoot, parts: SelectorPart[]): Locator {
         .last();
     } else if (p.relation === 'sibling') {
       loc = loc.first().locator('xpath=..').locator(sel(p));
+    } else if (isAbsoluteXPath(p)) {
+      // Playwright would scope `//x` to the previous match; BugBug searches the whole document.
+      loc = root.locator(sel(p));
     } else {
-      // Playwright's chained xpath is evaluated relative to the previous match, like BugBug's ` >> `.
       loc = loc.locator(sel(p));
     }
   }

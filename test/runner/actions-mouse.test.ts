@@ -157,7 +157,7 @@ describe('mouse actions', { timeout: 30_000 }, () => {
 });
 
 describe('selector chains', { timeout: 30_000 }, () => {
-  it('<< finds the closest matching ancestor, ~ evaluates from the parent (siblings); a malformed chain fails INVALID_ELEMENT_SELECTOR', async () => {
+  it('<< finds the closest matching ancestor, ~ evaluates from the parent (siblings), absolute XPath groups search the document; a malformed chain fails INVALID_ELEMENT_SELECTOR', async () => {
     const bad = act('click', { selector: 'css=.card << ' }, FAST);
     const r = await run([
       goto(url('/act-selectors.html')),
@@ -166,9 +166,14 @@ describe('selector chains', { timeout: 30_000 }, () => {
       read('xpath=//h3[text()="Alpha"] ~ css=.value'),
       // Beta's card, its label, and the value next to that label.
       read('xpath=//h3[text()="Beta"] << css=.card >> css=.label ~ css=.value'),
+      // An absolute XPath in a later group searches the whole document; a relative one the match.
+      read('xpath=//div[@id="card-a"] >> xpath=//p[@id="out"]'),
+      read('xpath=//div[@id="card-b"] >> xpath=.//span[@class="value"]'),
+      act('click', { selector: 'css=#card-a >> xpath=(//button)[2]' }),
+      read('#out'),
       bad,
     ]);
-    expect([2, 3, 4].map((i) => r.steps[i]?.computedValue)).toEqual(['bought card-b', '10', '20']);
+    expect([2, 3, 4, 5, 6, 8].map((i) => r.steps[i]?.computedValue)).toEqual(['bought card-b', '10', '20', 'bought card-b', '20', 'bought card-b']);
     expectFailedAt(r, bad, 'INVALID_ELEMENT_SELECTOR');
   });
 });
