@@ -15,12 +15,16 @@ export function suiteTestRefs(suite: SuiteData): string[] {
   return [...new Set((suite.tests ?? []).map((t) => t.test_source))];
 }
 
-/** Files the steps upload (`uploadFile`'s `file_source`, relative to the bundle), each once. */
+/** Files the steps read (`uploadFile`'s `file_source`, visual regression reference screenshots; relative to the bundle), each once. */
 export function fileSources(data: TestData | ComponentData): string[] {
   const out = new Set<string>();
   const walk = (steps: StepData[] | null | undefined) => {
     for (const step of steps ?? []) {
       if (step.action === 'uploadFile' && step.action_details.file_source) out.add(step.action_details.file_source);
+      for (const ref of step.action_details.visual_regression_ref_screenshots ?? []) {
+        const source = (ref as { file_source?: unknown } | null)?.file_source;
+        if (typeof source === 'string' && source !== '') out.add(source);
+      }
       walk(step.conditional_steps);
     }
   };

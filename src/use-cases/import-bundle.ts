@@ -45,7 +45,7 @@ export async function importBundle(store: Store, projectId: string, files: Sourc
   for (const def of [...bundle.tests, ...bundle.components]) {
     for (const path of fileSources(def.data)) {
       if (!supplied.has(path) && !(await store.blobs.exists(bundleFileKey(projectId, path)).catch(() => false))) {
-        warnings.push(`${def.file}: warning: "${def.slug}" uploads "${path}", which is not in the bundle; that step will fail with FILE_DOES_NOT_EXIST`);
+        warnings.push(`${def.file}: warning: "${def.slug}" reads "${path}", which is not in the bundle; that step will fail with FILE_DOES_NOT_EXIST`);
       }
     }
   }

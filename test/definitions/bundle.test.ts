@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { componentRefs, formatDiagnostic, parseBundle, readBundleFiles, slugify } from '../../src/definitions/index.js';
+import { componentRefs, fileSources, formatDiagnostic, parseBundle, readBundleFiles, slugify } from '../../src/definitions/index.js';
 import { errorLines, errors, FIXTURES, source } from './helpers.js';
 
 const profile = (name: string, extra = ''): string => `schema_version: '1.0'\nschema_type: profile\ndata:\n  name: '${name}'\n${extra}`;
@@ -128,5 +128,25 @@ describe('slugify', () => {
     ['A__B', 'a-b'],
   ])('%j → %j', (name, slug) => {
     expect(slugify(name)).toBe(slug);
+  });
+});
+
+describe('fileSources', () => {
+  it("names the files a test's steps read: uploads and visual regression references, each once", () => {
+    const steps = `        - action: uploadFile
+          action_details: { selector: 'css=#f', file_source: 'files/a.pdf' }
+        - action: pageVisualRegression
+          action_details:
+            visual_regression_ref_screenshots:
+              - { file_source: 'refs/home.png', screen_size_type: desktop }
+              - { file_source: 'refs/home-m.png', screen_size_type: mobile }
+              - { project_artifact_id: 'x' }
+        - action: uploadFile
+          action_details: { selector: 'css=#g', file_source: 'refs/home.png' }
+`;
+    const text = `schema_version: '1.0'\nschema_type: test\ndata:\n  name: T\n  slug: t\n  runtime: browser\n  screen_size: desktop\n  groups:\n    - group_name: G\n      slug: g\n      steps:\n${steps}`;
+    const { bundle, diagnostics } = parseBundle([source('t.yaml', text)]);
+    expect(errors(diagnostics)).toEqual([]);
+    expect(fileSources(bundle.tests[0]?.data as never)).toEqual(['files/a.pdf', 'refs/home.png', 'refs/home-m.png']);
   });
 });

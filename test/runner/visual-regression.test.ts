@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { PlanStep, RunResources, RunSettings, ScreenSize, StepRunRecord } from '../../src/domain/index.js';
 import { goto, plan, step, type CollectingSink } from './plan-builder.js';
@@ -9,7 +10,9 @@ const fixture = useRunnerFixture();
 class MemoryResources implements RunResources {
   readonly baselines = new Map<string, Uint8Array>();
   readonly saved: string[] = [];
-  file = async (): Promise<Uint8Array | null> => null;
+  /** The imported bundle's files, by path. */
+  readonly files = new Map<string, Uint8Array>();
+  file = async (path: string): Promise<Uint8Array | null> => this.files.get(path) ?? null;
   baseline = async (key: string): Promise<Uint8Array | null> => this.baselines.get(key) ?? null;
   saveBaseline = async (key: string, png: Uint8Array): Promise<void> => {
     this.saved.push(key);
@@ -96,5 +99,52 @@ describe('visual regression', { timeout: 30_000 }, () => {
     const { records } = await run('vr-a.html', resources, [pageVr], { screen: { type: 'custom', width: 800, height: 600 } });
     expect(records[0]).toMatchObject({ status: 'passed' });
     expect(resources.saved.at(-1)).toBe(`${pageVr.id}@800x600`);
+  });
+});
+
+describe('visual regression with the references the YAML supplies', { timeout: 30_000 }, () => {
+  const resources = new MemoryResources();
+  // vr-a.html, as a first run records it: the right picture of the page.
+  const learn = new MemoryResources();
+  /** A 1024×700 PNG whose top half is black: half of a light page differs from it. */
+  const halfBlack = (): Uint8Array => {
+    const png = new PNG({ width: 1024, height: 700 });
+    for (let i = 0; i < png.data.length; i += 4) {
+      const dark = i / 4 < 1024 * 350;
+      png.data.set(dark ? [0, 0, 0, 255] : [255, 255, 255, 255], i);
+    }
+    return new Uint8Array(PNG.sync.write(png));
+  };
+  let steps = 0;
+  const withRefs = (refs: unknown[]): PlanStep => ({
+    ...pageVr,
+    id: `${pageVr.id}-ref-${++steps}`,
+    details: { visual_regression_max_diff: 10, visual_regression_ref_screenshots: refs },
+  });
+
+  it('compares with the supplied reference, never recording a baseline: 50 % off with 10 % allowed fails', async () => {
+    resources.files.set('refs/home-mobile.png', new Uint8Array([1, 2, 3]));
+    resources.files.set('refs/home.png', halfBlack());
+    const step = withRefs([
+      { file_source: 'refs/home-mobile.png', screen_size_type: 'mobile' },
+      { file_source: 'refs/home.png', screen_size_type: 'desktop' },
+    ]);
+    const { records } = await run('vr-a.html', resources, [step]);
+    expect(records[0]).toMatchObject({ status: 'failed', errorCode: 'ASSERT_FAILED', assertionExpectedValue: '10' });
+    expect(Number(records[0]?.assertionCurrentValue)).toBeGreaterThan(40);
+    expect(resources.saved).toEqual([]);
+  });
+
+  it('passes against a supplied reference that matches, and fails FILE_DOES_NOT_EXIST for one not in the bundle', async () => {
+    await run('vr-a.html', learn, [pageVr]);
+    resources.files.set('refs/right.png', learn.baselines.get(`${pageVr.id}@1024x700`) as Uint8Array);
+    const { records } = await run('vr-a.html', resources, [withRefs([{ file_source: 'refs/right.png' }]), withRefs([{ file_source: 'refs/gone.png' }])]);
+    expect(records[0]).toMatchObject({ status: 'passed', assertionCurrentValue: '0' });
+    expect(records[1]).toMatchObject({
+      status: 'failed',
+      errorCode: 'FILE_DOES_NOT_EXIST',
+      error: 'Reference screenshot "refs/gone.png" is not in the imported bundle',
+    });
+    expect(resources.saved).toEqual([]);
   });
 });

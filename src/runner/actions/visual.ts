@@ -68,11 +68,33 @@ export function formatPercent(p: number): string {
   return String(Math.round(p * 100) / 100);
 }
 
+/** The `file_source` of the reference a step supplies for this screen size; null when it supplies none. */
+export function referenceSource(refs: unknown, screenType: string): string | null {
+  const given = (Array.isArray(refs) ? refs : []).filter(
+    (r): r is { file_source: string; screen_size_type?: unknown } =>
+      typeof r === 'object' && r !== null && typeof (r as { file_source?: unknown }).file_source === 'string',
+  );
+  const pick = given.find((r) => r.screen_size_type === screenType) ?? given.find((r) => r.screen_size_type == null) ?? given[0];
+  return pick?.file_source ?? null;
+}
+
+/**
+ * The expected image: the reference the YAML supplies (a file of the imported bundle) when it
+ * supplies one, else the baseline stored by an earlier run (null: none yet).
+ */
+async function expectedImage(ctx: StepContext, key: string): Promise<Uint8Array | null> {
+  const source = referenceSource(ctx.details.visual_regression_ref_screenshots, ctx.session.plan.screen.type);
+  if (source === null) return ctx.resources.baseline(key);
+  const file = await ctx.resources.file(source);
+  if (!file) throw new StepError('FILE_DOES_NOT_EXIST', `Reference screenshot "${source}" is not in the imported bundle`);
+  return file;
+}
+
 function visualRegression(shoot: (ctx: StepContext) => Promise<Uint8Array>): ActionHandler {
   return async (ctx) => {
     const key = baselineKey(ctx);
     const settings = ctx.session.plan.settings.visualRegression;
-    const baseline = await ctx.resources.baseline(key);
+    const baseline = await expectedImage(ctx, key);
     if (!baseline) {
       const png = await shoot(ctx);
       await ctx.resources.saveBaseline(key, png);
