@@ -66,20 +66,27 @@ async function waitForRun(client: ClientConfig, runId: string, timeoutMs: number
   }
 }
 
-/** `bugrun remote run test <id|slug>`: starts the run, prints `testRunId: <uuid>`, waits, reports. */
-export async function runTest(client: ClientConfig, idOrSlug: string, opts: RunOptions): Promise<number> {
-  const test = await resolveTest(client, idOrSlug);
-  const { status, data } = await apiRequest<RunStatusBody>(client, 'POST', '/api/v2/testruns/', {
-    testId: test.id,
+/**
+ * POSTs a run request with the CLI's profile, variables and trigger; a refusal (400, 429) is one
+ * `CliError` naming each field's problem.
+ */
+export async function startRemote<T>(client: ClientConfig, path: string, target: Record<string, string>, opts: RunOptions, what: string): Promise<T> {
+  const { status, data } = await apiRequest<T>(client, 'POST', path, {
+    ...target,
     ...(opts.profile === undefined ? {} : { profileName: opts.profile }),
     ...(opts.variable.length === 0 ? {} : { variables: opts.variable }),
     triggeredBy: opts.triggeredBy,
   });
-  if (status !== 200) {
-    const errors = typeof data === 'object' && data !== null ? (data as unknown as Record<string, unknown>) : {};
-    const messages = Object.entries(errors).map(([field, m]) => `${field}: ${Array.isArray(m) ? m.join(' ') : String(m)}`);
-    throw new CliError(`The run was not started: ${messages.join('; ') || `HTTP ${status}`}`);
-  }
+  if (status === 200) return data;
+  const errors = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const messages = Object.entries(errors).map(([field, m]) => `${field}: ${Array.isArray(m) ? m.join(' ') : String(m)}`);
+  throw new CliError(`The ${what} was not started: ${messages.join('; ') || `HTTP ${status}`}`);
+}
+
+/** `bugrun remote run test <id|slug>`: starts the run, prints `testRunId: <uuid>`, waits, reports. */
+export async function runTest(client: ClientConfig, idOrSlug: string, opts: RunOptions): Promise<number> {
+  const test = await resolveTest(client, idOrSlug);
+  const data = await startRemote<RunStatusBody>(client, '/api/v2/testruns/', { testId: test.id }, opts, 'run');
   console.log(`testRunId: ${data.id}`);
   console.log(`Queued test "${test.name}": ${data.webappUrl}`);
   if (!opts.wait) return 0;

@@ -1,7 +1,7 @@
 import type { ClientConfig } from '../config/client-config.js';
 import { isFinished, type SuiteRunBody, type SuiteRunStatusBody, type SuiteSummary } from './api-types.js';
-import { apiJson, apiRequest, apiText, CliError } from './http-client.js';
-import type { ReportOptions, RunOptions } from './remote-run.js';
+import { apiJson, apiText } from './http-client.js';
+import { startRemote, type ReportOptions, type RunOptions } from './remote-run.js';
 import { failingStep, shortDuration, stepLabel, writeReport } from './run-output.js';
 
 const POLL_MS = 500;
@@ -51,17 +51,7 @@ export async function reportSuiteRun(client: ClientConfig, run: SuiteRunBody, op
 /** `bugrun remote run suite <id|slug>`: starts it, prints `suiteRunId: <uuid>`, waits, reports. */
 export async function runSuite(client: ClientConfig, idOrSlug: string, opts: RunOptions): Promise<number> {
   const suite = await resolveSuite(client, idOrSlug);
-  const { status, data } = await apiRequest<SuiteRunStatusBody>(client, 'POST', '/api/v2/suiteruns/', {
-    suiteId: suite.id,
-    ...(opts.profile === undefined ? {} : { profileName: opts.profile }),
-    ...(opts.variable.length === 0 ? {} : { variables: opts.variable }),
-    triggeredBy: opts.triggeredBy,
-  });
-  if (status !== 200) {
-    const errors = typeof data === 'object' && data !== null ? (data as unknown as Record<string, unknown>) : {};
-    const messages = Object.entries(errors).map(([field, m]) => `${field}: ${Array.isArray(m) ? m.join(' ') : String(m)}`);
-    throw new CliError(`The suite run was not started: ${messages.join('; ') || `HTTP ${status}`}`);
-  }
+  const data = await startRemote<SuiteRunStatusBody>(client, '/api/v2/suiteruns/', { suiteId: suite.id }, opts, 'suite run');
   // BugBug's GitHub Action scrapes this exact line.
   console.log(`suiteRunId: ${data.id}`);
   console.log(`Queued suite "${suite.name}" (${suite.testsCount} tests): ${data.webappUrl}`);

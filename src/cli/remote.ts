@@ -13,7 +13,7 @@ import {
 } from './api-types.js';
 import { apiJson } from './http-client.js';
 import { reportSuiteRun, runSuite, suiteRunNotFound } from './remote-suite.js';
-import type { ReportOptions, RunOptions } from './remote-run.js';
+import { reportRun, runTest, type ReportOptions, type RunOptions } from './remote-run.js';
 
 interface ClientFlags {
   url?: string;
@@ -40,7 +40,6 @@ export function registerRemote(program: Command): void {
       process.exitCode = await runSuite(client(flags), id, opts);
       return;
     }
-    const { runTest } = await import('./remote-run.js');
     process.exitCode = await runTest(client(flags), id, opts);
   });
 
@@ -99,7 +98,6 @@ export function registerRemote(program: Command): void {
       process.exitCode = 1;
       return;
     }
-    const { reportRun } = await import('./remote-run.js');
     process.exitCode = await reportRun(c, run, flags);
   });
 

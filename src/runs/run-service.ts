@@ -47,6 +47,18 @@ export interface RunServiceOptions {
   reaper?: { intervalMs?: number; deadAfterMs?: number };
 }
 
+/** What a new run's row says of its plan (null: it has none, and ends `error` at once). */
+function planned(plan: TestPlan | null) {
+  return {
+    runMode: 'server' as const,
+    screenSizeType: plan?.screen.type ?? 'desktop',
+    browserWidth: plan?.screen.width ?? null,
+    browserHeight: plan?.screen.height ?? null,
+    totalSteps: plan ? countPlanSteps(plan) : 0,
+    plan,
+  };
+}
+
 /** The queue holds as many runs as it may: the client should retry later. */
 export class QueueFullError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -118,14 +130,9 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
         profileName: input.profileName,
         status: 'queued',
         triggeredBy: input.triggeredBy,
-        runMode: 'server',
-        screenSizeType: plan?.screen.type ?? 'desktop',
-        browserWidth: plan?.screen.width ?? null,
-        browserHeight: plan?.screen.height ?? null,
-        totalSteps: plan ? countPlanSteps(plan) : 0,
+        ...planned(plan),
         variables: input.variables,
         suiteRunId: input.suiteRunId ?? null,
-        plan,
       });
       if (plan) await tx.jobs.enqueue(row.id);
       return row;
@@ -170,13 +177,8 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
           profileId: input.profileId,
           profileName: input.profileName,
           triggeredBy: input.triggeredBy,
-          runMode: 'server',
-          screenSizeType: plan?.screen.type ?? 'desktop',
-          browserWidth: plan?.screen.width ?? null,
-          browserHeight: plan?.screen.height ?? null,
-          totalSteps: plan ? countPlanSteps(plan) : 0,
+          ...planned(plan),
           variables: input.variables,
-          plan,
           suiteRunId: input.suiteRunId,
           suitePosition: position,
           held: true,

@@ -34,20 +34,20 @@ export interface SuiteRunRow {
   userId: string | null;
 }
 
-export interface SuiteRunCreateInput {
-  id?: string;
-  projectId: string;
-  suiteId: string;
-  suiteName: string;
-  triggeredBy: TriggeredBy;
-  profileId: string | null;
-  profileName: string | null;
-  variables: RunVariable[];
-  parallelRun: boolean;
-  parallelSlots: number;
-  autoRetry: number;
-  totalTests: number;
-}
+export type SuiteRunCreateInput = { id?: string } & Pick<
+  SuiteRunRow,
+  | 'projectId'
+  | 'suiteId'
+  | 'suiteName'
+  | 'triggeredBy'
+  | 'profileId'
+  | 'profileName'
+  | 'variables'
+  | 'parallelRun'
+  | 'parallelSlots'
+  | 'autoRetry'
+  | 'totalTests'
+>;
 
 export type SuiteRunPatch = Partial<Pick<SuiteRunRow, 'status' | 'errorCode' | 'errorMessage' | 'started' | 'ended'>>;
 

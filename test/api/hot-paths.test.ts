@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configWith } from '../../src/config/config.js';
 import type { StepRunRecord } from '../../src/domain/index.js';
 import { createService, type Service } from '../../src/service.js';
+import { stepRecord } from '../helpers/step-record.js';
 
 /**
  * The endpoints clients poll (status, run list) and the token check before them, on runs written
@@ -28,37 +29,7 @@ afterAll(async () => {
 const get = (url: string, key = token) => service.app.inject({ method: 'GET', url, headers: { authorization: `Token ${key}` } });
 
 function record(id: string, sequence: number, status: StepRunRecord['status']): StepRunRecord {
-  return {
-    id,
-    stepId: `step-${sequence}`,
-    groupId: 'g',
-    sequence,
-    parentStepRunId: null,
-    type: 'click',
-    name: `Step ${sequence}`,
-    status,
-    error: null,
-    errorCode: null,
-    warning: false,
-    forceFailed: false,
-    ignoredFailed: false,
-    executed: true,
-    elementExists: true,
-    timeout: 5000,
-    runTimeout: null,
-    sleep: 0,
-    executionUrl: null,
-    started: '2026-01-01T00:00:00.000Z',
-    ended: '2026-01-01T00:00:01.500Z',
-    assertionType: null,
-    assertionProperty: null,
-    assertionExpectedValue: null,
-    assertionCurrentValue: null,
-    tabNo: 0,
-    computedValue: null,
-    computedUrl: null,
-    waitingConditions: [],
-  };
+  return stepRecord(id, { sequence, status, executed: true, ended: '2026-01-01T00:00:01.500Z' });
 }
 
 let finished = 0;

@@ -59,6 +59,14 @@ export class Contract {
     return Object.entries(this.spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
   }
 
+  /** Of these `METHOD path` operations, what no response validated so far showed: `<op> success` or `<op> error`. */
+  uncovered(operations: readonly string[]): string[] {
+    return operations.flatMap((op) => {
+      const codes = [...this.seen].filter((s) => s.startsWith(`${op} `)).map((s) => Number(s.split(' ').pop()));
+      return [...(codes.some((c) => c < 400) ? [] : [`${op} success`]), ...(codes.some((c) => c >= 400) ? [] : [`${op} error`])];
+    });
+  }
+
   /** Throws with the validation errors unless `res` is a documented response of `method path`. */
   check(method: string, path: string, res: ContractResponse): unknown {
     const op = this.spec.paths[path]?.[method.toLowerCase()];

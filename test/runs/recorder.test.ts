@@ -6,6 +6,7 @@ import type { StepRunRecord } from '../../src/domain/index.js';
 import { RunRecorder } from '../../src/runs/recorder.js';
 import { retentionPolicy } from '../../src/runs/retention.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { stepRecord } from '../helpers/step-record.js';
 
 /** The recorder on its own (no browser): what it writes at the end of a run, and how. */
 let dir: string;
@@ -22,37 +23,7 @@ afterAll(async () => {
 });
 
 function step(id: string, status: StepRunRecord['status']): StepRunRecord {
-  return {
-    id,
-    stepId: 's1',
-    groupId: 'g',
-    sequence: 0,
-    parentStepRunId: null,
-    type: 'click',
-    name: 'Click it',
-    status,
-    error: null,
-    errorCode: null,
-    warning: false,
-    forceFailed: false,
-    ignoredFailed: false,
-    executed: status !== 'running',
-    elementExists: true,
-    timeout: 5000,
-    runTimeout: null,
-    sleep: 0,
-    executionUrl: null,
-    started: '2026-01-01T00:00:00.000Z',
-    ended: status === 'running' ? null : '2026-01-01T00:00:01.000Z',
-    assertionType: null,
-    assertionProperty: null,
-    assertionExpectedValue: null,
-    assertionCurrentValue: null,
-    tabNo: 0,
-    computedValue: null,
-    computedUrl: null,
-    waitingConditions: [],
-  };
+  return stepRecord(id, { stepId: 's1', name: 'Click it', status });
 }
 
 describe('run recorder', () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import type { StepRunRecord } from '../../src/domain/index.js';
 import { registeredRoutes } from '../../src/api/route-list.js';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
+import { stepRecord } from '../helpers/step-record.js';
 
 /**
  * A server with two projects, for the tests that play an attacker holding a valid token of one
@@ -120,38 +120,4 @@ export function concreteUrl(fixture: TwoProjects, url: string): string {
     .replace(/\*$/, 'x');
   if (/:\w/.test(filled)) throw new Error(`${url} has a parameter test/security/two-projects.ts cannot fill`);
   return filled;
-}
-
-function stepRecord(id: string): StepRunRecord {
-  return {
-    id,
-    stepId: 'step-1',
-    groupId: 'group-1',
-    sequence: 0,
-    parentStepRunId: null,
-    type: 'goto',
-    name: 'Open',
-    status: 'passed',
-    error: null,
-    errorCode: null,
-    warning: false,
-    forceFailed: false,
-    ignoredFailed: false,
-    executed: true,
-    elementExists: null,
-    timeout: 1000,
-    runTimeout: null,
-    sleep: 0,
-    executionUrl: null,
-    started: null,
-    ended: null,
-    assertionType: null,
-    assertionProperty: null,
-    assertionExpectedValue: null,
-    assertionCurrentValue: null,
-    tabNo: 0,
-    computedValue: null,
-    computedUrl: null,
-    waitingConditions: [],
-  };
 }

@@ -4,6 +4,7 @@ import type { StepRunRecord } from '../../src/domain/index.js';
 import type { RunCreateInput, Store } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { postgresFixture, postgresUnavailable, sqliteFixture, type StoreFixture } from './dialects.js';
+import { stepRecord as baseStepRecord } from '../helpers/step-record.js';
 
 const pgProblem = await postgresUnavailable();
 if (pgProblem !== null) console.warn(`store tests: skipping the PostgreSQL variant, cannot connect: ${pgProblem}`);
@@ -14,37 +15,7 @@ const DIALECTS = [
 ];
 
 function stepRecord(id: string, sequence: number, status: StepRunRecord['status'] = 'running'): StepRunRecord {
-  return {
-    id,
-    stepId: `step-${sequence}`,
-    groupId: 'group-1',
-    sequence,
-    parentStepRunId: null,
-    type: 'click',
-    name: `Step ${sequence}`,
-    status,
-    error: null,
-    errorCode: null,
-    warning: false,
-    forceFailed: false,
-    ignoredFailed: false,
-    executed: status !== 'running',
-    elementExists: null,
-    timeout: 5000,
-    runTimeout: null,
-    sleep: 0,
-    executionUrl: null,
-    started: '2026-01-01T00:00:00.000Z',
-    ended: null,
-    assertionType: null,
-    assertionProperty: null,
-    assertionExpectedValue: null,
-    assertionCurrentValue: null,
-    tabNo: 0,
-    computedValue: null,
-    computedUrl: null,
-    waitingConditions: [],
-  };
+  return baseStepRecord(id, { sequence, status, groupId: 'group-1', elementExists: null, ended: null });
 }
 
 describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {

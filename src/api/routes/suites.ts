@@ -2,28 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../store/index.js';
 import { suiteEntries } from '../../use-cases/index.js';
 import { ApiError } from '../errors.js';
-import { paginate, readPage } from '../pagination.js';
+import { readDefinitionList } from '../definition-list.js';
+import { paginate } from '../pagination.js';
 import { serializeSuite } from '../serializers.js';
-import { FieldChecker, isUuid } from '../validate.js';
-
-const ORDERINGS = ['name', '-name', 'created', '-created'] as const;
-type Ordering = (typeof ORDERINGS)[number];
+import { isUuid } from '../validate.js';
 
 /** `GET /suites/` (query, ordering, pagination) and `GET /suites/{id}/` (by id or slug), as `V2Suite`. */
 export const suitesRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   app.get('/suites/', async (request) => {
-    const query = request.query as Record<string, unknown>;
-    const checker = new FieldChecker();
-    const page = readPage(query, checker);
-    const ordering = (query.ordering ?? 'name') as Ordering;
-    if (!ORDERINGS.includes(ordering)) checker.add('ordering', `Select a valid choice. ${String(ordering)} is not one of the available choices.`);
-    checker.throwIfAny();
-    const { count, rows } = await store.suites.list(request.projectId, {
-      query: typeof query.query === 'string' && query.query !== '' ? query.query : undefined,
-      ordering,
-      offset: page.offset,
-      limit: page.pageSize,
-    });
+    const { page, options } = readDefinitionList(request.query as Record<string, unknown>);
+    const { count, rows } = await store.suites.list(request.projectId, options);
     const tests = rows.length > 0 ? await store.tests.listAll(request.projectId) : [];
     const results = await Promise.all(rows.map(async (suite) => serializeSuite(suite, await suiteEntries(store, suite, tests))));
     return paginate(request, page, count, results);

@@ -1,27 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../store/index.js';
 import { ApiError } from '../errors.js';
-import { paginate, readPage } from '../pagination.js';
-import { FieldChecker, isUuid } from '../validate.js';
-
-const ORDERINGS = ['name', '-name', 'created', '-created'] as const;
-type Ordering = (typeof ORDERINGS)[number];
+import { readDefinitionList } from '../definition-list.js';
+import { paginate } from '../pagination.js';
+import { isUuid } from '../validate.js';
 
 /** `GET /tests/` (query, ordering, pagination) and `GET /tests/{id}/`. */
 export const testsRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   app.get('/tests/', async (request) => {
-    const query = request.query as Record<string, unknown>;
-    const checker = new FieldChecker();
-    const page = readPage(query, checker);
-    const ordering = (query.ordering ?? 'name') as Ordering;
-    if (!ORDERINGS.includes(ordering)) checker.add('ordering', `Select a valid choice. ${ordering} is not one of the available choices.`);
-    checker.throwIfAny();
-    const { count, rows } = await store.tests.list(request.projectId, {
-      query: typeof query.query === 'string' && query.query !== '' ? query.query : undefined,
-      ordering,
-      offset: page.offset,
-      limit: page.pageSize,
-    });
+    const { page, options } = readDefinitionList(request.query as Record<string, unknown>);
+    const { count, rows } = await store.tests.list(request.projectId, options);
     return paginate(
       request,
       page,
