@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { registerShadowXPath } from './shadow-xpath.js';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export interface BrowserPoolOptions {
@@ -161,6 +162,8 @@ export class BrowserPool {
   }
 
   private async start(): Promise<Browser> {
+    // Selector engines reach the contexts created after they are registered.
+    await registerShadowXPath();
     const browser = await this.connectOrLaunch();
     if (this.closing) {
       // close() was called while we were launching: do not leak the process.

@@ -1,5 +1,6 @@
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { StepError } from './errors.js';
+import { SHADOW_XPATH_ENGINE } from './shadow-xpath.js';
 
 export type SelectorEngine = 'css' | 'xpath';
 
@@ -137,7 +138,8 @@ export function isAbsoluteXPath(part: { engine: string; body: string }): boolean
 export function toLocator(root: SelectorRoot, parts: SelectorPart[]): Locator {
   const [head, ...rest] = parts;
   if (!head) throw new StepError('SELECTOR_REQUIRED', 'This step needs a selector');
-  const sel = (p: SelectorPart): string => `${p.engine}=${p.body}`;
+  // XPath through Bugrun's engine, which crosses shadow roots as Playwright's CSS engine does.
+  const sel = (p: SelectorPart): string => `${p.engine === 'xpath' ? SHADOW_XPATH_ENGINE : p.engine}=${p.body}`;
   let loc = root.locator(sel(head));
   for (const p of rest) {
     if (p.relation === 'ancestor') {

@@ -176,4 +176,35 @@ describe('selector chains', { timeout: 30_000 }, () => {
     expect([2, 3, 4, 5, 6, 8].map((i) => r.steps[i]?.computedValue)).toEqual(['bought card-b', '10', '20', 'bought card-b', '20', 'bought card-b']);
     expectFailedAt(r, bad, 'INVALID_ELEMENT_SELECTOR');
   });
+
+  it('XPath groups cross shadow roots like CSS groups: the host’s shadow tree and the trees nested in it', async () => {
+    const r = await run([
+      goto(url('/act-shadow.html')),
+      act('click', { selector: "xpath=//payment-widget >> xpath=.//button[@data-testid='confirm']" }),
+      read('#out'),
+      // A root nested in the widget's shadow tree, reached from the host and from the document.
+      act('click', { selector: "xpath=//payment-widget >> xpath=.//button[@id='pay']" }),
+      read('#out'),
+      act('type', { selector: "xpath=//card-form >> xpath=.//input[@id='card-number']", value: '4242' }),
+      evaluate("document.querySelector('payment-widget').shadowRoot.querySelector('card-form').shadowRoot.getElementById('card-number').value"),
+      read('xpath=//payment-widget >> xpath=.//h4'),
+      read("xpath=//button[@id='pay']"),
+      // The light tree first, as CSS: the slotted note is the host's light child.
+      read("xpath=//payment-widget >> xpath=.//*[@slot='note']"),
+      // Scoped to the host: the decoy outside it is not a match; an absolute group still searches everything.
+      read('xpath=//payment-widget >> xpath=(.//button)[1]'),
+      read("xpath=//payment-widget >> xpath=//button[@data-testid='confirm']"),
+    ]);
+    expectPassed(r);
+    expect([2, 4, 6, 7, 8, 9, 10, 11].map((i) => r.steps[i]?.computedValue)).toEqual([
+      'widget confirmed',
+      'paid',
+      '4242',
+      'Total: 20 EUR',
+      'Pay',
+      'Slotted note',
+      'Confirm payment',
+      'Confirm elsewhere',
+    ]);
+  });
 });

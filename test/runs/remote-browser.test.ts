@@ -50,7 +50,11 @@ beforeAll(async () => {
   // A local Chromium that cannot start: every run must use the browser server.
   bugrun = await startBugrun({ browserWs: server.endpoint, chromiumPath: '/nonexistent/chromium', spareContext: false, concurrency: 1 });
   await bugrun.importYaml({
-    'remote.yaml': yamlTest('remote', yamlStep('goto', `url: '${fixture.url}/title.html'`)),
+    // A selector through Bugrun's own XPath engine, which must reach contexts on the server too.
+    'remote.yaml': yamlTest(
+      'remote',
+      yamlStep('goto', `url: '${fixture.url}/act-shadow.html'`) + yamlStep('click', `selector: "xpath=//payment-widget >> xpath=.//button[@id='pay']"`),
+    ),
     'held.yaml': yamlTest('held', yamlStep('goto', `url: '${fixture.url}/gate?name=remote'`, { name: 'Held' })),
   });
 }, 60_000);
@@ -67,7 +71,7 @@ describe('a worker on a remote browser server', () => {
     expect((await bugrun.waitFor(runId, ['passed', 'failed', 'error'], 60_000)).status).toBe('passed');
     const run = (await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as { browserName: string; stepsRuns: { screenshotUrl: string | null }[] };
     expect(run.browserName).toMatch(/chrom/i);
-    expect(run.stepsRuns[0]?.screenshotUrl).toBeTruthy();
+    expect(run.stepsRuns.map((s) => Boolean(s.screenshotUrl))).toEqual([true, true]);
     // The browser runs under the browser server's process, not this one.
     expect(await childrenOf(server.child.pid!)).not.toEqual([]);
     const own = await Promise.all((await childrenOf(process.pid)).filter((pid) => pid !== server.child.pid).map(executableOf));
