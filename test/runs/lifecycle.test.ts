@@ -97,14 +97,14 @@ describe('200 runs at once', { timeout: 600_000 }, () => {
   });
   afterAll(async () => bugrun?.close());
 
-  it('with three in four of them stopped: every run reaches a terminal status and the counts add up', async () => {
+  it('with nine in ten of them stopped: every run reaches a terminal status and the counts add up', async () => {
     const test = await bugrun.service.store.tests.getBySlug(bugrun.service.projectId, 'quick');
     const created = await Promise.all(Array.from({ length: 200 }, () => bugrun.api('POST', '/api/v2/testruns/', { testId: test?.id })));
     expect(created.every((r) => r.statusCode === 200)).toBe(true);
     const ids = created.map((r) => (r.json() as { id: string }).id);
     expect(new Set(ids).size).toBe(200);
-    // 150 stopped while queued (or just started), 50 run to the end: enough to keep both slots busy.
-    const stopped = await Promise.all(ids.filter((_, i) => i % 4 !== 0).map((id) => bugrun.api('POST', `/api/v2/testruns/${id}/stop/`)));
+    // 180 stopped while queued (or just started), 20 run to the end: enough to keep both slots busy.
+    const stopped = await Promise.all(ids.filter((_, i) => i % 10 !== 0).map((id) => bugrun.api('POST', `/api/v2/testruns/${id}/stop/`)));
     expect(stopped.every((r) => r.statusCode === 200)).toBe(true);
 
     const countByStatus = async () => {
@@ -116,7 +116,7 @@ describe('200 runs at once', { timeout: 600_000 }, () => {
     };
     const terminal = (counts: Record<string, number>) => TERMINAL.reduce((n, s) => n + (counts[s] ?? 0), 0);
     const counts = await waitUntil('every run terminal', countByStatus, (c) => terminal(c) === 200, 540_000);
-    expect(counts.stopped).toBeGreaterThanOrEqual(150);
+    expect(counts.stopped).toBeGreaterThanOrEqual(180);
     expect((counts.passed ?? 0) + (counts.stopped ?? 0)).toBe(200);
     const sequences = await Promise.all(ids.map(async (id) => ((await bugrun.api('GET', `/api/v2/testruns/${id}/`)).json() as { sequence: number }).sequence));
     expect(new Set(sequences).size).toBe(200);

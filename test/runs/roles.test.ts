@@ -60,10 +60,11 @@ describe.skipIf(skipPostgres !== null)('an API process and a worker process on o
   const services: Service[] = [];
   const dirs: string[] = [];
   // One data dir for both, as on a shared volume: the worker writes the files the API serves.
-  const start = async (role: 'api' | 'worker') => {
+  const start = async (role: 'api' | 'worker', demo = false) => {
     const dataDir = dirs[0] ?? (await mkdtemp(join(tmpdir(), 'bugrun-roles-')));
     if (dirs.length === 0) dirs.push(dataDir);
-    const service = await createService(configWith({ dataDir, port: 0, databaseUrl: db.url, token: 'roles-token', concurrency: 2 }), { role });
+    const config = configWith({ dataDir, port: 0, databaseUrl: db.url, token: 'roles-token', concurrency: 2, demo });
+    const service = await createService(config, { role });
     services.push(service);
     await service.start();
     return service;
@@ -106,5 +107,50 @@ describe.skipIf(skipPostgres !== null)('an API process and a worker process on o
     expect((await api.app.inject({ method: 'GET', url: shot.pathname + shot.search })).statusCode).toBe(200);
     const health = (await api.app.inject({ method: 'GET', url: '/healthz' })).json();
     expect(health).toMatchObject({ status: 'ok', role: 'api', database: 'ok', queued: 0 });
+    // The worker's histograms count what it executed; the API process executed nothing.
+    const workerMetrics = (await worker.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(workerMetrics).toMatch(/^bugrun_run_duration_seconds_count\{status="passed"\} 1$/m);
+    expect(workerMetrics).toMatch(/^bugrun_step_duration_seconds_count\{status="passed"\} 1$/m);
+    expect(workerMetrics).toMatch(/^bugrun_queue_oldest_age_seconds 0$/m);
+    expect((await api.app.inject({ method: 'GET', url: '/metrics' })).body).not.toMatch(/^bugrun_run_duration_seconds_count/m);
+  });
+
+  it('imports the demo project once per database: a later --demo start keeps what the team changed', async () => {
+    const first = await start('api', true);
+    const tests = await first.store.tests.listAll(first.projectId);
+    expect(tests.map((t) => t.name)).toContain('Add two products to the cart');
+    const profile = await first.store.profiles.getBySlug(first.projectId, 'default');
+    expect(profile).not.toBeNull();
+    // The team points the shared demo profile elsewhere and renames a test.
+    const edited = { ...(profile!.data as object), variables: [{ key: 'demo_url', value: 'https://staging.example.com' }] };
+    await first.store.profiles.upsert(first.projectId, { slug: 'default', name: 'Default', data: edited });
+    const renamed = tests.find((t) => t.name === 'Add two products to the cart')!;
+    await first.store.tests.upsert(first.projectId, { slug: renamed.slug, name: 'Renamed by the team', data: renamed.data });
+
+    const second = await start('api', true);
+    expect(second.projectId).toBe(first.projectId);
+    expect((await second.store.profiles.getBySlug(first.projectId, 'default'))?.data).toEqual(edited);
+    const after = await second.store.tests.listAll(first.projectId);
+    expect(after.map((t) => t.id).sort()).toEqual(tests.map((t) => t.id).sort());
+    expect(after.find((t) => t.id === renamed.id)?.name).toBe('Renamed by the team');
+  });
+
+  it('runs the retention sweeper on one process at a time', async () => {
+    const [a, b] = [await start('api'), await start('worker')];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const first = a.store.exclusive('artifact-sweeper', async () => {
+      entered();
+      await held;
+      return 'first';
+    });
+    await inside;
+    // While the API process sweeps, the worker's sweep stands aside rather than sweep beside it.
+    expect(await b.sweeper.sweep()).toBeNull();
+    release();
+    expect(await first).toBe('first');
+    expect(await b.sweeper.sweep()).toBe(0);
   });
 });

@@ -208,6 +208,7 @@ describe('web UI', () => {
     await page.click('nav a[data-section=suites]');
     await page.waitForURL(`${url}/suites`);
     const row = page.locator('tr[data-suite-id]', { hasText: 'UI suite' });
+    await row.waitFor(); // the rows render when the suite list arrives
     expect(await row.locator('.suite-tests li').allTextContents()).toEqual(['Login works', 'Wrong heading', 'gone-test']);
     expect(await row.locator('.suite-tests li.missing').textContent()).toBe('gone-test');
     expect(await row.locator('.suite-settings').textContent()).toBe('one at a time · auto-retry ×1');
