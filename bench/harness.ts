@@ -1,7 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { measureApiLoad, type ApiLoadResult } from './figures/api-load.js';
+import { measureLeak, type LeakResult } from './figures/leak.js';
 import { measureMemory, type MemoryResult } from './figures/memory.js';
+import { measureParts, type PartsResult } from './figures/parts.js';
+import { measureReferences, type ReferencesResult } from './figures/references.js';
 import { measureQueueLatency, type QueueLatencyResult } from './figures/queue-latency.js';
 import { measureRunLatency, type RunLatencyResult } from './figures/run-latency.js';
 import { measureScreenshotCost, type ScreenshotCostResult } from './figures/screenshot-cost.js';
@@ -20,9 +23,12 @@ import { makeTempRoot, removeTempRoot } from './lib/temp.js';
 
 export interface BenchFigures {
   latency?: RunLatencyResult;
+  references?: ReferencesResult;
+  parts?: PartsResult;
   screenshot?: ScreenshotCostResult;
   queue?: QueueLatencyResult;
   memory?: MemoryResult;
+  leak?: LeakResult;
   throughput?: ThroughputResult;
   api?: ApiLoadResult;
 }
@@ -164,14 +170,17 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
 
     const runners: Record<FigureName, () => Promise<void>> = {
       latency: async () => void (figures.latency = await measureRunLatency(ctx)),
+      references: async () => void (figures.references = await measureReferences(ctx)),
+      parts: async () => void (figures.parts = await measureParts(ctx)),
       screenshot: async () => void (figures.screenshot = await measureScreenshotCost(ctx)),
       queue: async () => void (figures.queue = await measureQueueLatency(ctx)),
       memory: async () => void (figures.memory = await measureMemory(ctx, rssBeforeService)),
+      leak: async () => void (figures.leak = await measureLeak(ctx)),
       throughput: async () => void (figures.throughput = await measureThroughput(ctx)),
       api: async () => void (figures.api = await measureApiLoad(ctx)),
     };
     // Cheapest and most telling first; throughput (the most runs) last.
-    const order: FigureName[] = ['latency', 'screenshot', 'queue', 'memory', 'api', 'throughput'];
+    const order: FigureName[] = ['latency', 'references', 'parts', 'screenshot', 'queue', 'memory', 'leak', 'api', 'throughput'];
     for (const name of order) {
       if (options.only.length > 0 && !options.only.includes(name)) continue;
       const elapsed = (performance.now() - t0) / 1000;

@@ -29,7 +29,7 @@ function parseArgs(argv: string[]): Args {
       }
     } else if (a === '--out') args.out = argv[++i] ?? args.out;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [--only latency,screenshot,queue,memory,throughput,api] [--out DIR]\n');
+      process.stdout.write(`usage: npm run bench [-- --quick] [--only ${FIGURES.join(',')}] [--out DIR]\n`);
       process.exit(0);
     } else throw new Error(`unknown argument "${a}"`);
   }

@@ -1,7 +1,7 @@
 import { runBatch } from '../lib/bench-service.js';
 import type { FigureContext } from '../lib/context.js';
 import { sleep } from '../lib/http.js';
-import { sampleTreePss, treePssMb } from '../lib/processes.js';
+import { sampleEvery, sampleTreePss, treePssMb } from '../lib/processes.js';
 import { rawWarmRun } from '../lib/raw-script.js';
 import { row } from '../lib/rows.js';
 import { round } from '../lib/stats.js';
@@ -10,6 +10,8 @@ export interface MemoryPoint {
   concurrency: number;
   servicePeakMb: number;
   rawPeakMb: number;
+  /** This process's RSS at its peak during the service's runs (in-process: harness included). */
+  serverRssPeakMb: number;
   /** (peak − idle) / concurrency. */
   servicePerRunMb: number;
   rawPerRunMb: number;
@@ -36,7 +38,7 @@ function mb(bytes: number): number {
 }
 
 /**
- * Memory: the server process's RSS while idle, and the browsers' PSS (from /proc/<pid>/smaps_rollup
+ * Memory: the server process's RSS while idle and at its peak during N concurrent runs, and the browsers' PSS (from /proc/<pid>/smaps_rollup
  * of the browser process and all its descendants), idle and at its peak during N concurrent runs.
  */
 export async function measureMemory(ctx: FigureContext, rssBeforeService: number): Promise<MemoryResult> {
@@ -64,8 +66,10 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
   for (const concurrency of ctx.options.memoryConcurrency) {
     if (concurrency > bench.service.config.concurrency) throw new Error(`bench: main service runs at most ${bench.service.config.concurrency} at once`);
     const s = sampleTreePss(servicePid);
+    const rss = sampleEvery(() => process.memoryUsage.rss(), 50);
     for (const f of (await runBatch(bench, referenceId, concurrency)).failures) ctx.runFailed(f);
     const servicePeak = Math.max(...s.stop());
+    const rssPeak = Math.max(...rss.stop());
     const r = sampleTreePss(rawPid);
     await Promise.all(Array.from({ length: concurrency }, () => rawWarmRun(rawBrowser, ctx.steps, ctx.siteUrl)));
     const rawPeak = Math.max(...r.stop());
@@ -73,6 +77,7 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
       concurrency,
       servicePeakMb: round(servicePeak, 1),
       rawPeakMb: round(rawPeak, 1),
+      serverRssPeakMb: mb(rssPeak),
       servicePerRunMb: round((servicePeak - serviceIdle.mb) / concurrency, 1),
       rawPerRunMb: round((rawPeak - rawIdle.mb) / concurrency, 1),
     };
@@ -81,6 +86,12 @@ export async function measureMemory(ctx: FigureContext, rssBeforeService: number
       row('memory', `browser PSS per run at concurrency ${concurrency}`, 'MiB', point.servicePerRunMb, {
         value: point.rawPerRunMb,
         label: 'raw, shared browser',
+      }),
+    );
+    ctx.emit(
+      row('memory', `server RSS peak at concurrency ${concurrency} (in-process, incl. harness)`, 'MiB', point.serverRssPeakMb, {
+        value: mb(memoryAtStart.rss),
+        label: 'server RSS idle',
       }),
     );
   }

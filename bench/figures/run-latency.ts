@@ -101,7 +101,7 @@ export interface RunCpu {
   totalMs: number;
 }
 
-async function withCpu<T>(browserPid: number | null, work: () => Promise<T>): Promise<{ value: T; cpu: RunCpu | null }> {
+export async function withCpu<T>(browserPid: number | null, work: () => Promise<T>): Promise<{ value: T; cpu: RunCpu | null }> {
   const n0 = nodeCpuMs();
   const b0 = browserPid === null ? 0 : treeCpuMs(browserPid);
   const value = await work();

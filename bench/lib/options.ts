@@ -1,15 +1,17 @@
 /** How much work each figure does; `quick` must stay under 3 minutes on a 2-core machine. */
 export type BenchMode = 'full' | 'quick' | 'tiny';
 
-export const FIGURES = ['latency', 'screenshot', 'queue', 'memory', 'throughput', 'api'] as const;
+export const FIGURES = ['latency', 'references', 'parts', 'screenshot', 'queue', 'memory', 'leak', 'throughput', 'api'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export interface BenchOptions {
   mode: BenchMode;
   /** Steps of the reference test (20 in the real bench). */
   steps: number;
-  /** Alternating repetitions of service / one-shot script / warm script. */
+  /** Alternating repetitions of service / one-shot script / warm script (and of each reference). */
   latencyReps: number;
+  /** Cards the long-page reference scrolls to and hovers (4 steps each, after its goto). */
+  longPageCards: number;
   /** Screenshots of each kind (alternating JPEG via CDP and PNG). */
   screenshotShots: number;
   queueReps: number;
@@ -21,6 +23,8 @@ export interface BenchOptions {
   /** Batches per side per concurrency, alternating service and script. */
   throughputReps: number;
   memoryConcurrency: number[];
+  /** Runs in a row of the leak check (the sign-in reference). */
+  leakRuns: number;
   apiSeedRuns: number;
   /** Seconds of autocannon load per endpoint and condition. */
   apiSeconds: number;
@@ -47,6 +51,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 20,
         latencyReps: 7,
+        longPageCards: 5,
         screenshotShots: 30,
         queueReps: 10,
         crossProcessReps: 10,
@@ -54,6 +59,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         throughputRunsPerWorker: 3,
         throughputReps: 2,
         memoryConcurrency: [1, 2, 4],
+        leakRuns: 200,
         apiSeedRuns: 100_000,
         apiSeconds: 8,
         apiConnections: 10,
@@ -68,13 +74,15 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 20,
         latencyReps: 3,
+        longPageCards: 5,
         screenshotShots: 10,
         queueReps: 4,
         crossProcessReps: 4,
         throughputConcurrency: [1, 2, 4],
         throughputRunsPerWorker: 1,
         throughputReps: 1,
-        memoryConcurrency: [2],
+        memoryConcurrency: [2, 4],
+        leakRuns: 40,
         apiSeedRuns: 100_000,
         apiSeconds: 2,
         apiConnections: 10,
@@ -89,6 +97,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 3,
         latencyReps: 1,
+        longPageCards: 1,
         screenshotShots: 2,
         queueReps: 1,
         crossProcessReps: 0,
@@ -96,6 +105,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         throughputRunsPerWorker: 1,
         throughputReps: 1,
         memoryConcurrency: [1],
+        leakRuns: 3,
         apiSeedRuns: 1_000,
         apiSeconds: 1,
         apiConnections: 4,

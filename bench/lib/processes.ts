@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
+import { descendants } from '../../src/runs/process-stats.js';
 
 /** Linux /proc helpers: the browser's process tree and its proportional memory (PSS). */
 
@@ -14,15 +15,23 @@ export interface ProcInfo {
 /** USER_HZ is 100 on Linux. */
 const TICK_MS = 10;
 
-function readProc(pid: number): ProcInfo | null {
+/** utime + stime + cutime + cstime of `pid` in ms, from the fields after comm (which may hold spaces and parentheses). */
+function statOf(pid: number): { ppid: number; cpuMs: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may contain spaces and parentheses: ppid is the 2nd field after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ppid = Number(rest[1]);
-    const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+    return { ppid: Number(rest[1]), cpuMs: (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) * TICK_MS };
+  } catch {
+    return null; // exited while we looked
+  }
+}
+
+function readProc(pid: number): ProcInfo | null {
+  const stat = statOf(pid);
+  if (!stat) return null;
+  try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { pid, ppid, cmdline, cpuMs: ticks * TICK_MS };
+    return { pid, cmdline, ...stat };
   } catch {
     return null; // exited while we looked
   }
@@ -112,10 +121,11 @@ export async function browserProcessId(browser: Browser): Promise<number | null>
 
 /**
  * CPU time of a browser's process tree in ms. Monotonic across a run: a renderer that exits is
- * reaped by its zygote, whose cutime/cstime then carry its CPU time.
+ * reaped by its zygote, whose cutime/cstime then carry its CPU time. Walks down from the root
+ * (a few dozen small reads), so it is cheap enough to read at every runner phase.
  */
 export function treeCpuMs(rootPid: number): number {
-  return processTree(rootPid).reduce((s, p) => s + p.cpuMs, 0);
+  return [rootPid, ...descendants(rootPid).map((p) => p.pid)].reduce((s, pid) => s + (statOf(pid)?.cpuMs ?? 0), 0);
 }
 
 /**
@@ -139,18 +149,23 @@ export function nodeCpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/**
- * Samples a browser's memory every `everyMs` until stopped; returns the samples in MiB.
- * Reading smaps_rollup of ~10 processes costs a few ms, so 200 ms keeps the overhead small.
- */
-export function sampleTreePss(rootPid: number, everyMs = 200): { stop(): number[] } {
-  const samples: number[] = [treePssMb(rootPid).mb];
-  const timer = setInterval(() => samples.push(treePssMb(rootPid).mb), everyMs);
+/** Samples `read()` every `everyMs` until stopped; the samples include one at start and one at stop. */
+export function sampleEvery(read: () => number, everyMs = 200): { stop(): number[] } {
+  const samples: number[] = [read()];
+  const timer = setInterval(() => samples.push(read()), everyMs);
   return {
     stop() {
       clearInterval(timer);
-      samples.push(treePssMb(rootPid).mb);
+      samples.push(read());
       return samples;
     },
   };
+}
+
+/**
+ * The PSS of a browser's process tree (MiB), sampled until stopped. Reading smaps_rollup of ~10
+ * processes costs a few ms, so 200 ms keeps the overhead small.
+ */
+export function sampleTreePss(rootPid: number, everyMs = 200): { stop(): number[] } {
+  return sampleEvery(() => treePssMb(rootPid).mb, everyMs);
 }

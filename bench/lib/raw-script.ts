@@ -19,9 +19,20 @@ export interface RawStepTimes {
   screenshotMs: number[];
 }
 
+/** Polls `read` every 50 ms until `holds`, as a hand-written assertion loop does. */
+async function until<T>(step: BenchStep, read: () => Promise<T>, holds: (value: T) => boolean): Promise<void> {
+  const deadline = Date.now() + ASSERT_TIMEOUT_MS;
+  for (;;) {
+    const value = await read();
+    if (holds(value)) return;
+    if (Date.now() > deadline) throw new Error(`raw script: ${JSON.stringify(step)} does not hold (got ${JSON.stringify(value)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * The steps as a plain playwright-core script would write them: goto/click/fill with Playwright's
- * own auto-waiting, an innerText read for assertions, and `page.screenshot()` (PNG) after every
+ * own auto-waiting, reads polled for assertions, and `page.screenshot()` (PNG) after every
  * step, which is what Playwright's trace/screenshot-on-each-step setups do.
  */
 export async function runRawSteps(page: Page, steps: readonly BenchStep[], siteUrl: string): Promise<RawStepTimes> {
@@ -39,19 +50,38 @@ export async function runRawSteps(page: Page, steps: readonly BenchStep[], siteU
       case 'click':
         await page.locator(step.selector).click();
         break;
-      case 'assertText': {
-        const deadline = Date.now() + ASSERT_TIMEOUT_MS;
-        for (;;) {
-          const text = (await page.locator(step.selector).innerText()).replace(/\s+/g, ' ').trim();
-          if (text === step.expected) break;
-          if (Date.now() > deadline) throw new Error(`raw script: ${step.selector} is "${text}", expected "${step.expected}"`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+      case 'hover':
+        await page.locator(step.selector).hover();
         break;
-      }
+      case 'scroll':
+        await page.locator(step.selector).scrollIntoViewIfNeeded();
+        break;
+      case 'assertText':
+        await until(
+          step,
+          () => page.locator(step.selector).innerText(),
+          (text) => text.replace(/\s+/g, ' ').trim() === step.expected,
+        );
+        break;
+      case 'assertVisible':
+        await until(
+          step,
+          () => page.locator(step.selector).isVisible(),
+          (shown) => shown,
+        );
+        break;
+      case 'assertTitle':
+        await until(
+          step,
+          () => page.title(),
+          (title) => title === step.expected,
+        );
+        break;
     }
     const t1 = performance.now();
-    await page.screenshot();
+    // A capture during a renderer swap (a submit that navigates) can fail once; the service's
+    // Capture retries once too.
+    await page.screenshot().catch(() => page.screenshot());
     actionMs.push(t1 - t0);
     screenshotMs.push(performance.now() - t1);
   }

@@ -1,16 +1,71 @@
 /**
- * The reference test: a goto, then a repeating type → assert echo → click → assert status cycle
- * over the 20 interactive elements of bench/site/form.html. The same list drives the service
- * (as BugBug YAML) and the raw playwright-core script, so both do exactly the same work.
+ * The reference tests. The same step list drives the service (as BugBug YAML) and the raw
+ * playwright-core script, so both do exactly the same work.
  */
 export type BenchStep =
   | { action: 'goto'; path: string }
   | { action: 'type'; selector: string; value: string }
   | { action: 'click'; selector: string }
-  | { action: 'assertText'; selector: string; expected: string };
+  | { action: 'hover'; selector: string }
+  | { action: 'scroll'; selector: string }
+  | { action: 'assertText'; selector: string; expected: string }
+  | { action: 'assertVisible'; selector: string }
+  | { action: 'assertTitle'; expected: string };
 
 export const REFERENCE_SLUG = 'bench-reference';
 export const QUEUE_PROBE_SLUG = 'bench-queue-probe';
+
+/** A reference test of its own shape, for the per-reference CPU figure. */
+export interface Reference {
+  slug: string;
+  /** What it exercises, for the report. */
+  label: string;
+  steps: BenchStep[];
+}
+
+/**
+ * The three references: the form cycle (the other figures' test), a sign-in flow whose submit
+ * navigates (goto, two types, a click that navigates, six assertions on the next page), and a
+ * long page (scrolling far below the fold, hovering, assertions on what the hover reveals).
+ */
+export function references(formSteps: number, longPageCards: number): Reference[] {
+  return [
+    { slug: REFERENCE_SLUG, label: 'form: type → assert → click → assert', steps: referenceSteps(formSteps) },
+    { slug: 'bench-sign-in', label: 'sign-in: a submit that navigates, assertions on the next page', steps: signInSteps() },
+    { slug: 'bench-long-page', label: 'long page: scroll, hover, assertions', steps: longPageSteps(longPageCards) },
+  ];
+}
+
+export function signInSteps(): BenchStep[] {
+  const email = 'ada@example.com';
+  return [
+    { action: 'goto', path: '/signin.html' },
+    { action: 'type', selector: '#email', value: email },
+    { action: 'type', selector: '#password', value: 'correct horse battery staple' },
+    { action: 'click', selector: '#submit' },
+    { action: 'assertTitle', expected: 'Dashboard' },
+    { action: 'assertText', selector: '#greeting', expected: `Welcome, ${email}` },
+    { action: 'assertText', selector: '#plan', expected: 'Plan: Pro' },
+    { action: 'assertVisible', selector: '#logout' },
+    { action: 'assertText', selector: '#seats', expected: 'Seats: 12 of 20' },
+    { action: 'assertText', selector: '#last-login', expected: 'Last sign-in: today' },
+  ];
+}
+
+/** A goto, then `cards` times: scroll a card into view, hover it, assert its tip shows and the header counted it. */
+export function longPageSteps(cards: number): BenchStep[] {
+  const steps: BenchStep[] = [{ action: 'goto', path: '/long.html' }];
+  for (let k = 1; k <= cards; k++) {
+    const n = k * 8;
+    steps.push(
+      { action: 'scroll', selector: `#card${n}` },
+      { action: 'hover', selector: `#card${n}` },
+      { action: 'assertVisible', selector: `#tip${n}` },
+      { action: 'assertText', selector: '#hovered', expected: `Hovered ${n}` },
+    );
+  }
+  return steps;
+}
 
 export function referenceSteps(count: number): BenchStep[] {
   if (!Number.isInteger(count) || count < 1) throw new RangeError('a reference test needs at least one step');
@@ -49,6 +104,7 @@ function quote(text: string): string {
 
 /** The steps as a BugBug YAML v1 test document. `{{site}}` is not used: URLs are absolute. */
 export function referenceYaml(siteUrl: string, steps: readonly BenchStep[], slug = REFERENCE_SLUG): string {
+  const css = (selector: string) => quote(`css=${selector}`);
   const lines = [
     "schema_version: '1.0'",
     'schema_type: test',
@@ -64,26 +120,31 @@ export function referenceYaml(siteUrl: string, steps: readonly BenchStep[], slug
   ];
   steps.forEach((s, i) => {
     const name = quote(`Step ${i + 1} ${s.action}`);
+    const step = (action: string, details: string) =>
+      lines.push(`        - action: ${action}`, `          name: ${name}`, `          action_details: { ${details} }`);
+    const assert = (details: string) => step('assert', details);
     switch (s.action) {
       case 'goto':
-        lines.push(`        - action: goto`, `          name: ${name}`, `          action_details: { url: ${quote(siteUrl + s.path)} }`);
+        step('goto', `url: ${quote(siteUrl + s.path)}`);
         break;
       case 'type':
-        lines.push(
-          `        - action: type`,
-          `          name: ${name}`,
-          `          action_details: { selector: ${quote(`css=${s.selector}`)}, value: ${quote(s.value)} }`,
-        );
+        step('type', `selector: ${css(s.selector)}, value: ${quote(s.value)}`);
         break;
       case 'click':
-        lines.push(`        - action: click`, `          name: ${name}`, `          action_details: { selector: ${quote(`css=${s.selector}`)} }`);
+      case 'hover':
+        step(s.action, `selector: ${css(s.selector)}`);
+        break;
+      case 'scroll':
+        step('scroll', `selector: ${css(s.selector)}, scroll_inside: window, scroll_to: elementIntoView`);
         break;
       case 'assertText':
-        lines.push(
-          `        - action: assert`,
-          `          name: ${name}`,
-          `          action_details: { selector: ${quote(`css=${s.selector}`)}, assertion_property: textContent, assertion_type: equal, assertion_expected_value: ${quote(s.expected)} }`,
-        );
+        assert(`selector: ${css(s.selector)}, assertion_property: textContent, assertion_type: equal, assertion_expected_value: ${quote(s.expected)}`);
+        break;
+      case 'assertVisible':
+        assert(`selector: ${css(s.selector)}, assertion_property: visible, assertion_type: equal, assertion_expected_value: 'true'`);
+        break;
+      case 'assertTitle':
+        assert(`assertion_property: pageTitle, assertion_type: equal, assertion_expected_value: ${quote(s.expected)}`);
         break;
     }
   });

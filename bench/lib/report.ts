@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchResults } from '../harness.js';
+import type { PartsOfReference } from '../figures/parts.js';
 import { formatRatio, formatValue } from './rows.js';
 
 const TITLE = '# Bugrun benchmark results';
@@ -83,6 +84,13 @@ export function renderSection(r: BenchResults): string {
       );
     }
   }
+  for (const ref of f.references?.references ?? []) {
+    details.push(
+      `- **${ref.slug}** (${ref.label}; ${ref.mix}; median of ${f.references?.reps} runs each): CPU per run, service polled every 250 ms ${kv(ref.cpu.service)}, ` +
+        `warm script ${kv(ref.cpu.rawWarm)}; POST → passed ${ref.latency.serviceMs} ms vs warm script ${ref.latency.rawWarmMs} ms`,
+    );
+  }
+  for (const ref of f.parts?.references ?? []) details.push(partsTable(ref, f.parts?.reps ?? 0));
   if (f.screenshot) {
     const s = f.screenshot;
     details.push(
@@ -112,7 +120,14 @@ export function renderSection(r: BenchResults): string {
           ? '; '
           : `, ${mm.serverRssAfterRunsMb} MiB (heap ${mm.serverHeapUsedAfterRunsMb} MiB) after the runs of the figures before it; `) +
         `service browser idle ${mm.serviceBrowserIdleMb} MiB PSS in ${mm.serviceBrowserProcesses} processes, raw browser ${mm.rawBrowserIdleMb} MiB in ${mm.rawBrowserProcesses}; ` +
-        mm.points.map((p) => `c=${p.concurrency}: peak ${p.servicePeakMb} vs ${p.rawPeakMb} MiB`).join(', '),
+        mm.points.map((p) => `c=${p.concurrency}: peak ${p.servicePeakMb} vs ${p.rawPeakMb} MiB, server RSS peak ${p.serverRssPeakMb} MiB`).join(', '),
+    );
+  }
+  if (f.leak) {
+    const l = f.leak;
+    details.push(
+      `- **leak check** (${l.runs} sign-in runs in a row; heap after GC / RSS / browser PSS, MiB): ` +
+        l.points.map((p) => `after ${p.runs}: ${p.heapUsedMb} / ${p.rssMb} / ${p.browserPssMb}`).join(', '),
     );
   }
   if (f.throughput) {
@@ -193,4 +208,29 @@ export async function writeReport(results: BenchResults, dir: string): Promise<{
     : `${TITLE}\n\n\`npm run bench\` (full) and \`npm run bench -- --quick\` rewrite their own section below; the analysis is written by hand.\n`;
   await writeFile(markdown, replaceSection(doc, results.mode, renderSection(results)));
   return { markdown, json };
+}
+
+/** One reference's CPU per run by part: the browser's by runner phase, this process's by code. */
+function partsTable(ref: PartsOfReference, reps: number): string {
+  const browser = Object.entries(ref.browserMs).sort((a, b) => b[1] - a[1]);
+  const node = Object.entries(ref.nodeMainThreadMs).sort((a, b) => b[1] - a[1]);
+  const lines = [
+    `- **where the CPU goes: ${ref.slug}** (${ref.mix}; mean ms per run of ${reps}; total ${ref.totalMs} ms)`,
+    '',
+    '  | browser, by runner phase | ms | Node main thread, by code | ms |',
+    '  |---|---:|---|---:|',
+  ];
+  const rows = Math.max(browser.length, node.length + 1);
+  for (let i = 0; i < rows; i++) {
+    const b = browser[i];
+    const n =
+      i < node.length
+        ? node[i]
+        : i === node.length
+          ? (['Node, other threads (libuv pool, V8 helpers, the profiler)', ref.nodeOtherThreadsMs] as const)
+          : undefined;
+    lines.push(`  | ${b?.[0] ?? ''} | ${b?.[1] ?? ''} | ${n?.[0] ?? ''} | ${n?.[1] ?? ''} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
 }

@@ -2,12 +2,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { NO_RESOURCES, secretValues, type RunOutcome, type RunResources, type RunSink, type TestPlan } from '../domain/index.js';
 import type { BrowserPool } from './browser-pool.js';
 import { Capture } from './capture.js';
+import { listenToPage } from './console-capture.js';
 import { RunClipboard, planUsesClipboard } from './clipboard.js';
 import { Dialogs } from './dialogs.js';
 import { errorMessage } from './errors.js';
 import { RunEventEmitter } from './event-emitter.js';
 import { NavigationGuard } from './navigation-guard.js';
 import { NetworkLog } from './network-log.js';
+import { enterPhase } from './phases.js';
 import type { RunSession, StopReason } from './run-session.js';
 import { SecretSet } from './secrets.js';
 import { StepRunner, type RunEnd } from './step-runner.js';
@@ -121,6 +123,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       const timezoneId = knownTimezone(plan.settings.timezone);
       if (plan.settings.timezone && !timezoneId) events.log('warn', `Unknown time zone "${plan.settings.timezone}"; the browser keeps the machine's`);
       // Instant when the pool has a spare; a launch or a new context can take a while.
+      enterPhase('context');
       const opening = opts.pool.freshPage({
         viewport: { width: plan.screen.width, height: plan.screen.height },
         timezoneId,
@@ -212,8 +215,10 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
     clearTimeout(backstop);
     opts.signal.removeEventListener('abort', onStop);
     browser?.off('disconnected', onDisconnect);
+    enterPhase('teardown');
     await network?.finish();
     await within(closeContext(), CONTEXT_CLOSE_LIMIT_MS, undefined);
+    enterPhase('ended');
   }
 }
 
@@ -235,23 +240,6 @@ async function runGroups(plan: TestPlan, runner: StepRunner, vars: Variables): P
     if (end) return end;
   }
   return null;
-}
-
-/** Console messages, page errors and crashes become `console` events (masked by the emitter). */
-function listenToPage(s: RunSession, page: Page): void {
-  const at = (): string => new Date().toISOString();
-  page.on('console', (msg) => {
-    const url = msg.location().url;
-    s.events.console({ at: at(), level: msg.type(), text: msg.text(), url: url || null });
-  });
-  page.on('pageerror', (err) => {
-    s.events.console({ at: at(), level: 'pageerror', text: err.stack ?? err.message, url: page.url() || null });
-  });
-  page.on('crash', () => {
-    s.health.crashed = true;
-    s.events.console({ at: at(), level: 'crash', text: 'The page crashed', url: page.url() || null });
-    s.events.log('error', 'The page crashed');
-  });
 }
 
 /** An IANA zone name Chromium accepts (e.g. `Europe/Warsaw`); undefined keeps the machine's zone. */

@@ -3,6 +3,7 @@ import type { ErrorCode, PlanGroup, PlanStep, RunResult, StepRunRecord, StepRunS
 import { ACTIONS } from './actions/index.js';
 import type { ActionResult } from './actions/types.js';
 import { RunAbortedError, StepError, isTargetClosedError, isTimeoutError, shortPlaywrightMessage } from './errors.js';
+import { enterPhase } from './phases.js';
 import type { RunSession } from './run-session.js';
 import { StepContext } from './step-context.js';
 import { delay, race } from './timing.js';
@@ -137,6 +138,7 @@ export class StepRunner {
       return null;
     }
     const s = this.session;
+    enterPhase('step');
     const record = this.newRecord(step, group, parent);
     record.started = new Date().toISOString();
     const t0 = Date.now();
@@ -157,17 +159,21 @@ export class StepRunner {
       ctx = new StepContext(s, step, record, Math.min(natural, s.runDeadline), following);
       const handler = ACTIONS[step.action];
       if (!handler) throw new StepError('UNRECOGNIZED_STEP_TYPE', `Step type "${step.action}" is not supported yet`);
+      enterPhase('conditions');
       const conditions = await race(awaitConditions(ctx, conditionsFor(step, s.plan.settings)), s.signal);
       record.waitingConditions = conditions.results;
       unmetConditions = conditions.unmet.map((c) => c.type);
       record.executionUrl = s.page.url();
       record.executed = true;
+      enterPhase(`action:${step.action}`);
       result = await race(handler(ctx), s.signal, {
         at: ctx.deadline + DEADLINE_GRACE_MS,
         error: () => new StepDeadlineError('step deadline'),
       });
       // pageNavigationAfterExecution is checked once the action is done.
+      enterPhase('conditions');
       const after = await race(conditions.afterAction(), s.signal);
+      enterPhase('step');
       await race(s.navigationGuard.check(), s.signal);
       record.waitingConditions = [...conditions.results, ...after.results];
       unmetConditions.push(...after.unmet.map((c) => c.type));
@@ -175,6 +181,7 @@ export class StepRunner {
       // newTab, closeTab and switchContext change the tab the step ends in.
       record.tabNo = s.tabs.activeIndex();
     } catch (e) {
+      enterPhase('step');
       verdict = await this.classify(e, ctx, record.timeout);
       // §3: a step that ran out of time with unresolved waiting conditions, and no more specific
       // cause, failed because of them.
@@ -215,11 +222,13 @@ export class StepRunner {
 
     const failed = verdict.status === 'failed' || verdict.status === 'error';
     const alive = verdict.status !== 'stopped' && !s.health.crashed && !s.health.browserGone;
+    enterPhase('screenshot');
     if (failed && alive && s.plan.settings.captureDomOnFailure) {
       const html = await s.capture.domSnapshot();
       if (html !== null) s.events.emit({ type: 'dom-snapshot', stepRunId: record.id, html });
     }
     const shot = alive ? await s.capture.screenshot() : null;
+    enterPhase('step');
     if (shot?.image === null) s.events.log('warn', `Step ${this.label(record)}: no screenshot, ${shot.missing}`);
     s.events.emit({ type: 'step-ended', step: record, screenshot: shot?.image ?? null });
     this.logEnd(record, Date.now() - t0, ignored);

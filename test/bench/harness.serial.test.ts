@@ -30,6 +30,19 @@ describe('bench harness', () => {
     expect(f.latency?.ratioVsOneShot).toBeGreaterThan(0);
     expect(f.latency?.service.breakdown.stepsMs).toBeGreaterThan(0);
 
+    expect(f.references?.references.map((r) => r.slug)).toEqual(['bench-reference', 'bench-sign-in', 'bench-long-page']);
+    for (const ref of f.references?.references ?? []) {
+      expect(ref.cpu.service.totalMs, ref.slug).toBeGreaterThan(0);
+      expect(ref.cpu.rawWarm.browserMs, ref.slug).toBeGreaterThan(0);
+      expect(ref.latency.serviceMs, ref.slug).toBeGreaterThan(0);
+    }
+    expect(f.parts?.references.map((r) => r.slug)).toEqual(['bench-reference', 'bench-sign-in', 'bench-long-page']);
+    for (const ref of f.parts?.references ?? []) {
+      // Every phase the runner publishes was seen, and the main thread's samples landed in the runner's parts.
+      expect(Object.keys(ref.browserMs), ref.slug).toEqual(expect.arrayContaining(['context', 'step', 'conditions', 'action:goto', 'screenshot', 'teardown']));
+      expect(Object.keys(ref.nodeMainThreadMs), ref.slug).toEqual(expect.arrayContaining(['runner (other)', 'bench client']));
+      expect(ref.totalMs, ref.slug).toBeGreaterThan(0);
+    }
     expect(f.screenshot?.cdpJpeg.ms.median).toBeGreaterThan(0);
     expect(f.screenshot?.playwrightPng.ms.median).toBeGreaterThan(0);
     expect(f.screenshot?.cdpJpeg.bytes).toBeGreaterThan(0);
@@ -42,6 +55,9 @@ describe('bench harness', () => {
     expect(f.memory?.serviceBrowserIdleMb).toBeGreaterThan(0);
     expect(f.memory?.rawBrowserIdleMb).toBeGreaterThan(0);
     expect(f.memory?.points[0]?.servicePeakMb).toBeGreaterThan(0);
+    expect(f.memory?.points[0]?.serverRssPeakMb).toBeGreaterThan(0);
+    expect(f.leak?.points.map((p) => p.runs)).toEqual([0, 1, 2, 3]);
+    for (const p of f.leak?.points ?? []) expect(p.heapUsedMb * p.rssMb * p.browserPssMb, `after ${p.runs} runs`).toBeGreaterThan(0);
 
     expect(f.throughput?.points[0]?.serviceMedian).toBeGreaterThan(0);
     expect(f.throughput?.points[0]?.rawMedian).toBeGreaterThan(0);
@@ -53,7 +69,7 @@ describe('bench harness', () => {
     expect(f.api?.busy.deepPage.p99Ms).toBeGreaterThan(0);
 
     const figures = new Set(results.rows.map((r) => r.figure));
-    expect([...figures].sort()).toEqual(['api', 'latency', 'memory', 'queue', 'screenshot', 'throughput']);
+    expect([...figures].sort()).toEqual(['api', 'latency', 'leak', 'memory', 'parts', 'queue', 'references', 'screenshot', 'throughput']);
     for (const r of results.rows) expect(Number.isFinite(r.value), `${r.figure}: ${r.metric}`).toBe(true);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.machine.chromium).toMatch(/\d+\.\d+/);
