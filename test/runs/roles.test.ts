@@ -141,12 +141,15 @@ describe.skipIf(skipPostgres !== null)('an API process and a worker process on o
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = a.store.exclusive('artifact-sweeper', async () => {
-      entered();
-      await held;
-      return 'first';
-    });
-    await inside;
+    const hold = () =>
+      a.store.exclusive('artifact-sweeper', async () => {
+        entered();
+        await held;
+        return 'first';
+      });
+    // Each service sweeps once as it starts: until those sweeps end, the lock is theirs.
+    let first = hold();
+    while ((await Promise.race([inside.then(() => 'held' as const), first])) === null) first = hold();
     // While the API process sweeps, the worker's sweep stands aside rather than sweep beside it.
     expect(await b.sweeper.sweep()).toBeNull();
     release();
