@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import type { CDPSession, Page } from 'playwright-core';
 import type { FigureContext } from '../lib/context.js';
+import { treeCpuMs } from '../lib/processes.js';
 import { VIEWPORT } from '../lib/raw-script.js';
 import { row } from '../lib/rows.js';
 import { median, round, summarize, type Summary } from '../lib/stats.js';
@@ -7,22 +9,57 @@ import { median, round, summarize, type Summary } from '../lib/stats.js';
 /** What src/runner/capture.ts sends (JPEG_QUALITY there); keep the two in step. */
 export const RUNNER_JPEG = { format: 'jpeg', quality: 65, optimizeForSpeed: true } as const;
 
+/** One way of taking a screenshot: wall time and the browser tree's CPU per shot, and its size. */
+export interface ShotKind {
+  ms: Summary;
+  /** Mean browser-tree CPU per shot (/proc ticks are 10 ms, so a mean over all shots). */
+  cpuMs: number;
+  bytes: number;
+}
+
 export interface ScreenshotCostResult {
   shots: number;
   viewport: { width: number; height: number };
-  cdpJpeg: { ms: Summary; bytes: number };
-  playwrightPng: { ms: Summary; bytes: number };
-  playwrightJpeg: { ms: Summary; bytes: number };
+  cdpJpeg: ShotKind;
+  playwrightPng: ShotKind;
+  playwrightJpeg: ShotKind;
+  /** The runner's JPEG with the page left unchanged since the last shot (an assertion step). */
+  cdpJpegUnchanged: ShotKind;
+  /** An 8×8 CDP capture: what the browser's capture pipeline costs before any pixels are encoded. */
+  floor: ShotKind;
   ratioJpegVsPng: number;
 }
 
+type Shoot = (page: Page, cdp: CDPSession) => Promise<number>;
+
+const KINDS: { name: Exclude<keyof ScreenshotCostResult, 'shots' | 'viewport' | 'ratioJpegVsPng'>; changes: boolean; shoot: Shoot }[] = [
+  { name: 'cdpJpeg', changes: true, shoot: async (_, cdp) => Buffer.from((await cdp.send('Page.captureScreenshot', RUNNER_JPEG)).data, 'base64').length },
+  { name: 'playwrightPng', changes: true, shoot: async (page) => (await page.screenshot()).length },
+  { name: 'playwrightJpeg', changes: true, shoot: async (page) => (await page.screenshot({ type: 'jpeg', quality: RUNNER_JPEG.quality })).length },
+  {
+    name: 'cdpJpegUnchanged',
+    changes: false,
+    shoot: async (_, cdp) => Buffer.from((await cdp.send('Page.captureScreenshot', RUNNER_JPEG)).data, 'base64').length,
+  },
+  {
+    name: 'floor',
+    changes: true,
+    shoot: async (_, cdp) =>
+      Buffer.from((await cdp.send('Page.captureScreenshot', { ...RUNNER_JPEG, clip: { x: 0, y: 0, width: 8, height: 8, scale: 1 } })).data, 'base64').length,
+  },
+];
+
 /**
- * Per-step screenshot cost on the reference page after a few steps: the runner's CDP
+ * Per-step screenshot cost on the reference page: before each shot the page changes as a step
+ * changes it (a typed value; not for the "unchanged" kind), then one capture. The runner's CDP
  * `Page.captureScreenshot` JPEG (one CDP session reused, as Capture does) against Playwright's
- * default `page.screenshot()` PNG, plus Playwright's own JPEG path for reference. Alternating.
+ * default `page.screenshot()` PNG, Playwright's own JPEG path, and an 8×8 capture that shows
+ * the pipeline's own cost (a forced redraw, then a copy of the next frame).
  */
 export async function measureScreenshotCost(ctx: FigureContext): Promise<ScreenshotCostResult> {
   const browser = await ctx.rawBrowser();
+  const pid = ctx.rawBrowserPid();
+  if (pid === null) throw new Error('bench: no browser pid to read CPU from');
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
@@ -30,42 +67,52 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
     await page.locator('#f1').fill('a typed value');
     await page.locator('#b1').click();
     const cdp = await context.newCDPSession(page);
-    const cdpJpeg = async (): Promise<number> => {
-      const res = await cdp.send('Page.captureScreenshot', RUNNER_JPEG);
-      return Buffer.from(res.data, 'base64').length;
-    };
-    const png = async (): Promise<number> => (await page.screenshot()).length;
-    const pwJpeg = async (): Promise<number> => (await page.screenshot({ type: 'jpeg', quality: RUNNER_JPEG.quality })).length;
-    const kinds = [
-      { name: 'cdpJpeg', shoot: cdpJpeg, ms: [] as number[], bytes: [] as number[] },
-      { name: 'png', shoot: png, ms: [] as number[], bytes: [] as number[] },
-      { name: 'pwJpeg', shoot: pwJpeg, ms: [] as number[], bytes: [] as number[] },
-    ];
-    for (const k of kinds) await k.shoot(); // warm-up
-    for (let i = 0; i < ctx.options.screenshotShots; i++) {
-      for (let j = 0; j < kinds.length; j++) {
-        const k = kinds[(i + j) % kinds.length];
-        if (!k) continue;
-        const t0 = performance.now();
-        k.bytes.push(await k.shoot());
-        k.ms.push(performance.now() - t0);
+    let edits = 0;
+    const change = () => cdp.send('Runtime.evaluate', { expression: `document.querySelector('#f1').value = 'typed ${edits++}'` });
+    const samples = KINDS.map((k) => ({ ...k, ms: [] as number[], bytes: [] as number[], cpuMs: 0 }));
+    for (const k of samples) await k.shoot(page, cdp); // warm-up
+    // In runs of one kind, two rounds in opposite orders: Playwright's screenshot() hides the
+    // caret and restores it, which would make the next kind's shot redraw more if they alternated.
+    const perRound = Math.ceil(ctx.options.screenshotShots / 2);
+    for (const round of [samples, [...samples].reverse()]) {
+      for (const k of round) {
+        for (let i = 0; i < perRound; i++) {
+          if (k.changes) await change();
+          const cpu0 = treeCpuMs(pid);
+          const t0 = performance.now();
+          k.bytes.push(await k.shoot(page, cdp));
+          k.ms.push(performance.now() - t0);
+          k.cpuMs += treeCpuMs(pid) - cpu0;
+        }
       }
     }
     await cdp.detach().catch(() => undefined);
-    const [jpeg, pngK, pwj] = kinds as [(typeof kinds)[number], (typeof kinds)[number], (typeof kinds)[number]];
-    const result: ScreenshotCostResult = {
-      shots: ctx.options.screenshotShots,
-      viewport: { ...VIEWPORT },
-      cdpJpeg: { ms: summarize(jpeg.ms, 2), bytes: Math.round(median(jpeg.bytes)) },
-      playwrightPng: { ms: summarize(pngK.ms, 2), bytes: Math.round(median(pngK.bytes)) },
-      playwrightJpeg: { ms: summarize(pwj.ms, 2), bytes: Math.round(median(pwj.bytes)) },
-      ratioJpegVsPng: round(median(jpeg.ms) / median(pngK.ms), 3),
+    const shots = perRound * 2;
+    const kind = (name: string): ShotKind => {
+      const k = samples.find((s) => s.name === name);
+      if (!k) throw new Error(`bench: no screenshot kind ${name}`);
+      return { ms: summarize(k.ms, 2), cpuMs: round(k.cpuMs / shots, 1), bytes: Math.round(median(k.bytes)) };
     };
-    ctx.emit(
-      row('screenshot', `CDP JPEG q${RUNNER_JPEG.quality} (runner) vs page.screenshot() PNG`, 'ms', median(jpeg.ms), { value: median(pngK.ms), label: 'PNG' }),
-    );
-    ctx.emit(row('screenshot', `CDP JPEG size vs PNG size`, 'KiB', median(jpeg.bytes) / 1024, { value: median(pngK.bytes) / 1024, label: 'PNG' }));
-    ctx.emit(row('screenshot', `page.screenshot() JPEG q${RUNNER_JPEG.quality} vs PNG`, 'ms', median(pwj.ms), { value: median(pngK.ms), label: 'PNG' }));
+    const result: ScreenshotCostResult = {
+      shots,
+      viewport: { ...VIEWPORT },
+      cdpJpeg: kind('cdpJpeg'),
+      playwrightPng: kind('playwrightPng'),
+      playwrightJpeg: kind('playwrightJpeg'),
+      cdpJpegUnchanged: kind('cdpJpegUnchanged'),
+      floor: kind('floor'),
+      ratioJpegVsPng: 0,
+    };
+    result.ratioJpegVsPng = round(result.cdpJpeg.ms.median / result.playwrightPng.ms.median, 3);
+    const png = { value: result.playwrightPng.ms.median, label: 'PNG' };
+    const q = RUNNER_JPEG.quality;
+    ctx.emit(row('screenshot', `CDP JPEG q${q} (runner) vs page.screenshot() PNG`, 'ms', result.cdpJpeg.ms.median, png, { kind: 'valueMax', max: 15 }));
+    ctx.emit(row('screenshot', `CDP JPEG q${q}, browser CPU per shot`, 'ms', result.cdpJpeg.cpuMs, { value: result.playwrightPng.cpuMs, label: 'PNG' }));
+    ctx.emit(row('screenshot', `CDP JPEG q${q}, page unchanged since the last shot`, 'ms', result.cdpJpegUnchanged.ms.median, png));
+    ctx.emit(row('screenshot', `8×8 capture (the pipeline's floor)`, 'ms', result.floor.ms.median, png));
+    ctx.emit(row('screenshot', `8×8 capture, browser CPU per shot`, 'ms', result.floor.cpuMs, { value: result.playwrightPng.cpuMs, label: 'PNG' }));
+    ctx.emit(row('screenshot', `CDP JPEG size vs PNG size`, 'KiB', result.cdpJpeg.bytes / 1024, { value: result.playwrightPng.bytes / 1024, label: 'PNG' }));
+    ctx.emit(row('screenshot', `page.screenshot() JPEG q${q} vs PNG`, 'ms', result.playwrightJpeg.ms.median, png));
     return result;
   } finally {
     await context.close().catch(() => undefined);

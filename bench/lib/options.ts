@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Runs queued on an API process for a worker process (PostgreSQL); 0 skips it. */
   crossProcessReps: number;
   throughputConcurrency: number[];
+  /** The concurrency at which every reference is measured, not only the 20-step one. */
+  throughputReferencesAt: number;
   /** Runs per worker in one throughput batch (batch = concurrency × this). */
   throughputRunsPerWorker: number;
   /** Batches per side per concurrency, alternating service and script. */
@@ -56,6 +58,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         queueReps: 10,
         crossProcessReps: 10,
         throughputConcurrency: [1, 2, 4],
+        throughputReferencesAt: 2,
         throughputRunsPerWorker: 3,
         throughputReps: 2,
         memoryConcurrency: [1, 2, 4],
@@ -79,6 +82,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         queueReps: 4,
         crossProcessReps: 4,
         throughputConcurrency: [1, 2, 4],
+        throughputReferencesAt: 2,
         throughputRunsPerWorker: 1,
         throughputReps: 1,
         memoryConcurrency: [2, 4],
@@ -102,6 +106,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         queueReps: 1,
         crossProcessReps: 0,
         throughputConcurrency: [2],
+        throughputReferencesAt: 2,
         throughputRunsPerWorker: 1,
         throughputReps: 1,
         memoryConcurrency: [1],

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchResults } from '../harness.js';
 import type { PartsOfReference } from '../figures/parts.js';
+import type { ShotKind } from '../figures/screenshot-cost.js';
 import { formatRatio, formatValue } from './rows.js';
 
 const TITLE = '# Bugrun benchmark results';
@@ -93,9 +94,16 @@ export function renderSection(r: BenchResults): string {
   for (const ref of f.parts?.references ?? []) details.push(partsTable(ref, f.parts?.reps ?? 0));
   if (f.screenshot) {
     const s = f.screenshot;
+    const kinds: [string, ShotKind][] = [
+      ['CDP JPEG (runner)', s.cdpJpeg],
+      ['the same, page unchanged', s.cdpJpegUnchanged],
+      ['PNG', s.playwrightPng],
+      ['Playwright JPEG', s.playwrightJpeg],
+      ['8×8 floor', s.floor],
+    ];
     details.push(
-      `- **screenshots** (${s.viewport.width}×${s.viewport.height}, ${s.shots} each, median ms / KiB): CDP JPEG ${s.cdpJpeg.ms.median} / ${(s.cdpJpeg.bytes / 1024).toFixed(0)}, ` +
-        `PNG ${s.playwrightPng.ms.median} / ${(s.playwrightPng.bytes / 1024).toFixed(0)}, Playwright JPEG ${s.playwrightJpeg.ms.median} / ${(s.playwrightJpeg.bytes / 1024).toFixed(0)}`,
+      `- **screenshots** (${s.viewport.width}×${s.viewport.height}, ${s.shots} each; median ms / browser CPU ms per shot / KiB): ` +
+        kinds.map(([name, k]) => `${name} ${k.ms.median} / ${k.cpuMs} / ${(k.bytes / 1024).toFixed(0)}`).join(', '),
     );
   }
   if (f.queue) {
@@ -133,7 +141,9 @@ export function renderSection(r: BenchResults): string {
   if (f.throughput) {
     details.push(
       `- **throughput batches** (runs/min): ` +
-        f.throughput.points.map((p) => `c=${p.concurrency}: service ${p.serviceRunsPerMin.join(', ')} / raw ${p.rawRunsPerMin.join(', ')}`).join('; '),
+        f.throughput.points
+          .map((p) => `${p.reference} c=${p.concurrency}: service ${p.serviceRunsPerMin.join(', ')} / raw ${p.rawRunsPerMin.join(', ')}`)
+          .join('; '),
     );
   }
   if (f.api) {

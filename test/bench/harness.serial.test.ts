@@ -46,6 +46,10 @@ describe('bench harness', () => {
     expect(f.screenshot?.cdpJpeg.ms.median).toBeGreaterThan(0);
     expect(f.screenshot?.playwrightPng.ms.median).toBeGreaterThan(0);
     expect(f.screenshot?.cdpJpeg.bytes).toBeGreaterThan(0);
+    // The floor is an 8×8 capture: far fewer bytes than the viewport's; CPU is read for every kind.
+    expect(f.screenshot?.floor.bytes).toBeLessThan(f.screenshot?.cdpJpeg.bytes ?? 0);
+    expect(f.screenshot?.cdpJpegUnchanged.ms.median).toBeGreaterThan(0);
+    for (const k of ['cdpJpeg', 'playwrightPng', 'floor'] as const) expect(f.screenshot?.[k].cpuMs, k).toBeGreaterThanOrEqual(0);
 
     expect(f.queue?.clientLeftQueuedMs.median).toBeGreaterThan(0);
     expect(f.queue?.queuedToStartedMs.median).toBeGreaterThanOrEqual(0);
@@ -59,8 +63,12 @@ describe('bench harness', () => {
     expect(f.leak?.points.map((p) => p.runs)).toEqual([0, 1, 2, 3]);
     for (const p of f.leak?.points ?? []) expect(p.heapUsedMb * p.rssMb * p.browserPssMb, `after ${p.runs} runs`).toBeGreaterThan(0);
 
-    expect(f.throughput?.points[0]?.serviceMedian).toBeGreaterThan(0);
-    expect(f.throughput?.points[0]?.rawMedian).toBeGreaterThan(0);
+    // At the references' concurrency, every reference has its own point.
+    expect(f.throughput?.points.map((p) => `${p.reference}@${p.concurrency}`)).toEqual(['bench-reference@2', 'bench-sign-in@2', 'bench-long-page@2']);
+    for (const p of f.throughput?.points ?? []) {
+      expect(p.serviceMedian, p.reference).toBeGreaterThan(0);
+      expect(p.rawMedian, p.reference).toBeGreaterThan(0);
+    }
 
     expect(f.api?.seededRuns).toBe(1_000);
     expect(f.api?.idle.status.requestsPerSec).toBeGreaterThan(0);
