@@ -3,7 +3,7 @@ import type { FigureContext } from '../lib/context.js';
 import { rawWarmRun } from '../lib/raw-script.js';
 import { describeMix, references, referenceYaml, type Reference } from '../lib/reference-test.js';
 import { row } from '../lib/rows.js';
-import { median, round } from '../lib/stats.js';
+import { median, quantile, round } from '../lib/stats.js';
 import { medianBreakdown, timedServiceRun, withCpu, type RunCpu } from './run-latency.js';
 
 export interface ReferenceResult {
@@ -12,7 +12,13 @@ export interface ReferenceResult {
   steps: number;
   mix: string;
   /** Median CPU per run: the service polled every 250 ms (a CI client's pace), the warm script. */
-  cpu: { service: Record<keyof RunCpu, number>; rawWarm: Record<keyof RunCpu, number>; ratio: number };
+  cpu: {
+    service: Record<keyof RunCpu, number>;
+    rawWarm: Record<keyof RunCpu, number>;
+    ratio: number;
+    /** The quartiles of each repetition's own ratio (service and script run next to each other): the noise. */
+    pairRatios: { p25: number; p75: number };
+  };
   /** Median POST → passed (polled every 10 ms) against the warm script's run. */
   latency: { serviceMs: number; rawWarmMs: number; ratio: number };
 }
@@ -72,7 +78,9 @@ async function measureReference(
   const rawCpu: RunCpu[] = [];
   const serviceMs: number[] = [];
   const rawMs: number[] = [];
+  const pairRatios: number[] = [];
   for (let rep = 0; rep < ctx.options.latencyReps; rep++) {
+    const before = { service: serviceCpu.length, raw: rawCpu.length };
     const sides = [
       async () => {
         const { value, cpu } = await withCpu(browserPid, () => serviceRun(250));
@@ -87,6 +95,8 @@ async function measureReference(
       },
     ];
     for (let k = 0; k < sides.length; k++) await sides[(rep + k) % sides.length]!();
+    const [service, raw] = [serviceCpu[before.service], rawCpu[before.raw]];
+    if (service && raw) pairRatios.push(service.totalMs / raw.totalMs);
   }
   if (serviceCpu.length === 0 || serviceMs.length === 0) throw new Error(`bench: no service run of ${ref.slug} passed`);
   const service = medianBreakdown(serviceCpu);
@@ -118,7 +128,12 @@ async function measureReference(
     label: ref.label,
     steps: n,
     mix: describeMix(ref.steps),
-    cpu: { service, rawWarm, ratio: round(service.totalMs / rawWarm.totalMs, 3) },
+    cpu: {
+      service,
+      rawWarm,
+      ratio: round(service.totalMs / rawWarm.totalMs, 3),
+      pairRatios: { p25: round(quantile(pairRatios, 0.25), 2), p75: round(quantile(pairRatios, 0.75), 2) },
+    },
     latency,
   };
 }

@@ -35,6 +35,8 @@ describe('bench harness', () => {
       expect(ref.cpu.service.totalMs, ref.slug).toBeGreaterThan(0);
       expect(ref.cpu.rawWarm.browserMs, ref.slug).toBeGreaterThan(0);
       expect(ref.latency.serviceMs, ref.slug).toBeGreaterThan(0);
+      expect(ref.cpu.pairRatios.p25, ref.slug).toBeGreaterThan(0);
+      expect(ref.cpu.pairRatios.p75, ref.slug).toBeGreaterThanOrEqual(ref.cpu.pairRatios.p25);
     }
     expect(f.parts?.references.map((r) => r.slug)).toEqual(['bench-reference', 'bench-sign-in', 'bench-long-page']);
     for (const ref of f.parts?.references ?? []) {
