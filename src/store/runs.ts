@@ -137,8 +137,6 @@ export interface RunRepo {
   transition(id: string, from: readonly RunStatus[], patch: RunPatch, fence?: RunFence): Promise<RunRow | null>;
   /** Ordered by sortTime then id, both in the direction of `ordering`. */
   list(projectId: string, opts: RunListOptions): Promise<Page<RunListRow>>;
-  /** Runs of every project in these statuses, oldest queued first. */
-  listByStatus(statuses: readonly RunStatus[]): Promise<RunRow[]>;
   /** Adds one finished step; returns the new count, or null when the run does not exist (or is fenced off). */
   incrementFinishedSteps(id: string, fence?: RunFence): Promise<number | null>;
   /** Runs in `status` across projects, and when the oldest of them was queued. */
@@ -439,18 +437,6 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
           .execute();
         return { count, rows: rows.map(toListRow) };
       });
-    },
-
-    async listByStatus(statuses) {
-      if (statuses.length === 0) return [];
-      const rows = await db
-        .selectFrom('test_runs')
-        .selectAll()
-        .where('status', 'in', [...statuses])
-        .orderBy('queued', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
-      return rows.map(toRow);
     },
 
     async incrementFinishedSteps(id, fence) {

@@ -487,25 +487,6 @@ describe.each(DIALECTS)('store on $dialect', ({ dialect, fixture, skip }) => {
         expect(await store.runs.transition(run.id, [], { status: 'error' })).toBeNull();
         expect(await store.runs.getById(run.id)).toEqual(before);
       });
-
-      it('lists runs by status across projects, oldest queued first', async () => {
-        const own = fixture();
-        try {
-          const s = await own.open();
-          const p1 = await newProject(s);
-          const p2 = await newProject(s);
-          const late = await s.runs.create(runInput(p1.id, { queued: '2026-05-01T10:00:02.000Z' }));
-          const early = await s.runs.create(runInput(p2.id, { queued: '2026-05-01T10:00:01.000Z' }));
-          const running = await s.runs.create(runInput(p1.id, { queued: '2026-05-01T10:00:00.000Z' }));
-          await s.runs.update(running.id, { status: 'running' });
-          expect((await s.runs.listByStatus(['queued'])).map((r) => r.id)).toEqual([early.id, late.id]);
-          expect((await s.runs.listByStatus(['running', 'queued'])).map((r) => r.id)).toEqual([running.id, early.id, late.id]);
-          expect(await s.runs.listByStatus([])).toEqual([]);
-          await s.close();
-        } finally {
-          await own.dispose();
-        }
-      });
     });
 
     describe('step runs', () => {
