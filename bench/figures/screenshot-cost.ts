@@ -32,21 +32,18 @@ export interface ScreenshotCostResult {
 
 type Shoot = (page: Page, cdp: CDPSession) => Promise<number>;
 
+/** A capture through the page's CDP session, as Capture takes it; resolves to its size in bytes. */
+const cdpShot =
+  (params: object): Shoot =>
+  async (_, cdp) =>
+    Buffer.from((await cdp.send('Page.captureScreenshot', params)).data, 'base64').length;
+
 const KINDS: { name: Exclude<keyof ScreenshotCostResult, 'shots' | 'viewport' | 'ratioJpegVsPng'>; changes: boolean; shoot: Shoot }[] = [
-  { name: 'cdpJpeg', changes: true, shoot: async (_, cdp) => Buffer.from((await cdp.send('Page.captureScreenshot', RUNNER_JPEG)).data, 'base64').length },
+  { name: 'cdpJpeg', changes: true, shoot: cdpShot(RUNNER_JPEG) },
   { name: 'playwrightPng', changes: true, shoot: async (page) => (await page.screenshot()).length },
   { name: 'playwrightJpeg', changes: true, shoot: async (page) => (await page.screenshot({ type: 'jpeg', quality: RUNNER_JPEG.quality })).length },
-  {
-    name: 'cdpJpegUnchanged',
-    changes: false,
-    shoot: async (_, cdp) => Buffer.from((await cdp.send('Page.captureScreenshot', RUNNER_JPEG)).data, 'base64').length,
-  },
-  {
-    name: 'floor',
-    changes: true,
-    shoot: async (_, cdp) =>
-      Buffer.from((await cdp.send('Page.captureScreenshot', { ...RUNNER_JPEG, clip: { x: 0, y: 0, width: 8, height: 8, scale: 1 } })).data, 'base64').length,
-  },
+  { name: 'cdpJpegUnchanged', changes: false, shoot: cdpShot(RUNNER_JPEG) },
+  { name: 'floor', changes: true, shoot: cdpShot({ ...RUNNER_JPEG, clip: { x: 0, y: 0, width: 8, height: 8, scale: 1 } }) },
 ];
 
 /**

@@ -12,7 +12,7 @@ export function listenToPage(s: RunSession, page: Page): void {
     s.events.console({ at: at(), level: 'pageerror', text: err.stack ?? err.message, url: page.url() || null });
   });
   page.on('crash', () => {
-    s.health.crashed = true;
+    s.health.crash();
     s.events.console({ at: at(), level: 'crash', text: 'The page crashed', url: page.url() || null });
     s.events.log('error', 'The page crashed');
   });

@@ -10,6 +10,7 @@ import { RunEventEmitter } from './event-emitter.js';
 import { NavigationGuard } from './navigation-guard.js';
 import { NetworkLog } from './network-log.js';
 import { enterPhase } from './phases.js';
+import { RunHealth } from './run-health.js';
 import type { RunSession, StopReason } from './run-session.js';
 import { SecretSet } from './secrets.js';
 import { StepRunner, type RunEnd } from './step-runner.js';
@@ -107,10 +108,8 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
   // Closing the context makes every pending Playwright call reject at once, so a stop is fast
   // even while a step waits on a page that never answers.
   abort.signal.addEventListener('abort', () => void closeContext(), { once: true });
-  const health = { crashed: false, browserGone: false };
-  const onDisconnect = (): void => {
-    health.browserGone = true;
-  };
+  const health = new RunHealth();
+  const onDisconnect = (): void => health.gone();
 
   const stoppedOrLimit = (): RunOutcome =>
     stopReason === 'timeout'
@@ -141,7 +140,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       ({ browser, context, page } = fresh);
       browser.on('disconnected', onDisconnect);
       context.on('close', () => {
-        if (!closing) health.browserGone = true;
+        if (!closing) health.gone();
       });
       if (abort.signal.aborted) return stoppedOrLimit();
       // The page is still blank, so the log sees its first request and the guard its first navigation.

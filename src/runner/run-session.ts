@@ -6,6 +6,7 @@ import type { RunEventEmitter } from './event-emitter.js';
 import type { RunClipboard } from './clipboard.js';
 import type { NavigationGuard } from './navigation-guard.js';
 import type { NetworkLog } from './network-log.js';
+import type { RunHealth } from './run-health.js';
 import type { SecretSet } from './secrets.js';
 import type { Tabs } from './tabs.js';
 import type { Variables } from './variables.js';
@@ -38,6 +39,5 @@ export interface RunSession {
   /** Epoch ms after which the run fails with SINGLE_TEST_TIME_EXCEEDED. */
   readonly runDeadline: number;
   stopReason(): StopReason | null;
-  /** browserGone: the browser disconnected or closed our context (not a stop, not our own close). */
-  readonly health: { crashed: boolean; browserGone: boolean };
+  readonly health: RunHealth;
 }

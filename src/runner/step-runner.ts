@@ -254,11 +254,11 @@ export class StepRunner {
     } else events.log('error', `${what} ${record.status}: ${record.errorCode}: ${record.error}`);
   }
 
-  /** The step's delay, cut short by a stop; a delay past the run limit ends at the limit. */
+  /** The step's delay, cut short by a stop or a browser that went away; a delay past the run limit ends at the limit. */
   private async sleepBefore(ms: number): Promise<void> {
     const s = this.session;
     const room = s.runDeadline - Date.now();
-    await delay(Math.min(ms, Math.max(0, room)), s.signal);
+    await delay(Math.min(ms, Math.max(0, room)), AbortSignal.any([s.signal, s.health.signal]));
     if (ms > room) throw new StepDeadlineError('run limit reached while sleeping');
   }
 
@@ -290,12 +290,12 @@ export class StepRunner {
   private async classify(e: unknown, ctx: StepContext | null, timeoutMs: number): Promise<Verdict> {
     const s = this.session;
     const reason = s.stopReason();
-    if (reason === 'stopped' || (e instanceof RunAbortedError && reason !== 'timeout')) {
-      return { status: 'stopped', code: null, message: 'Stopped' };
-    }
+    if (reason === 'stopped') return { status: 'stopped', code: null, message: 'Stopped' };
+    // Before an abort is read as a stop: a crash or a browser gone also ends the run's waits.
     if (s.health.crashed) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The page crashed' };
     if (s.page.isClosed()) await this.settleClosedPage();
     if (s.health.browserGone) return { status: 'error', code: 'INTERNAL_ERROR', message: 'The browser or its context closed unexpectedly' };
+    if (e instanceof RunAbortedError && reason !== 'timeout') return { status: 'stopped', code: null, message: 'Stopped' };
     if (reason === 'timeout' || Date.now() >= s.runDeadline - 20) {
       const end = this.runLimitEnd();
       return { status: 'failed', code: end.errorCode, message: end.message };

@@ -132,9 +132,14 @@ describe('a browser that dies', () => {
   });
   afterAll(async () => bugrun?.close());
 
-  it('ends its run as error, and the next run gets a fresh browser', async () => {
+  it('ends its run as error at once, even during a step’s sleep, and the next run gets a fresh browser', async () => {
     const runId = await bugrun.startRun('slow');
-    await bugrun.waitFor(runId, ['running']);
+    // Killed while the step sleeps its 30 s: the sleep must not outlast the browser.
+    await waitUntil(
+      'the pause step running',
+      async () => ((await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as { stepsRuns: { name: string | null; status: string }[] }).stepsRuns,
+      (steps) => steps.some((s) => s.name === 'Long pause' && s.status === 'running'),
+    );
     const browser = await bugrun.pool.browser();
     const chromium = descendants(process.pid).filter((p) => p.ppid === process.pid);
     expect(chromium.length).toBeGreaterThan(0);
