@@ -57,6 +57,18 @@ describe('BrowserPool', { timeout: 30_000 }, () => {
     expect(sink.ofType('console').some((c) => c.entry.level === 'crash')).toBe(true);
   });
 
+  it('ends a run whose page crashes during a step’s sleep at once, as error', async () => {
+    const sink = new CollectingSink();
+    // A minute of sleep before the second step: only the crash can end the run before it.
+    const done = runPlan(plan([goto(url('/title.html')), step('execute', { code: '1' }, { sleep: 60 })]), { pool, sink, signal: new AbortController().signal });
+    await sink.waitFor((events) => events.filter((e) => e.type === 'step-started').length >= 2);
+    const page = pool.contextsInUse()[0]?.pages()[0];
+    if (!page) throw new Error('no page');
+    const cdp = await page.context().newCDPSession(page);
+    cdp.send('Page.crash').catch(() => undefined);
+    expect(await done).toEqual({ status: 'error', errorCode: 'INTERNAL_ERROR', message: 'The page crashed' });
+  });
+
   it('reports a closed tab as WINDOW_OR_TAB_DOES_NOT_EXIST', async () => {
     const { done } = await startLongRun();
     void pool.contextsInUse()[0]?.pages()[0]?.close();
