@@ -80,23 +80,30 @@ async function measureReference(
   const rawMs: number[] = [];
   const pairRatios: number[] = [];
   for (let rep = 0; rep < ctx.options.latencyReps; rep++) {
-    const before = { service: serviceCpu.length, raw: rawCpu.length };
+    // This repetition's two readings, for its own ratio.
+    let serviceMsCpu: number | null = null;
+    let rawMsCpu: number | null = null;
     const sides = [
       async () => {
         const { value, cpu } = await withCpu(browserPid, () => serviceRun(250));
-        if (value && cpu) serviceCpu.push(cpu);
+        if (value && cpu) {
+          serviceCpu.push(cpu);
+          serviceMsCpu = cpu.totalMs;
+        }
         const timed = await serviceRun(10);
         if (timed) serviceMs.push(timed.clientMs);
       },
       async () => {
         const { value, cpu } = await withCpu(rawPid, () => rawWarmRun(browser, ref.steps, ctx.siteUrl));
-        if (cpu) rawCpu.push(cpu);
+        if (cpu) {
+          rawCpu.push(cpu);
+          rawMsCpu = cpu.totalMs;
+        }
         rawMs.push(value.totalMs);
       },
     ];
     for (let k = 0; k < sides.length; k++) await sides[(rep + k) % sides.length]!();
-    const [service, raw] = [serviceCpu[before.service], rawCpu[before.raw]];
-    if (service && raw) pairRatios.push(service.totalMs / raw.totalMs);
+    if (serviceMsCpu !== null && rawMsCpu !== null) pairRatios.push(serviceMsCpu / rawMsCpu);
   }
   if (serviceCpu.length === 0 || serviceMs.length === 0) throw new Error(`bench: no service run of ${ref.slug} passed`);
   const service = medianBreakdown(serviceCpu);

@@ -90,17 +90,17 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
       if (!k) throw new Error(`bench: no screenshot kind ${name}`);
       return { ms: summarize(k.ms, 2), cpuMs: round(k.cpuMs / shots, 1), bytes: Math.round(median(k.bytes)) };
     };
+    const [cdpJpeg, playwrightPng] = [kind('cdpJpeg'), kind('playwrightPng')];
     const result: ScreenshotCostResult = {
       shots,
       viewport: { ...VIEWPORT },
-      cdpJpeg: kind('cdpJpeg'),
-      playwrightPng: kind('playwrightPng'),
+      cdpJpeg,
+      playwrightPng,
       playwrightJpeg: kind('playwrightJpeg'),
       cdpJpegUnchanged: kind('cdpJpegUnchanged'),
       floor: kind('floor'),
-      ratioJpegVsPng: 0,
+      ratioJpegVsPng: round(cdpJpeg.ms.median / playwrightPng.ms.median, 3),
     };
-    result.ratioJpegVsPng = round(result.cdpJpeg.ms.median / result.playwrightPng.ms.median, 3);
     const png = { value: result.playwrightPng.ms.median, label: 'PNG' };
     const q = RUNNER_JPEG.quality;
     ctx.emit(row('screenshot', `CDP JPEG q${q} (runner) vs page.screenshot() PNG`, 'ms', result.cdpJpeg.ms.median, png, { kind: 'valueMax', max: 15 }));

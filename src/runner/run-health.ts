@@ -1,7 +1,7 @@
 /**
  * What happened to a run's browser: its page crashed, or the browser or our context went away
- * (not a stop, not our own close). Either ends the run's long waits at once: a step's sleep of
- * minutes must not outlive the browser it was waiting in.
+ * (not a stop, not our own close). Either ends the run's waits at once (its signal is part of the
+ * session's): a step's sleep of minutes must not outlive the browser it was waiting in.
  */
 export class RunHealth {
   crashed = false;

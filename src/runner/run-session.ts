@@ -34,7 +34,10 @@ export interface RunSession {
   readonly dialogs: Dialogs;
   /** Files of the imported bundle (uploadFile) and visual baselines; NO_RESOURCES when none. */
   readonly resources: RunResources;
-  /** Aborted when the user stops the run or the hard run limit fires; every wait races it. */
+  /**
+   * Aborted when the user stops the run, the hard run limit fires, or the page crashes or the browser
+   * goes away (`health` says which); every wait races it.
+   */
   readonly signal: AbortSignal;
   /** Epoch ms after which the run fails with SINGLE_TEST_TIME_EXCEEDED. */
   readonly runDeadline: number;

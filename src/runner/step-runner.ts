@@ -254,11 +254,11 @@ export class StepRunner {
     } else events.log('error', `${what} ${record.status}: ${record.errorCode}: ${record.error}`);
   }
 
-  /** The step's delay, cut short by a stop or a browser that went away; a delay past the run limit ends at the limit. */
+  /** The step's delay, cut short by a stop or a lost browser (the session's signal); a delay past the run limit ends at the limit. */
   private async sleepBefore(ms: number): Promise<void> {
     const s = this.session;
     const room = s.runDeadline - Date.now();
-    await delay(Math.min(ms, Math.max(0, room)), AbortSignal.any([s.signal, s.health.signal]));
+    await delay(Math.min(ms, Math.max(0, room)), s.signal);
     if (ms > room) throw new StepDeadlineError('run limit reached while sleeping');
   }
 
