@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { AlertDispatcher, createEmailSender } from './alerts/index.js';
 import { buildApi, buildOpsApi, createFileUrls, createMetrics, type Role } from './api/index.js';
 import { ConfigError, type Config } from './config/config.js';
 import { readBundleFiles } from './definitions/index.js';
 import { demoBundleDir, demoSiteDir } from './demo/paths.js';
 import { BrowserPool, defaultChromiumPath } from './runner/index.js';
 import { ArtifactSweeper, retentionPolicy, RunService } from './runs/index.js';
+import { Scheduler } from './schedules/index.js';
 import { openStore, type Store } from './store/index.js';
-import { importBundle } from './use-cases/index.js';
+import { fireDueSchedules, importBundle } from './use-cases/index.js';
 
 export interface Service {
   readonly config: Config;
@@ -19,6 +21,8 @@ export interface Service {
   /** Null for an API-only process: it launches no browser. */
   readonly pool: BrowserPool | null;
   readonly sweeper: ArtifactSweeper;
+  readonly scheduler: Scheduler;
+  readonly alerts: AlertDispatcher;
   /** The public API (serve, api), or for a worker only `/healthz` and `/metrics`. */
   readonly app: FastifyInstance;
   readonly projectId: string;
@@ -39,6 +43,8 @@ export interface ServiceOptions {
   logger?: boolean | object;
   /** Background errors (run workers): the CLI logs them; services never print. */
   onError?: (err: unknown, context: string) => void;
+  /** What an operator may want in the log (a schedule's tick skipped); the CLI prints it. */
+  onNotice?: (message: string) => void;
 }
 
 /** Reads a secret kept in the data dir, creating it (mode 0600) on first start. */
@@ -129,6 +135,23 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
   runs.on('error', (err, context) => opts.onError?.(err, context));
   const sweeper = new ArtifactSweeper(store);
   sweeper.on('error', (err) => opts.onError?.(err, 'artifact sweeper'));
+  const scheduler = new Scheduler({
+    store,
+    fire: async (now) => {
+      for (const tick of await fireDueSchedules({ store, runs }, now)) {
+        if ('skipped' in tick) opts.onNotice?.(`schedule ${tick.scheduleId}: tick ${tick.tick} skipped: ${tick.skipped}`);
+      }
+    },
+  });
+  scheduler.on('error', (err) => opts.onError?.(err, 'scheduler'));
+  const email = config.smtpUrl ? createEmailSender(config.smtpUrl, config.smtpFrom) : null;
+  const alerts = new AlertDispatcher({
+    store,
+    email,
+    retryBaseMs: config.alertRetryBaseMs,
+    links: { testRun: (id) => `${config.publicUrl}/runs/${id}`, suiteRun: (id) => `${config.publicUrl}/suite-runs/${id}` },
+  });
+  alerts.on('error', (err, context) => opts.onError?.(err, context));
 
   let app: FastifyInstance;
   if (role === 'worker') {
@@ -143,6 +166,8 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
   const start = async () => {
     await runs.start();
     sweeper.start();
+    scheduler.start();
+    alerts.start();
   };
   return {
     config,
@@ -151,6 +176,8 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
     runs,
     pool,
     sweeper,
+    scheduler,
+    alerts,
     app,
     projectId: project.id,
     token,
@@ -164,6 +191,9 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
       if (closed) return;
       closed = true;
       sweeper.stop();
+      await scheduler.stop();
+      await alerts.stop();
+      email?.close();
       await app.close();
       await runs.close();
       await pool?.close();

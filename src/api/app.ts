@@ -7,10 +7,12 @@ import { ApiError, ValidationError } from './errors.js';
 import { registerBodyTimeout } from './body-timeout.js';
 import type { FileUrls } from './file-urls.js';
 import { BODY_LIMITS, registerJsonBody } from './json-body.js';
+import { alertsRoutes } from './routes/alerts.js';
 import { configRoutes } from './routes/config.js';
 import { filesRoutes } from './routes/files.js';
 import { importRoutes } from './routes/import.js';
 import { profilesRoutes } from './routes/profiles.js';
+import { schedulesRoutes } from './routes/schedules.js';
 import { schemaRoutes } from './routes/schema.js';
 import { suiteRunsRoutes } from './routes/suiteruns.js';
 import { suitesRoutes } from './routes/suites.js';
@@ -120,6 +122,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         await api.register(profilesRoutes, { store: deps.store });
         await api.register(importRoutes, { store: deps.store });
         await api.register(configRoutes, { egressIps: deps.config.egressIps });
+        await api.register(schedulesRoutes, { store: deps.store, links });
+        await api.register(alertsRoutes, { store: deps.store, emailReady: deps.config.smtpUrl !== null });
       },
       { prefix },
     );

@@ -47,21 +47,7 @@ export function readRunRequest(body: unknown, idField: 'testId' | 'suiteId'): Ru
     else profile = { name: input.profileName };
   }
 
-  const variables: RunVariable[] = [];
-  if (input.variables !== undefined && input.variables !== null) {
-    if (!Array.isArray(input.variables)) checker.add('variables', `Expected a list of items but got type "${typeof input.variables}".`);
-    else {
-      input.variables.forEach((item: unknown, i) => {
-        if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
-        if (typeof item.key !== 'string' || item.key === '')
-          return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
-        if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
-        if (item.value !== undefined && item.value !== null && typeof item.value !== 'string')
-          return checker.add('variables', `Item ${i}: value: Not a valid string.`);
-        variables.push({ key: item.key, value: item.value ?? null });
-      });
-    }
-  }
+  const variables = readVariables(input.variables, checker);
 
   let triggeredBy: TriggeredBy = 'api';
   if (input.triggeredBy !== undefined && input.triggeredBy !== null) {
@@ -69,6 +55,26 @@ export function readRunRequest(body: unknown, idField: 'testId' | 'suiteId'): Ru
     else checker.add('triggeredBy', `${JSON.stringify(input.triggeredBy)} is not a valid choice.`);
   }
   return { id: isUuid(id) ? id.toLowerCase() : null, profile, variables, triggeredBy, invalid: checker.errors };
+}
+
+/** A run request's `variables`: `[{key, value}]`, each key a non-empty string of at most 128 characters. */
+export function readVariables(raw: unknown, checker: FieldChecker): RunVariable[] {
+  const variables: RunVariable[] = [];
+  if (raw === undefined || raw === null) return variables;
+  if (!Array.isArray(raw)) {
+    checker.add('variables', `Expected a list of items but got type "${typeof raw}".`);
+    return variables;
+  }
+  raw.forEach((item: unknown, i) => {
+    if (!isPlainObject(item)) return checker.add('variables', `Item ${i}: Invalid data. Expected a dictionary.`);
+    if (typeof item.key !== 'string' || item.key === '')
+      return checker.add('variables', `Item ${i}: key: This field is required and must be a non-empty string.`);
+    if (item.key.length > 128) return checker.add('variables', `Item ${i}: key: Ensure this field has no more than 128 characters.`);
+    if (item.value !== undefined && item.value !== null && typeof item.value !== 'string')
+      return checker.add('variables', `Item ${i}: value: Not a valid string.`);
+    variables.push({ key: item.key, value: item.value ?? null });
+  });
+  return variables;
 }
 
 /** A full queue answers 429 with Retry-After. */

@@ -1,22 +1,8 @@
 import type { SuiteData } from '../definitions/index.js';
-import { isTerminal, type StepRunRecord } from '../domain/index.js';
+import { durationBetween, isTerminal, type StepRunRecord } from '../domain/index.js';
 import { lastAttempts } from '../runs/index.js';
 import type { ArtifactRow, DefinitionRow, RunListRow, RunStatusRow, SuiteRunRow } from '../store/index.js';
 import type { FileUrls } from './file-urls.js';
-
-/** DRF DurationField format: `HH:MM:SS.ffffff` (hours may exceed 24). */
-export function formatDuration(ms: number): string {
-  const totalMicros = Math.max(0, Math.round(ms * 1000));
-  const micros = totalMicros % 1_000_000;
-  const totalSeconds = Math.floor(totalMicros / 1_000_000);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}.${pad(micros, 6)}`;
-}
-
-function durationBetween(from: string | null, to: string | null): string | null {
-  if (!from || !to) return null;
-  return formatDuration(Date.parse(to) - Date.parse(from));
-}
 
 export interface Links {
   files: FileUrls;

@@ -14,6 +14,7 @@ async function startProcess(role: Role, config: Config, listen: boolean): Promis
     role,
     logger: { level: config.logLevel },
     onError: (err, context) => console.error(`bugrun: background error in ${context}:`, err),
+    onNotice: (message) => console.log(`bugrun: ${message}`),
   });
   let stopping = false;
   const shutdown = (signal: string) => {

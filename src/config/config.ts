@@ -40,6 +40,12 @@ export interface Config {
   readonly workerDeadAfterMs: number;
   /** Where artifacts live (`BUGRUN_ARTIFACT_STORE`). */
   readonly artifactStore: ArtifactStoreConfig;
+  /** `smtp://user:pass@host:port` (or `smtps://`) for email alerts; null: email alerts fail saying so. */
+  readonly smtpUrl: string | null;
+  /** The sender of email alerts. */
+  readonly smtpFrom: string;
+  /** An alert delivery that failed is tried again after this, then after twice as long each time, in ms. */
+  readonly alertRetryBaseMs: number;
 }
 
 /** A directory (default `<dataDir>/artifacts`; a shared volume for several processes) or S3-compatible storage. */
@@ -121,6 +127,14 @@ function artifactStore(raw: string | undefined, dataDir: string, env: NodeJS.Pro
   };
 }
 
+/** `BUGRUN_SMTP_URL`: an smtp:// or smtps:// URL (its credentials stay in it). */
+function smtpUrl(raw: string | undefined): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  if (!/^smtps?:\/\/[^/]/i.test(value)) throw new ConfigError('BUGRUN_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://...');
+  return value;
+}
+
 /** The browser takes ~90 % of the CPU, so more than one run per core only queues inside Chromium. */
 function defaultConcurrency(): number {
   return Math.max(1, availableParallelism());
@@ -163,6 +177,9 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     heartbeatMs,
     workerDeadAfterMs,
     artifactStore: artifactStore(env.BUGRUN_ARTIFACT_STORE, dataDir, env),
+    smtpUrl: smtpUrl(env.BUGRUN_SMTP_URL),
+    smtpFrom: text(env.BUGRUN_SMTP_FROM) ?? 'Bugrun <bugrun@localhost>',
+    alertRetryBaseMs: 1000 * integer('BUGRUN_ALERT_RETRY_SECONDS', env.BUGRUN_ALERT_RETRY_SECONDS, 5, 1),
   });
 }
 

@@ -6,3 +6,6 @@ export * from './test-plan.js';
 export * from './run-events.js';
 export * from './secrets.js';
 export * from './run-resources.js';
+export * from './alerts.js';
+export * from './schedules.js';
+export * from './duration.js';

@@ -17,6 +17,8 @@ export interface NewRun {
   triggeredBy: TriggeredBy;
   variables: { key: string; value: string | null }[];
   suiteRunId?: string | null;
+  /** The schedule tick that starts the run: one run per tick, whichever process fires it. */
+  schedule?: { id: string; tick: string } | null;
   /** What to execute, or why it cannot be executed (the run then ends as `error` at once). */
   plan: TestPlan | Failure;
 }
@@ -35,6 +37,7 @@ export interface NewSuiteRun {
   autoRetry: number;
   /** In suite order. */
   tests: NewSuiteTest[];
+  schedule?: { id: string; tick: string } | null;
 }
 
 export interface RunServiceOptions {
@@ -108,17 +111,20 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
   }
 
   /** Refuses `adding` more runs when the queue would hold more than it may. */
-  private async admit(adding: number): Promise<void> {
+  private async admit(store: Store, adding: number): Promise<void> {
     const max = this.opts.maxQueued ?? Infinity;
     if (!Number.isFinite(max)) return;
-    const { count } = await this.opts.store.runs.countByStatus('queued');
+    const { count } = await store.runs.countByStatus('queued');
     // Roughly when a slot frees up: the queue drains a few runs at a time.
     if (count + adding > max) throw new QueueFullError(Math.max(1, Math.ceil(count / (this.opts.worker?.concurrency ?? 2))));
   }
 
-  async create(input: NewRun): Promise<RunRow> {
-    const { store } = this.opts;
-    await this.admit(1);
+  /**
+   * Creates a run (and its queue job). `store` may be a caller's transaction, which the run then
+   * joins: the caller wakes the workers with `announce` once it has committed.
+   */
+  async create(input: NewRun, store: Store = this.opts.store): Promise<RunRow> {
+    await this.admit(store, 1);
     const plan = 'errorCode' in input.plan ? null : input.plan;
     const run = await store.transaction(async (tx) => {
       const row = await tx.runs.create({
@@ -133,14 +139,19 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
         ...planned(plan),
         variables: input.variables,
         suiteRunId: input.suiteRunId ?? null,
+        schedule: input.schedule ?? null,
       });
       if (plan) await tx.jobs.enqueue(row.id);
       return row;
     });
-    if (!plan) return (await this.end(run.id, { status: 'error', ...(input.plan as Failure) })) ?? run;
-    // Wakes an idle worker now rather than at its next poll.
-    await store.signals.publish('run-queued', run.id).catch((err: unknown) => this.emit('error', err, 'queue signal'));
+    if (!plan) return (await this.end(store, run.id, { status: 'error', ...(input.plan as Failure) })) ?? run;
+    if (!store.inTransaction) await this.announce(run.id);
     return run;
+  }
+
+  /** Wakes an idle worker for a queued run now rather than at its next poll. */
+  async announce(runId: string): Promise<void> {
+    await this.opts.store.signals.publish('run-queued', runId).catch((err: unknown) => this.emit('error', err, 'queue signal'));
   }
 
   /**
@@ -148,10 +159,9 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
    * queued, a sequential suite's held back to be released one at a time as each ends. A test
    * that cannot be planned ends `error` at once and the suite carries on.
    */
-  async createSuite(input: NewSuiteRun): Promise<SuiteRunRow> {
-    const { store } = this.opts;
-    await this.admit(input.tests.length);
-    const slots = input.parallelRun ? await this.liveSlots() : 1;
+  async createSuite(input: NewSuiteRun, store: Store = this.opts.store): Promise<SuiteRunRow> {
+    await this.admit(store, input.tests.length);
+    const slots = input.parallelRun ? await this.liveSlots(store) : 1;
     const released = await store.transaction(async (tx) => {
       await tx.suiteRuns.create({
         id: input.suiteRunId,
@@ -166,6 +176,7 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
         parallelSlots: Math.max(1, Math.min(input.tests.length, slots)),
         autoRetry: input.autoRetry,
         totalTests: input.tests.length,
+        schedule: input.schedule ?? null,
       });
       for (const [position, test] of input.tests.entries()) {
         const plan = 'errorCode' in test.plan ? null : test.plan;
@@ -191,7 +202,7 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
       }
       return advanceSuiteRun(tx, input.suiteRunId);
     });
-    if (released.length > 0) await store.signals.publish('run-queued', released[0]).catch((err: unknown) => this.emit('error', err, 'queue signal'));
+    if (released.length > 0 && !store.inTransaction) await this.announce(released[0]);
     return (await store.suiteRuns.get(input.projectId, input.suiteRunId)) as SuiteRunRow;
   }
 
@@ -206,9 +217,9 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
   }
 
   /** Worker slots of the live workers, in the whole database. */
-  private async liveSlots(): Promise<number> {
+  private async liveSlots(store: Store): Promise<number> {
     const since = new Date(Date.now() - (this.opts.reaper?.deadAfterMs ?? 20_000)).toISOString();
-    const workers = await this.opts.store.workers.listAlive(since);
+    const workers = await store.workers.listAlive(since);
     return workers.reduce((sum, w) => sum + w.concurrency, 0);
   }
 
@@ -230,10 +241,10 @@ export class RunService extends EventEmitter<{ error: [unknown, string] }> {
     return { queued: count, active: this.worker?.inFlight ?? 0 };
   }
 
-  private async end(runId: string, outcome: RunOutcome): Promise<RunRow | null> {
+  private async end(store: Store, runId: string, outcome: RunOutcome): Promise<RunRow | null> {
     const status: RunStatus = outcome.status;
     // Single runs only: a suite's unplannable tests end inside createSuite.
-    return this.opts.store.runs.transition(runId, allowedFrom(status), {
+    return store.runs.transition(runId, allowedFrom(status), {
       status,
       errorCode: outcome.errorCode,
       errorMessage: outcome.message,

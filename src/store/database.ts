@@ -103,6 +103,9 @@ export interface TestRunTable {
   attempt: ColumnType<number, number | undefined, number>;
   /** 1: queued but in no queue until its suite run releases it. */
   held: ColumnType<number, number | undefined, number>;
+  /** The schedule that started the run and the tick it started it for (unique together). */
+  schedule_id: ColumnType<string | null, string | null | undefined, string | null>;
+  scheduled_for: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SuiteRunTable {
@@ -130,6 +133,76 @@ export interface SuiteRunTable {
   /** started ?? queued. */
   sort_time: string;
   user_id: string | null;
+  schedule_id: ColumnType<string | null, string | null | undefined, string | null>;
+  scheduled_for: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ScheduleTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** 'test' | 'suite'. */
+  target_type: string;
+  target_id: string;
+  cron: string;
+  timezone: string;
+  profile_id: string | null;
+  /** JSON array of {key, value}. */
+  variables: string;
+  enabled: number;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_run_id: string | null;
+  last_skipped_at: string | null;
+  last_skip_reason: string | null;
+  created: string;
+  modified: string;
+}
+
+export interface AlertTable {
+  id: string;
+  project_id: string;
+  name: string;
+  event: string;
+  target: string;
+  enabled: number;
+  /** JSON AlertFilters. */
+  filters: string;
+  /** JSON AlertAction, credentials included (never served). */
+  action: string;
+  secret: string | null;
+  created: string;
+  modified: string;
+}
+
+/** The outbox: written by triggers when a watched run starts or ends, taken by the alert dispatcher. */
+export interface AlertEventTable {
+  id: ColumnType<number | string, never, never>;
+  project_id: string;
+  kind: string;
+  run_id: string;
+  event: string;
+  status: string;
+  created: string;
+}
+
+export interface AlertDeliveryTable {
+  id: string;
+  alert_id: string;
+  project_id: string;
+  event: string;
+  kind: string;
+  run_id: string;
+  status: string;
+  attempts: number;
+  response_code: number | null;
+  error: string | null;
+  /** JSON AlertPayload. */
+  payload: string;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+  created: string;
 }
 
 export interface StepRunTable {
@@ -184,4 +257,8 @@ export interface Database {
   artifacts: ArtifactTable;
   workers: WorkerTable;
   settings: SettingTable;
+  schedules: ScheduleTable;
+  alerts: AlertTable;
+  alert_events: AlertEventTable;
+  alert_deliveries: AlertDeliveryTable;
 }

@@ -60,6 +60,9 @@ export interface RunRow {
   attempt: number;
   /** Queued, but in no queue until its suite run releases it. */
   held: boolean;
+  /** The schedule that started the run, and the tick it started it for. */
+  scheduleId: string | null;
+  scheduledFor: string | null;
 }
 
 export interface RunCreateInput {
@@ -85,6 +88,8 @@ export interface RunCreateInput {
   attempt?: number;
   /** Created queued but not enqueued: the suite run releases it later. */
   held?: boolean;
+  /** A schedule's tick: at most one run per schedule and tick (a unique index). */
+  schedule?: { id: string; tick: string } | null;
   userId?: string | null;
   /** Default now. */
   queued?: string;
@@ -97,7 +102,9 @@ export type RunListRow = Omit<RunRow, 'plan'>;
 export type RunStatusRow = Pick<RunRow, 'id' | 'status' | 'finishedSteps' | 'totalSteps' | 'modified'>;
 
 /** What `update`/`transition` may change. `modified` and `sortTime` follow automatically. */
-export type RunPatch = Partial<Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion' | 'suitePosition' | 'attempt'>>;
+export type RunPatch = Partial<
+  Omit<RunRow, 'id' | 'projectId' | 'sequence' | 'modified' | 'sortTime' | 'stepsVersion' | 'suitePosition' | 'attempt' | 'scheduleId' | 'scheduledFor'>
+>;
 
 /**
  * Limits a write to the runs a worker owns. A stop leaves the owner in place (it still writes how
@@ -153,6 +160,10 @@ export interface RunRepo {
   filterByStatus(ids: readonly string[], statuses: readonly RunStatus[]): Promise<string[]>;
   /** The test runs of these suite runs (every attempt), by suite run, in suite order then attempt. */
   listBySuiteRuns(suiteRunIds: readonly string[]): Promise<Map<string, RunListRow[]>>;
+  /** The runs a schedule started, latest tick first. */
+  listBySchedule(projectId: string, scheduleId: string, page: { offset: number; limit: number }): Promise<Page<RunListRow>>;
+  /** The status of the last run of the test (outside suites) that ended before `run` did, if any. */
+  previousEndedStatus(run: Pick<RunRow, 'id' | 'projectId' | 'testId' | 'ended'>): Promise<RunStatus | null>;
 }
 
 function toRow(r: Selectable<TestRunTable>): RunRow {
@@ -194,6 +205,8 @@ const LIST_COLUMNS = [
   'suite_position',
   'attempt',
   'held',
+  'schedule_id',
+  'scheduled_for',
 ] as const satisfies readonly (keyof ListColumns)[];
 
 function toListRow(r: ListColumns): RunListRow {
@@ -231,6 +244,8 @@ function toListRow(r: ListColumns): RunListRow {
     suitePosition: r.suite_position === null ? null : toNumber(r.suite_position),
     attempt: toNumber(r.attempt),
     held: fromFlag(r.held),
+    scheduleId: r.schedule_id,
+    scheduledFor: r.scheduled_for,
   };
 }
 
@@ -350,6 +365,8 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
             suite_position: input.suitePosition ?? null,
             attempt: input.attempt ?? 1,
             held: toFlag(input.held ?? false),
+            schedule_id: input.schedule?.id ?? null,
+            scheduled_for: input.schedule?.tick ?? null,
             user_id: input.userId ?? null,
           })
           .returningAll()
@@ -498,6 +515,31 @@ export function createRunRepo(db: Kysely<Database>): RunRepo {
         .execute();
       for (const row of rows) out.get(row.suite_run_id as string)?.push(toListRow(row));
       return out;
+    },
+
+    async listBySchedule(projectId, scheduleId, page) {
+      return snapshot(db, async (trx) => {
+        const mine = trx.selectFrom('test_runs').where('schedule_id', '=', scheduleId).where('project_id', '=', projectId);
+        const counted = await mine.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+        const rows = await mine.select(LIST_COLUMNS).orderBy('scheduled_for', 'desc').offset(page.offset).limit(page.limit).execute();
+        return { count: toNumber(counted.count), rows: rows.map(toListRow) };
+      });
+    },
+
+    async previousEndedStatus(run) {
+      if (run.testId === null || run.ended === null) return null;
+      const r = await db
+        .selectFrom('test_runs')
+        .select('status')
+        .where('project_id', '=', run.projectId)
+        .where('test_id', '=', run.testId)
+        .where('suite_run_id', 'is', null)
+        .where('id', '<>', run.id)
+        .where('ended', '<=', run.ended)
+        .orderBy('ended', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return (r?.status as RunStatus | undefined) ?? null;
     },
 
     async filterByStatus(ids, statuses) {

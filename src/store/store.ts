@@ -1,4 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { createAlertDeliveryRepo, type AlertDeliveryRepo } from './alert-deliveries.js';
+import { createAlertEventRepo, type AlertEventRepo } from './alert-events.js';
+import { createAlertRepo, type AlertRepo } from './alerts.js';
 import { createArtifactRepo, type ArtifactRepo } from './artifacts.js';
 import type { BlobStore } from './blobs.js';
 import type { Database } from './database.js';
@@ -9,6 +12,7 @@ import { createSettingRepo, type SettingRepo } from './settings.js';
 import type { Signals } from './signals.js';
 import { createWorkerRepo, type WorkerRepo } from './workers.js';
 import { createRunRepo, type RunRepo } from './runs.js';
+import { createScheduleRepo, type ScheduleRepo } from './schedules.js';
 import { createStepRunRepo, type StepRunRepo } from './step-runs.js';
 import { createSuiteRunRepo, type SuiteRunRepo } from './suite-runs.js';
 import { createTokenRepo, type TokenRepo } from './tokens.js';
@@ -17,6 +21,8 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly dialect: Dialect;
+  /** True for the store `transaction` hands its callback: what it writes is not visible to others yet. */
+  readonly inTransaction: boolean;
   readonly projects: ProjectRepo;
   readonly tokens: TokenRepo;
   readonly tests: DefinitionRepo;
@@ -29,6 +35,10 @@ export interface Store {
   readonly artifacts: ArtifactRepo;
   readonly workers: WorkerRepo;
   readonly settings: SettingRepo;
+  readonly schedules: ScheduleRepo;
+  readonly alerts: AlertRepo;
+  readonly alertEvents: AlertEventRepo;
+  readonly alertDeliveries: AlertDeliveryRepo;
   /** The run queue; its writes join this store's transaction. */
   readonly jobs: RunJobs;
   /** Messages to the other processes of this database (not transactional). */
@@ -68,6 +78,7 @@ export function bindStore(db: Kysely<Database>, parts: StoreParts): Store {
   const { dialect, blobs, signals, close } = parts;
   const store: Store = {
     dialect,
+    inTransaction: db.isTransaction,
     projects: createProjectRepo(db),
     tokens: createTokenRepo(db),
     tests: createDefinitionRepo(db, 'tests'),
@@ -80,6 +91,10 @@ export function bindStore(db: Kysely<Database>, parts: StoreParts): Store {
     artifacts: createArtifactRepo(db),
     workers: createWorkerRepo(db),
     settings: createSettingRepo(db),
+    schedules: createScheduleRepo(db),
+    alerts: createAlertRepo(db),
+    alertEvents: createAlertEventRepo(db),
+    alertDeliveries: createAlertDeliveryRepo(db),
     jobs: parts.jobs(db),
     signals,
     blobs,

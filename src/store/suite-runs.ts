@@ -32,9 +32,12 @@ export interface SuiteRunRow {
   modified: string;
   sortTime: string;
   userId: string | null;
+  /** The schedule that started the suite run, and the tick it started it for. */
+  scheduleId: string | null;
+  scheduledFor: string | null;
 }
 
-export type SuiteRunCreateInput = { id?: string } & Pick<
+export type SuiteRunCreateInput = { id?: string; schedule?: { id: string; tick: string } | null } & Pick<
   SuiteRunRow,
   | 'projectId'
   | 'suiteId'
@@ -76,6 +79,10 @@ export interface SuiteRunRepo {
   list(projectId: string, opts: SuiteRunListOptions): Promise<Page<SuiteRunRow>>;
   /** Ids of suite runs in these statuses, across projects (recovery). */
   listIdsByStatus(statuses: readonly RunStatus[]): Promise<string[]>;
+  /** The suite runs a schedule started, latest tick first. */
+  listBySchedule(projectId: string, scheduleId: string, page: { offset: number; limit: number }): Promise<Page<SuiteRunRow>>;
+  /** The status of the last run of the suite that ended before `run` did, if any. */
+  previousEndedStatus(run: Pick<SuiteRunRow, 'id' | 'projectId' | 'suiteId' | 'ended'>): Promise<RunStatus | null>;
 }
 
 function toRow(r: Selectable<SuiteRunTable>): SuiteRunRow {
@@ -102,6 +109,8 @@ function toRow(r: Selectable<SuiteRunTable>): SuiteRunRow {
     modified: r.modified,
     sortTime: r.sort_time,
     userId: r.user_id,
+    scheduleId: r.schedule_id,
+    scheduledFor: r.scheduled_for,
   };
 }
 
@@ -142,6 +151,8 @@ export function createSuiteRunRepo(db: Kysely<Database>): SuiteRunRepo {
             modified: now,
             sort_time: now,
             user_id: null,
+            schedule_id: input.schedule?.id ?? null,
+            scheduled_for: input.schedule?.tick ?? null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -206,6 +217,30 @@ export function createSuiteRunRepo(db: Kysely<Database>): SuiteRunRepo {
         if (span.walk !== span.order) rows.reverse();
         return { count, rows: rows.map(toRow) };
       });
+    },
+
+    async listBySchedule(projectId, scheduleId, page) {
+      return snapshot(db, async (trx) => {
+        const mine = trx.selectFrom('suite_runs').where('schedule_id', '=', scheduleId).where('project_id', '=', projectId);
+        const counted = await mine.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+        const rows = await mine.selectAll().orderBy('scheduled_for', 'desc').offset(page.offset).limit(page.limit).execute();
+        return { count: toNumber(counted.count), rows: rows.map(toRow) };
+      });
+    },
+
+    async previousEndedStatus(run) {
+      if (run.ended === null) return null;
+      const r = await db
+        .selectFrom('suite_runs')
+        .select('status')
+        .where('project_id', '=', run.projectId)
+        .where('suite_id', '=', run.suiteId)
+        .where('id', '<>', run.id)
+        .where('ended', '<=', run.ended)
+        .orderBy('ended', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return (r?.status as RunStatus | undefined) ?? null;
     },
 
     async listIdsByStatus(statuses) {

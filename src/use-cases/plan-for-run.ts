@@ -11,6 +11,8 @@ export interface PlanRequest {
   overrides: { key: string; value: string | null }[];
   /** The suite run this run is one test of, or null. */
   suite: { runId: string; id: string; name: string } | null;
+  /** The schedule that starts the run, or null. */
+  schedule?: { id: string; name: string } | null;
 }
 
 function randomLetters(n: number): string {
@@ -39,6 +41,8 @@ export async function planForRun(store: Store, req: PlanRequest): Promise<TestPl
       suiteRunId: req.suite?.runId ?? '',
       suiteId: req.suite?.id ?? '',
       suiteName: req.suite?.name ?? '',
+      scheduleId: req.schedule?.id ?? '',
+      scheduleName: req.schedule?.name ?? '',
       runMode: 'server',
       profileName: req.profile?.name ?? '',
       timestamp: String(Date.now()),

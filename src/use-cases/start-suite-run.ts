@@ -4,7 +4,7 @@ import type { TriggeredBy } from '../domain/index.js';
 import type { NewSuiteTest, RunService } from '../runs/index.js';
 import type { DefinitionRow, RunVariable, Store, SuiteRunRow } from '../store/index.js';
 import { planForRun } from './plan-for-run.js';
-import { resolveProfile, type StartTestRunInput } from './start-test-run.js';
+import { resolveProfile, type ScheduleTick, type StartTestRunInput } from './start-test-run.js';
 
 /** One test of a suite as it would run now: the stored test, or null when its slug names none. */
 export interface SuiteEntry {
@@ -37,6 +37,11 @@ export interface StartSuiteRunInput {
   profile: StartTestRunInput['profile'];
   variables: RunVariable[];
   triggeredBy: TriggeredBy;
+  /**
+   * The schedule tick starting the suite run. Scheduled suites retry each failed test at least
+   * once, as BugBug's do ("by default all suites use the auto-retry failed tests setting").
+   */
+  schedule?: ScheduleTick | null;
 }
 
 export type StartSuiteRunResult = { ok: true; suiteRun: SuiteRunRow } | { ok: false; errors: Record<string, string[]> };
@@ -62,6 +67,7 @@ export async function startSuiteRun(
 
   const data = suite.data as SuiteData;
   const suiteRunId = randomUUID();
+  const schedule = input.schedule ?? null;
   const tests: NewSuiteTest[] = [];
   for (const { slug, test } of await suiteEntries(store, suite)) {
     const runId = randomUUID();
@@ -77,21 +83,26 @@ export async function startSuiteRun(
       profile,
       overrides: input.variables,
       suite: { runId: suiteRunId, id: suite.id, name: suite.name },
+      schedule,
     });
     tests.push({ runId, testId: test.id, testName: test.name, plan });
   }
-  const suiteRun = await runs.createSuite({
-    projectId,
-    suiteId: suite.id,
-    suiteName: suite.name,
-    suiteRunId,
-    profileId: profile?.id ?? null,
-    profileName: profile?.name ?? null,
-    triggeredBy: input.triggeredBy,
-    variables: input.variables,
-    parallelRun: data.suite_settings.run_in_parallel,
-    autoRetry: data.suite_settings.auto_retry,
-    tests,
-  });
+  const suiteRun = await runs.createSuite(
+    {
+      projectId,
+      suiteId: suite.id,
+      suiteName: suite.name,
+      suiteRunId,
+      profileId: profile?.id ?? null,
+      profileName: profile?.name ?? null,
+      triggeredBy: input.triggeredBy,
+      variables: input.variables,
+      parallelRun: data.suite_settings.run_in_parallel,
+      autoRetry: schedule ? Math.max(1, data.suite_settings.auto_retry) : data.suite_settings.auto_retry,
+      tests,
+      schedule: schedule && { id: schedule.id, tick: schedule.tick },
+    },
+    store,
+  );
   return { ok: true, suiteRun };
 }

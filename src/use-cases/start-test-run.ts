@@ -11,6 +11,16 @@ export interface StartTestRunInput {
   profile: { id: string } | { name: string } | null;
   variables: RunVariable[];
   triggeredBy: TriggeredBy;
+  /** The schedule tick starting the run (built-ins scheduleId, scheduleName; one run per tick). */
+  schedule?: ScheduleTick | null;
+}
+
+/** One tick of a schedule, as the runs it starts record it. */
+export interface ScheduleTick {
+  id: string;
+  name: string;
+  /** The tick's time (ISO). */
+  tick: string;
 }
 
 /** What was named but does not exist, per input field, in the words BugBug's API uses. */
@@ -56,17 +66,22 @@ export async function startTestRun(
   if (!test || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const runId = crypto.randomUUID();
-  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suite: null });
-  const run = await runs.create({
-    projectId,
-    runId,
-    testId: test.id,
-    testName: test.name,
-    profileId: profile?.id ?? null,
-    profileName: profile?.name ?? null,
-    triggeredBy: input.triggeredBy,
-    variables: input.variables,
-    plan,
-  });
+  const schedule = input.schedule ?? null;
+  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suite: null, schedule });
+  const run = await runs.create(
+    {
+      projectId,
+      runId,
+      testId: test.id,
+      testName: test.name,
+      profileId: profile?.id ?? null,
+      profileName: profile?.name ?? null,
+      triggeredBy: input.triggeredBy,
+      variables: input.variables,
+      schedule: schedule && { id: schedule.id, tick: schedule.tick },
+      plan,
+    },
+    store,
+  );
   return { ok: true, run };
 }

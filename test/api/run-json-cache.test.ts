@@ -41,6 +41,8 @@ function run(extra: Partial<RunListRow> = {}): RunListRow {
     suitePosition: null,
     attempt: 1,
     held: false,
+    scheduleId: null,
+    scheduledFor: null,
     ...extra,
   };
 }

@@ -1,0 +1,94 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { verifySignature } from '../../src/alerts/index.js';
+
+/** One request as the receiver saw it, and whether its X-Bugrun-Signature held. */
+export interface Received {
+  method: string;
+  /** Path and query. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The signature checked with `verifySignature` over the body (POST) or the `payload` query (GET); null: none sent. */
+  signatureValid: boolean | null;
+}
+
+export interface Receiver {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  /** Resolves with the first request whose path starts with `pathPrefix`, arrived already or to come. */
+  arrival(pathPrefix: string): Promise<Received>;
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real webhook receiver on 127.0.0.1, the way a user's would check us: it verifies the signature
+ * with `secret`. Paths: `/hang…` never answers, `/status/<code>…` answers that code (a 3xx with a
+ * Location), anything else 200.
+ */
+export async function startReceiver(secret: string | null = null): Promise<Receiver> {
+  const received: Received[] = [];
+  const waiting = new Set<{ prefix: string; resolve: (r: Received) => void }>();
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const path = req.url ?? '';
+      const signed = req.method === 'GET' ? (new URL(path, 'http://x').searchParams.get('payload') ?? '') : body;
+      const header = req.headers['x-bugrun-signature'];
+      const signatureValid =
+        typeof header === 'string' && secret !== null
+          ? verifySignature(secret, header, signed, Math.floor(Date.now() / 1000))
+          : header === undefined
+            ? null
+            : false;
+      const r: Received = { method: req.method ?? '', path, headers: req.headers, body, signatureValid };
+      received.push(r);
+      for (const w of waiting) {
+        if (!path.startsWith(w.prefix)) continue;
+        waiting.delete(w);
+        w.resolve(r);
+      }
+      if (path.startsWith('/hang')) return;
+      const status = /^\/status\/(\d{3})/.exec(path);
+      const code = status ? Number(status[1]) : 200;
+      res.writeHead(code, code >= 300 && code < 400 ? { location: `/moved?token=redirect-secret` } : { 'content-type': 'text/plain' });
+      res.end(code < 300 ? 'ok' : `echo ${path}`);
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    received,
+    arrival: (prefix) => {
+      const seen = received.find((r) => r.path.startsWith(prefix));
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiting.add({ prefix, resolve }));
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+/** A port nothing listens on: one the system just gave out and took back. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
