@@ -37,6 +37,11 @@ export function loadSuitesSpec(): OpenApiDocument {
   return loadSpecFile('suites-v2.openapi.json');
 }
 
+/** Bugrun's own schedules and alerts endpoints (issue #16). */
+export function loadSchedulesAlertsSpec(): OpenApiDocument {
+  return loadSpecFile('schedules-alerts-v2.openapi.json');
+}
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (type: string, extra: JsonObject = {}) => ({ type: [type, 'null'], ...extra });
 const json = (schema: JsonObject, description = '') => ({ description, content: { 'application/json': { schema } } });
@@ -430,7 +435,7 @@ function withServiceErrors(paths: OpenApiDocument['paths']): OpenApiDocument['pa
         responses[400] ??= ERR[400];
         responses[404] ??= detail('Invalid page.');
       }
-      if (method !== 'post') continue;
+      if (method !== 'post' && method !== 'patch') continue;
       responses[400] ??= json({ oneOf: [ref('FieldErrors'), ref('Detail')] }, 'Invalid fields, or JSON that is malformed or nested too deeply.');
       responses[408] ??= detail('The body did not arrive within the request timeout (BUGRUN_REQUEST_TIMEOUT).');
       responses[413] ??= detail(`Request body is too large (${BODY_LIMITS.maxBytes} bytes; ${BODY_LIMITS.importMaxBytes} for imports).`);
@@ -451,12 +456,13 @@ let cached: OpenApiDocument | null = null;
 /**
  * The OpenAPI 3.1 document of everything Bugrun serves: BugBug's ten Test runs operations exactly as
  * published, except `stepsRuns` typed as the array of step runs it is (docs/bugbug-compatibility.md §1), the
- * suite endpoints (src/api/spec/suites-v2.openapi.json), plus tests, profiles, import, schema and service endpoints.
+ * suite endpoints (src/api/spec/suites-v2.openapi.json), schedules and alerts (src/api/spec/schedules-alerts-v2.openapi.json), plus tests, profiles, import, schema and service endpoints.
  */
 export function openApiDocument(): OpenApiDocument {
   if (cached) return cached;
   const spec = loadTestRunsSpec();
   const suites = loadSuitesSpec();
+  const automation = loadSchedulesAlertsSpec();
   const schemas = structuredClone(spec.components.schemas);
   const run = schemas.V2TestRun as { properties: Record<string, JsonObject> };
   run.properties.stepsRuns = { type: 'array', items: ref('V2StepRun'), readOnly: true };
@@ -470,12 +476,26 @@ export function openApiDocument(): OpenApiDocument {
         'Every `/api/v2/` path is also served under `/api/v1/` for older BugBug clients. ' +
         'Authenticate with `Authorization: Token <key>` (or `Bearer <key>`). Errors are DRF-shaped JSON; unknown request fields are ignored.',
     },
-    tags: [...spec.tags, ...suites.tags, { name: 'Tests' }, { name: 'Profiles' }, { name: 'Import' }, { name: 'Schema' }, { name: 'Service' }],
+    tags: [
+      ...spec.tags,
+      ...suites.tags,
+      ...automation.tags,
+      { name: 'Tests' },
+      { name: 'Profiles' },
+      { name: 'Import' },
+      { name: 'Schema' },
+      { name: 'Service' },
+    ],
     security: spec.security,
-    paths: withServiceErrors({ ...structuredClone(spec.paths), ...structuredClone(suites.paths), ...structuredClone(PATHS) }),
+    paths: withServiceErrors({
+      ...structuredClone(spec.paths),
+      ...structuredClone(suites.paths),
+      ...structuredClone(automation.paths),
+      ...structuredClone(PATHS),
+    }),
     components: {
       securitySchemes: { ...spec.components.securitySchemes, Bearer: { type: 'http', scheme: 'bearer', description: 'The same API token as a Bearer token.' } },
-      schemas: { ...schemas, ...structuredClone(suites.components.schemas), ...SCHEMAS },
+      schemas: { ...schemas, ...structuredClone(suites.components.schemas), ...structuredClone(automation.components.schemas), ...SCHEMAS },
     },
   };
   return cached;

@@ -20,7 +20,19 @@ export function webUiDir(): string {
 }
 
 /** The app's client-side routes: each answers index.html and the app renders the page. */
-export const WEB_UI_PAGES = ['/', '/signin', '/runs', '/runs/:id', '/tests', '/suites', '/suite-runs/:id'] as const;
+export const WEB_UI_PAGES = [
+  '/',
+  '/signin',
+  '/runs',
+  '/runs/:id',
+  '/tests',
+  '/suites',
+  '/suite-runs/:id',
+  '/schedules',
+  '/schedules/:id',
+  '/alerts',
+  '/alerts/:id',
+] as const;
 
 /**
  * Only our own scripts and styles run; data comes from the same origin's API. Images may come from

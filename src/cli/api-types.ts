@@ -88,3 +88,83 @@ export interface SuiteRunBody extends SuiteRunStatusBody {
   profileName: string | null;
   testRuns: (RunBody & { attempt: number })[];
 }
+
+/** A schedule (`/schedules/`, see src/api/routes/schedules.ts). */
+export interface ScheduleBody {
+  id: string;
+  name: string;
+  testId: string | null;
+  suiteId: string | null;
+  cron: string;
+  timezone: string;
+  runProfileId: string | null;
+  variables: { key: string; value: string }[];
+  enabled: boolean;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastRunId: string | null;
+  lastSkippedAt: string | null;
+  lastSkipReason: string | null;
+  created: string;
+  modified: string;
+}
+
+/** A run a schedule started (`/schedules/{id}/runs/`): a test run or a suite run. */
+export interface ScheduleRunBody {
+  id: string;
+  status: string;
+  errorCode: string | null;
+  scheduledFor: string | null;
+  queued: string;
+  started: string | null;
+  ended: string | null;
+  testRunId: string | null;
+  suiteRunId: string | null;
+  name: string;
+  webappUrl: string;
+}
+
+/** An alert (`/alerts/`, see src/api/routes/alerts.ts); URLs and header values come masked. */
+export interface AlertBody {
+  id: string;
+  name: string;
+  event: 'started' | 'finished';
+  target: 'test' | 'suite' | 'any';
+  enabled: boolean;
+  filters: { statuses: string[]; triggeredBy: string[]; profileId: string | null; onlyOnChange: boolean };
+  action: {
+    type: 'webhook' | 'slack' | 'teams' | 'email';
+    url: string | null;
+    method: 'GET' | 'POST' | null;
+    headers: Record<string, string>;
+    body: string | null;
+    to: string[];
+  };
+  created: string;
+  modified: string;
+}
+
+/** `POST /alerts/`'s answer: a webhook's signing secret comes this once. */
+export interface AlertCreatedBody extends AlertBody {
+  secret?: string;
+}
+
+/** One delivery of an alert for one run event (`/alerts/{id}/deliveries/`). */
+export interface AlertDeliveryBody {
+  id: string;
+  alertId: string;
+  event: 'started' | 'finished';
+  target: 'test' | 'suite';
+  testRunId: string | null;
+  suiteRunId: string | null;
+  name: string;
+  runStatus: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  responseCode: number | null;
+  error: string | null;
+  created: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+}

@@ -1,6 +1,6 @@
 import type { ClientConfig } from '../config/client-config.js';
 
-/** A failure the user can act on: printed as one `bugrun: <message>` line, exit code 1. */
+/** A failure the user can act on: printed as a `bugrun: <message>` line (one per line of the message), exit code 1. */
 export class CliError extends Error {}
 
 /** One request never waits longer than this; a run is awaited by polling, not by one request. */
@@ -79,6 +79,31 @@ export async function apiJson<T>(client: ClientConfig, method: string, path: str
   const { status, data } = await apiRequest<T>(client, method, path, opts.body);
   if (status >= 200 && status < 300) return data;
   if (status === 404 && opts.notFound) throw new CliError(opts.notFound);
+  throw new CliError(`${method} ${path} failed: ${describeApiError(status, data)}`);
+}
+
+/**
+ * A DRF 400 answer as one `field: message` line per message (`cron: Not a valid cron expression…`),
+ * each printed as its own `bugrun: ...` line; empty when the body names no fields.
+ */
+export function fieldErrorLines(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [];
+  return Object.entries(data as Record<string, unknown>).flatMap(([field, messages]) => {
+    const list = Array.isArray(messages) ? messages.map(String) : [typeof messages === 'string' ? messages : JSON.stringify(messages)];
+    return list.map((m) => (field === 'detail' || field === 'non_field_errors' ? m : `${field}: ${m}`));
+  });
+}
+
+/**
+ * A request that creates or changes something: a 404 becomes `notFound` (when given), a refusal
+ * (400) one line per field and message, any other non-2xx answer the server's own message.
+ */
+export async function apiSubmit<T>(client: ClientConfig, method: string, path: string, body: unknown, opts: { notFound?: string } = {}): Promise<T> {
+  const { status, data } = await apiRequest<T>(client, method, path, body);
+  if (status >= 200 && status < 300) return data;
+  if (status === 404 && opts.notFound) throw new CliError(opts.notFound);
+  const lines = status === 400 ? fieldErrorLines(data) : [];
+  if (lines.length > 0) throw new CliError(lines.join('\n'));
   throw new CliError(`${method} ${path} failed: ${describeApiError(status, data)}`);
 }
 

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { registerAlert } from './alert.js';
 import { registerConfig } from './config-command.js';
 import { CliError } from './http-client.js';
 import { registerImport } from './import.js';
 import { registerRemote } from './remote.js';
+import { registerSchedule } from './schedule.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 
@@ -20,13 +22,16 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerImport(program);
   registerRemote(program);
+  registerSchedule(program);
+  registerAlert(program);
   registerConfig(program);
   registerToken(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
     const known = err instanceof CliError || err instanceof ConfigError;
-    console.error(`bugrun: ${known ? err.message : err instanceof Error ? err.stack : String(err)}`);
+    // Every line of a known error starts `bugrun: ` (a refusal names each field on a line of its own).
+    console.error(known ? `bugrun: ${err.message}` : `bugrun: ${err instanceof Error ? err.stack : String(err)}`);
     process.exitCode = 1;
   }
 }

@@ -10,7 +10,7 @@ const suiteRunPath = (id: string, rest = '') => `/api/v2/suiteruns/${encodeURICo
 export const suiteRunNotFound = (id: string) => `Suite run "${id}" not found in the project of this token`;
 
 /** Finds a suite by uuid or slug (the server answers both at `/suites/{id}/`). */
-async function resolveSuite(client: ClientConfig, idOrSlug: string): Promise<SuiteSummary> {
+export async function resolveSuite(client: ClientConfig, idOrSlug: string): Promise<SuiteSummary> {
   return apiJson<SuiteSummary>(client, 'GET', `/api/v2/suites/${encodeURIComponent(idOrSlug)}/`, {
     notFound: `Suite "${idOrSlug}" not found (by id or slug) in the project of this token; \`bugrun remote list suite\` lists them`,
   });

@@ -1,8 +1,6 @@
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
-import { resolveClientConfig, type ClientConfig } from '../config/client-config.js';
 import {
   isFinished,
-  type Paginated,
   type ProfileSummary,
   type RunBody,
   type RunStatusBody,
@@ -11,14 +9,10 @@ import {
   type SuiteSummary,
   type TestSummary,
 } from './api-types.js';
+import { client, collectVariable, listAll, printTable, withClient, type ClientFlags } from './client-command.js';
 import { apiJson } from './http-client.js';
 import { reportSuiteRun, runSuite, suiteRunNotFound } from './remote-suite.js';
 import { reportRun, runTest, type ReportOptions, type RunOptions } from './remote-run.js';
-
-interface ClientFlags {
-  url?: string;
-  token?: string;
-}
 
 /** `bugrun remote ...`: BugBug's CLI commands (`bugbug remote ...`), against a Bugrun server. */
 export function registerRemote(program: Command): void {
@@ -144,12 +138,6 @@ export function registerRemote(program: Command): void {
     });
 }
 
-function withClient(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', 'Bugrun server URL (env BUGRUN_URL, `bugrun config set-url`)')
-    .option('--token <token>', 'API token (env BUGRUN_TOKEN, `bugrun config set-token`)');
-}
-
 function withReportOptions(cmd: Command): Command {
   return cmd
     .option('--with-details', 'print every step with its status, error code and message')
@@ -161,40 +149,10 @@ function kindArgument(): Argument {
   return new Argument('<kind>', '"test" or "suite"').choices(['test', 'suite']);
 }
 
-function client(flags: ClientFlags): ClientConfig {
-  return resolveClientConfig(flags);
-}
-
 const runNotFound = (runId: string) => `Test run "${runId}" not found in the project of this token`;
-
-function collectVariable(raw: string, previous: { key: string; value: string }[] = []): { key: string; value: string }[] {
-  const at = raw.indexOf('=');
-  if (at <= 0) throw new InvalidArgumentError('Expected key=value.');
-  return [...previous, { key: raw.slice(0, at), value: raw.slice(at + 1) }];
-}
 
 function minutes(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a positive number of minutes.');
   return n;
-}
-
-async function listAll<T>(c: ClientConfig, path: string): Promise<T[]> {
-  const out: T[] = [];
-  const sep = path.includes('?') ? '&' : '?';
-  for (let page = 1; ; page++) {
-    const body = await apiJson<Paginated<T>>(c, 'GET', `${path}${sep}page_size=100${page > 1 ? `&page=${page}` : ''}`);
-    out.push(...body.results);
-    if (!body.next || body.results.length === 0) return out;
-  }
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  if (rows.length === 0) {
-    console.error('(none)');
-    return;
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  console.log([line(header), ...rows.map(line)].join('\n'));
 }

@@ -1,10 +1,14 @@
 // The Bugrun web UI: a small client-side router over its pages. The server answers index.html
-// for every page path (/, /signin, /runs, /runs/<id>, /tests, /suites, /suite-runs/<id>), so a
-// run's or suite run's webappUrl opens here.
+// for every page path (/, /signin, /runs, /runs/<id>, /tests, /suites, /suite-runs/<id>,
+// /schedules, /schedules/<id>, /alerts, /alerts/<id>), so a run's or suite run's webappUrl opens here.
 import { auth } from './api.js';
 import { message, replace } from './dom.js';
+import { alertPage } from './pages/alert.js';
+import { alertsPage } from './pages/alerts.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
+import { schedulePage } from './pages/schedule.js';
+import { schedulesPage } from './pages/schedules.js';
 import { signInPage } from './pages/signin.js';
 import { suiteRunPage } from './pages/suite-run.js';
 import { suitesPage } from './pages/suites.js';
@@ -16,6 +20,10 @@ const ROUTES = [
   { pattern: /^\/tests\/?$/, page: testsPage, section: 'tests' },
   { pattern: /^\/suites\/?$/, page: suitesPage, section: 'suites' },
   { pattern: /^\/suite-runs\/([^/]+)\/?$/, page: suiteRunPage, section: 'runs' },
+  { pattern: /^\/schedules\/?$/, page: schedulesPage, section: 'schedules' },
+  { pattern: /^\/schedules\/([^/]+)\/?$/, page: schedulePage, section: 'schedules' },
+  { pattern: /^\/alerts\/?$/, page: alertsPage, section: 'alerts' },
+  { pattern: /^\/alerts\/([^/]+)\/?$/, page: alertPage, section: 'alerts' },
   { pattern: /^\/signin\/?$/, page: signInPage, section: 'signin', public: true },
 ];
 

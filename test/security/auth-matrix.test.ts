@@ -53,7 +53,7 @@ describe("another project's token on this project's ids", () => {
     const runsBefore = (await fx.bugrun.service.store.runs.list(fx.bugrun.service.projectId, { ordering: '-started', offset: 0, limit: 100 })).count;
     const ids = Object.values(fx.ids);
     // What only project A's data holds (an error may echo the ids the request itself sent).
-    const names = ['Uses a missing component', 'ghostly', 'Ghostly suite', 'INITIALIZATION_ERROR'];
+    const names = ['Uses a missing component', 'ghostly', 'Ghostly suite', 'INITIALIZATION_ERROR', 'Nightly', 'Tell CI', 'hooks.example.com'];
     for (const route of apiRoutes) {
       const url = concreteUrl(fx, route.url);
       const res = await fx.request(route.method, url, {

@@ -12,7 +12,7 @@ import { stepRecord } from '../helpers/step-record.js';
 export interface TwoProjects {
   bugrun: TestBugrun;
   /** Project A's ids, by the name of the route parameter that takes them. */
-  ids: { run: string; test: string; profile: string; suite: string; suiteRun: string; stepRun: string };
+  ids: { run: string; test: string; profile: string; suite: string; suiteRun: string; stepRun: string; schedule: string; alert: string };
   otherToken: string;
   revokedToken: string;
   /** An authenticated request through inject, with any Authorization header (or none). */
@@ -70,6 +70,19 @@ data:
   const stepRun = randomUUID();
   await store.stepRuns.upsert(run, stepRecord(stepRun));
 
+  // A disabled schedule (it never fires) and a webhook alert with a credential in its URL and a header.
+  const schedule = (await bugrun.api('POST', '/api/v2/schedules/', { name: 'Nightly', testId: test.id, cron: '0 3 * * *', enabled: false })).json() as {
+    id: string;
+  };
+  const alert = (
+    await bugrun.api('POST', '/api/v2/alerts/', {
+      name: 'Tell CI',
+      event: 'finished',
+      enabled: false,
+      action: { type: 'webhook', url: 'https://hooks.example.com/a-secret-path?token=a-secret', headers: { 'X-Api-Key': 'a-secret' } },
+    })
+  ).json() as { id: string };
+
   const other = await store.projects.create({ name: 'Other project', slug: 'other' });
   const { token: otherToken } = await store.tokens.create(other.id, 'other');
   const revoked = await store.tokens.create(bugrun.service.projectId, 'revoked');
@@ -77,7 +90,7 @@ data:
 
   return {
     bugrun,
-    ids: { run, test: test.id, profile: profile.id, suite: suite?.id ?? '', suiteRun: suiteRun.id, stepRun },
+    ids: { run, test: test.id, profile: profile.id, suite: suite?.id ?? '', suiteRun: suiteRun.id, stepRun, schedule: schedule.id, alert: alert.id },
     otherToken,
     revokedToken: revoked.token,
     request(method, url, opts = {}) {
@@ -107,6 +120,8 @@ export function idFor(fixture: TwoProjects, url: string): string {
     'suite-runs': ids.suiteRun,
     suiteruns: ids.suiteRun,
     stepruns: ids.stepRun,
+    schedules: ids.schedule,
+    alerts: ids.alert,
   }[resource ?? ''];
   if (!id) throw new Error(`no fixture id for the parameters of ${url}: add one to test/security/two-projects.ts`);
   return id;
