@@ -95,6 +95,8 @@ export class AlertDispatcher extends EventEmitter<{ error: [unknown, string] }> 
     if (d.nextAttemptAt === null || !(await store.alertDeliveries.claim(d.id, d.nextAttemptAt, lease))) return;
     const alert = await store.alerts.getById(d.alertId);
     if (!alert) return;
+    // Disabling an alert also stops the retries of what it had still to deliver.
+    if (!alert.enabled) return store.alertDeliveries.settle(d.id, { delivered: false, responseCode: null, error: 'the alert was disabled', retryAt: null });
     const result = await deliver({ action: alert.action, payload: d.payload, deliveryId: d.id, secret: alert.secret, email: this.opts.email, timeoutMs });
     const attempts = d.attempts + 1;
     const wait = (this.opts.retryBaseMs ?? 5_000) * 2 ** (attempts - 1);

@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     const known = err instanceof CliError || err instanceof ConfigError;
     // Every line of a known error starts `bugrun: ` (a refusal names each field on a line of its own).
-    console.error(known ? `bugrun: ${err.message}` : `bugrun: ${err instanceof Error ? err.stack : String(err)}`);
+    console.error(known ? err.message.replace(/^/gm, 'bugrun: ') : `bugrun: ${err instanceof Error ? err.stack : String(err)}`);
     process.exitCode = 1;
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver } from '../../src/alerts/index.js';
 import type { AlertPayload } from '../../src/domain/index.js';
 import { suitePayload, testPayload } from './payload.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 /** Slack and Teams incoming webhooks, posted to a real receiver standing in for them. */
 let receiver: Receiver;

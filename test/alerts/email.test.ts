@@ -1,67 +1,10 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailSender, deliver, type DeliveryRequest, type EmailSender } from '../../src/alerts/index.js';
 import { testPayload } from './payload.js';
-import { closedPort } from './receiver.js';
+import { closedPort } from '../helpers/webhook-receiver.js';
+import { startSmtp, type Smtp } from '../helpers/smtp-server.js';
 
 /** Email alerts through nodemailer to a real SMTP server (smtp-server) on 127.0.0.1. */
-
-interface Mail {
-  from: string;
-  to: string[];
-  /** The message as sent, quoted-printable decoded. */
-  raw: string;
-}
-
-interface Smtp {
-  port: number;
-  mails: Mail[];
-  /** Resolves with the next message the server accepts. */
-  nextMail(): Promise<Mail>;
-  close(): Promise<void>;
-}
-
-/** Undoes quoted-printable (soft line breaks, =XX bytes) so the test reads what a mail client shows. */
-function unQuotedPrintable(s: string): string {
-  const bytes = s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => `%${hex}`);
-  return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
-}
-
-async function startSmtp(options: SMTPServerOptions = {}): Promise<Smtp> {
-  const mails: Mail[] = [];
-  const waiting: ((m: Mail) => void)[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    ...options,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const envelope = session.envelope;
-        const mail: Mail = {
-          from: envelope.mailFrom === false ? '' : envelope.mailFrom.address,
-          to: envelope.rcptTo.map((r) => r.address),
-          raw: unQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
-        };
-        mails.push(mail);
-        waiting.shift()?.(mail);
-        callback();
-      });
-    },
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server.server, 'listening');
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    mails,
-    nextMail: () => new Promise((resolve) => waiting.push(resolve)),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 function emailRequest(email: EmailSender, to = ['dev@example.com', 'qa@example.com']): DeliveryRequest {
   const payload = testPayload({ name: 'Sign in <b>now</b>' });

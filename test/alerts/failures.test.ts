@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, type DeliveryAttempt, type DeliveryRequest } from '../../src/alerts/index.js';
 import type { AlertAction } from '../../src/domain/index.js';
 import { testPayload } from './payload.js';
-import { closedPort, startReceiver, type Receiver } from './receiver.js';
+import { closedPort, startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 /**
  * Failed attempts against real servers. Attempts are shown to users, and a webhook's URL (path and

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, newWebhookSecret, type DeliveryRequest } from '../../src/alerts/index.js';
 import type { AlertAction } from '../../src/domain/index.js';
 import { suitePayload, testPayload } from './payload.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 /** Webhooks against a real receiver that checks the signature the way a user's would. */
 const SECRET = newWebhookSecret();

@@ -336,13 +336,25 @@ describe('Schedules page', () => {
 });
 
 describe('Alerts page', () => {
-  it('creates a webhook alert from the page: a URL’s field error, the signing secret shown once, only the masked URL listed', async () => {
+  it('creates a webhook alert from the page (a URL’s field error, the signing secret shown once, only the masked URL listed), edits it keeping the URL, switches it off and on', async () => {
     await page.click('nav a[data-section=alerts]');
     await page.waitForURL(`${url}/alerts`);
     await page.waitForSelector('table.alerts td.empty');
     await page.click('button.new');
     const form = page.locator('dialog.alert-dialog[open]');
     await form.waitFor();
+    // Each action type and event shows the fields it needs.
+    const visible = async (selector: string) => form.locator(selector).isVisible();
+    await form.locator('select[name=actionType]').selectOption('email');
+    expect([await visible('input[name=url]'), await visible('textarea[name=to]'), await visible('textarea[name=headers]')]).toEqual([false, true, false]);
+    await form.locator('select[name=actionType]').selectOption('slack');
+    expect([await visible('input[name=url]'), await visible('textarea[name=to]'), await visible('select[name=method]')]).toEqual([true, false, false]);
+    await form.locator('select[name=event]').selectOption('started');
+    expect(await visible('input[name=statuses][value=failed]')).toBe(false);
+    await form.locator('select[name=event]').selectOption('finished');
+    await form.locator('select[name=actionType]').selectOption('webhook');
+    expect([await visible('select[name=method]'), await visible('textarea[name=headers]'), await visible('textarea[name=body]')]).toEqual([true, true, true]);
+
     await form.locator('input[name=name]').fill('Team webhook');
     expect(await form.locator('select[name=event]').inputValue()).toBe('finished');
     await form.locator('select[name=target]').selectOption('test');
@@ -351,6 +363,7 @@ describe('Alerts page', () => {
     expect(await form.locator('select[name=actionType]').inputValue()).toBe('webhook');
     await form.locator('input[name=url]').fill('ftp://127.0.0.1/files');
     await form.locator('textarea[name=headers]').fill(`X-Team-Token: ${HEADER_VALUE}`);
+    await shot('alerts-form');
     await form.locator('button[type=submit]').click();
     const urlError = form.locator('.field[data-fields="action.url"] .field-error');
     await urlError.filter({ hasText: /./ }).waitFor();
@@ -413,6 +426,18 @@ describe('Alerts page', () => {
     expect(await page.locator('.secret-notice').count()).toBe(0);
     for (const text of credentials) expect(await page.content()).not.toContain(text);
     await shot('alerts');
+
+    // Switched off and on again from the list.
+    const edited = page.locator(`tr[data-alert-id="${alertId}"]`);
+    for (const enabled of [false, true]) {
+      await edited.locator('input[name=enabled]').click();
+      await waitUntil(
+        `the alert ${enabled ? 'on' : 'off'}`,
+        () => getJson<{ enabled: boolean }>(`/api/v2/alerts/${alertId}/`),
+        (a) => a.enabled === enabled,
+      );
+      await page.waitForSelector(`tr[data-alert-id="${alertId}"][data-enabled=${String(enabled)}]`);
+    }
   }, 60_000);
 
   it('shows an alert’s deliveries as they are made: a delivered webhook, signed with the secret shown, and a failing receiver’s answer', async () => {

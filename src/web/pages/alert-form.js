@@ -110,7 +110,7 @@ export function alertDialog(onSaved) {
     h('option', { value: 'any' }, 'Test and suite runs'),
   );
   const statuses = checkboxes(
-    'Only when it ended',
+    'Only runs that ended',
     'statuses',
     STATUSES.map((s) => [s, s]),
     { fields: 'filters.statuses', hint: 'None ticked: any outcome.' },

@@ -20,16 +20,20 @@ export interface Receiver {
   /** Resolves with the first request whose path starts with `pathPrefix`, arrived already or to come. */
   arrival(pathPrefix: string): Promise<Received>;
   received: Received[];
+  /** Verifies signatures with this secret from now on (an alert's secret is known once it is created). */
+  useSecret(secret: string): void;
   close(): Promise<void>;
 }
 
 /**
  * A real webhook receiver on 127.0.0.1, the way a user's would check us: it verifies the signature
  * with `secret`. Paths: `/hang…` never answers, `/status/<code>…` answers that code (a 3xx with a
- * Location), anything else 200.
+ * Location), `/fail-first/<n>…` answers 500 to the first n requests to that path then 200,
+ * anything else 200.
  */
-export async function startReceiver(secret: string | null = null): Promise<Receiver> {
+export async function startReceiver(secret: string | null = null, port = 0): Promise<Receiver> {
   const received: Received[] = [];
+  const seen = new Map<string, number>();
   const waiting = new Set<{ prefix: string; resolve: (r: Received) => void }>();
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -55,7 +59,9 @@ export async function startReceiver(secret: string | null = null): Promise<Recei
       }
       if (path.startsWith('/hang')) return;
       const status = /^\/status\/(\d{3})/.exec(path);
-      const code = status ? Number(status[1]) : 200;
+      const failFirst = /^\/fail-first\/(\d+)/.exec(path);
+      seen.set(path, (seen.get(path) ?? 0) + 1);
+      const code = status ? Number(status[1]) : failFirst && (seen.get(path) ?? 0) <= Number(failFirst[1]) ? 500 : 200;
       res.writeHead(code, code >= 300 && code < 400 ? { location: `/moved?token=redirect-secret` } : { 'content-type': 'text/plain' });
       res.end(code < 300 ? 'ok' : `echo ${path}`);
     });
@@ -64,12 +70,13 @@ export async function startReceiver(secret: string | null = null): Promise<Recei
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${bound}`,
     received,
+    useSecret: (s) => void (secret = s),
     arrival: (prefix) => {
       const seen = received.find((r) => r.path.startsWith(prefix));
       return seen ? Promise.resolve(seen) : new Promise((resolve) => waiting.add({ prefix, resolve }));
