@@ -63,7 +63,12 @@ describe.skipIf(skipPostgres !== null)('API and worker processes on one PostgreS
     workers.push(p);
     return p;
   }
-  async function call(server: RunningServer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+  async function call(
+    server: RunningServer,
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown; text: string }> {
     const res = await fetch(server.url + path, {
       method,
       headers: { authorization: `Token ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -296,4 +301,24 @@ describe.skipIf(skipPostgres !== null)('API and worker processes on one PostgreS
     ]);
     expect(done.status).toBe('error');
   }, 180_000);
+
+  it("starts each tick of a schedule once, with every process's scheduler looking at it", async () => {
+    const created = await call(apiA, 'POST', '/api/v2/schedules/', {
+      name: 'Every second',
+      testId: testIds.count,
+      cron: '* * * * * *',
+      variables: [{ key: 'n', value: 'tick' }],
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = (created.json as { id: string }).id;
+    const ticks = () =>
+      sql.query<{ run: string; tick: string }>('select id as run, scheduled_for as tick from test_runs where schedule_id = $1', [id]).then((r) => r.rows);
+    await waitUntil('three scheduled runs', ticks, (rows) => rows.length >= 3, 60_000);
+    expect((await call(apiB, 'PATCH', `/api/v2/schedules/${id}/`, { enabled: false })).status).toBe(200);
+    const rows = await ticks();
+    expect(new Set(rows.map((r) => r.tick)).size).toBe(rows.length);
+    for (const r of rows) expect((await ended(apiB, r.run)).status).toBe('passed');
+    // Every process ran the scheduler; none met a tick another had started (that would fail its transaction).
+    for (const p of processes) expect(p.output()).not.toMatch(/background error in scheduler/);
+  }, 120_000);
 });
