@@ -10,6 +10,7 @@ import { BODY_LIMITS, registerJsonBody } from './json-body.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { configRoutes } from './routes/config.js';
 import { filesRoutes } from './routes/files.js';
+import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/import.js';
 import { profilesRoutes } from './routes/profiles.js';
 import { schedulesRoutes } from './routes/schedules.js';
@@ -23,6 +24,7 @@ import type { Metrics } from './metrics.js';
 import { opsRoutes, type OpsDeps, type Role } from './ops-routes.js';
 import type { Links } from './serializers.js';
 import { serveDirectory } from './static-files.js';
+import { traceViewerRoutes } from './trace-viewer.js';
 import { webUiDir, webUiRoutes } from './web-ui.js';
 
 export interface ApiDeps {
@@ -107,6 +109,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Public: the OpenAPI document, the YAML schema, the API docs page and the web UI's files.
   await app.register(schemaRoutes);
   await app.register(webUiRoutes, { dir: webUiDir() });
+  await app.register(traceViewerRoutes);
   if (deps.demoSiteDir) serveDirectory(app, '/demo', deps.demoSiteDir);
 
   const authenticate = authenticator(deps.store);
@@ -124,6 +127,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         await api.register(configRoutes, { egressIps: deps.config.egressIps });
         await api.register(schedulesRoutes, { store: deps.store, links });
         await api.register(alertsRoutes, { store: deps.store, emailReady: deps.config.smtpUrl !== null });
+        await api.register(healthRoutes, { store: deps.store, links });
       },
       { prefix },
     );

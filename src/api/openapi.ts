@@ -42,6 +42,11 @@ export function loadSchedulesAlertsSpec(): OpenApiDocument {
   return loadSpecFile('schedules-alerts-v2.openapi.json');
 }
 
+/** Bugrun's own test history and health endpoints (issue #17). */
+export function loadHealthSpec(): OpenApiDocument {
+  return loadSpecFile('health-v2.openapi.json');
+}
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (type: string, extra: JsonObject = {}) => ({ type: [type, 'null'], ...extra });
 const json = (schema: JsonObject, description = '') => ({ description, content: { 'application/json': { schema } } });
@@ -463,6 +468,7 @@ export function openApiDocument(): OpenApiDocument {
   const spec = loadTestRunsSpec();
   const suites = loadSuitesSpec();
   const automation = loadSchedulesAlertsSpec();
+  const health = loadHealthSpec();
   const schemas = structuredClone(spec.components.schemas);
   const run = schemas.V2TestRun as { properties: Record<string, JsonObject> };
   run.properties.stepsRuns = { type: 'array', items: ref('V2StepRun'), readOnly: true };
@@ -495,7 +501,13 @@ export function openApiDocument(): OpenApiDocument {
     }),
     components: {
       securitySchemes: { ...spec.components.securitySchemes, Bearer: { type: 'http', scheme: 'bearer', description: 'The same API token as a Bearer token.' } },
-      schemas: { ...schemas, ...structuredClone(suites.components.schemas), ...structuredClone(automation.components.schemas), ...SCHEMAS },
+      schemas: {
+        ...schemas,
+        ...structuredClone(suites.components.schemas),
+        ...structuredClone(automation.components.schemas),
+        ...structuredClone(health.components.schemas),
+        ...SCHEMAS,
+      },
     },
   };
   return cached;
