@@ -278,23 +278,26 @@ describe.each(DIALECTS)('alerts on %s', (dialect) => {
     await quiet();
   }, 90_000);
 
-  it('times out a receiver that never answers and tries again, while runs and the API go on', async () => {
-    const hang = await createAlert({ name: 'Hangs', action: { type: 'webhook', url: `${receiver.origin}/hang/${dialect}` } });
-    const runId = await run('pass');
-    await receiver.arrival(`/hang/${dialect}`);
-    // While the receiver holds the request, another run starts, passes, and the API answers.
-    const other = await run('pass');
-    expect((await bugrun.api('GET', `/api/v2/testruns/${other}/status/`)).json()).toMatchObject({ status: 'passed' });
-    const timedOut = await deliveryFor(hang.id, runId, (d) => d.attempts >= 1 && d.error !== null);
-    expect(timedOut).toMatchObject({ status: 'pending', responseCode: null });
-    expect(timedOut.error).toMatch(/10 s/);
-    await waitUntil(
-      'a second attempt',
-      async () => receiver.received.filter((r) => r.path === `/hang/${dialect}`).length,
-      (n) => n >= 3,
-    );
-    await quiet();
-  }, 90_000);
+  // Waiting out a receiver's 10 s is the same on both databases: once is enough.
+  if (dialect === 'sqlite') {
+    it('times out a receiver that never answers and tries again, while runs and the API go on', async () => {
+      const hang = await createAlert({ name: 'Hangs', action: { type: 'webhook', url: `${receiver.origin}/hang/${dialect}` } });
+      const runId = await run('pass');
+      await receiver.arrival(`/hang/${dialect}`);
+      // While the receiver holds the request, another run starts, passes, and the API answers.
+      const other = await run('pass');
+      expect((await bugrun.api('GET', `/api/v2/testruns/${other}/status/`)).json()).toMatchObject({ status: 'passed' });
+      const timedOut = await deliveryFor(hang.id, runId, (d) => d.attempts >= 1 && d.error !== null);
+      expect(timedOut).toMatchObject({ status: 'pending', responseCode: null });
+      expect(timedOut.error).toMatch(/10 s/);
+      await waitUntil(
+        'a second attempt',
+        async () => receiver.received.filter((r) => r.path === `/hang/${dialect}`).length,
+        (n) => n >= 3,
+      );
+      await quiet();
+    }, 90_000);
+  }
 
   it('stops retrying the deliveries of an alert that is disabled', async () => {
     const port = await closedPort();
