@@ -9,6 +9,7 @@ import { measureQueueLatency, type QueueLatencyResult } from './figures/queue-la
 import { measureRunLatency, type RunLatencyResult } from './figures/run-latency.js';
 import { measureScreenshotCost, type ScreenshotCostResult } from './figures/screenshot-cost.js';
 import { measureThroughput, type ThroughputResult } from './figures/throughput.js';
+import { measureTraceCost, type TraceCostResult } from './figures/trace-cost.js';
 import { startBenchService } from './lib/bench-service.js';
 import type { FigureContext, MainService } from './lib/context.js';
 import { closeHttpAgent, sleep } from './lib/http.js';
@@ -26,6 +27,7 @@ export interface BenchFigures {
   references?: ReferencesResult;
   parts?: PartsResult;
   screenshot?: ScreenshotCostResult;
+  trace?: TraceCostResult;
   queue?: QueueLatencyResult;
   memory?: MemoryResult;
   leak?: LeakResult;
@@ -173,6 +175,7 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
       references: async () => void (figures.references = await measureReferences(ctx)),
       parts: async () => void (figures.parts = await measureParts(ctx)),
       screenshot: async () => void (figures.screenshot = await measureScreenshotCost(ctx)),
+      trace: async () => void (figures.trace = await measureTraceCost(ctx)),
       queue: async () => void (figures.queue = await measureQueueLatency(ctx)),
       memory: async () => void (figures.memory = await measureMemory(ctx, rssBeforeService)),
       leak: async () => void (figures.leak = await measureLeak(ctx)),
@@ -180,7 +183,7 @@ export async function runBench(options: BenchOptions, io: BenchIo & { onStart?: 
       api: async () => void (figures.api = await measureApiLoad(ctx)),
     };
     // Cheapest and most telling first; throughput (the most runs) last.
-    const order: FigureName[] = ['latency', 'references', 'parts', 'screenshot', 'queue', 'memory', 'leak', 'api', 'throughput'];
+    const order: FigureName[] = ['latency', 'references', 'parts', 'screenshot', 'trace', 'queue', 'memory', 'leak', 'api', 'throughput'];
     for (const name of order) {
       if (options.only.length > 0 && !options.only.includes(name)) continue;
       const elapsed = (performance.now() - t0) / 1000;

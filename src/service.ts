@@ -125,6 +125,7 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
           concurrency: config.concurrency,
           retention: retentionPolicy(config.retentionDays),
           heartbeatMs: config.heartbeatMs,
+          trace: config.trace,
           observer: metrics.observer,
         }
       : null,

@@ -1,7 +1,7 @@
 /** How much work each figure does; `quick` must stay under 3 minutes on a 2-core machine. */
 export type BenchMode = 'full' | 'quick' | 'tiny';
 
-export const FIGURES = ['latency', 'references', 'parts', 'screenshot', 'queue', 'memory', 'leak', 'throughput', 'api'] as const;
+export const FIGURES = ['latency', 'references', 'parts', 'screenshot', 'trace', 'queue', 'memory', 'leak', 'throughput', 'api'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,8 @@ export interface BenchOptions {
   longPageCards: number;
   /** Screenshots of each kind (alternating JPEG via CDP and PNG). */
   screenshotShots: number;
+  /** Runs of the reference test per trace policy (the policies alternate within a repetition). */
+  traceReps: number;
   queueReps: number;
   /** Runs queued on an API process for a worker process (PostgreSQL); 0 skips it. */
   crossProcessReps: number;
@@ -55,6 +57,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         latencyReps: 7,
         longPageCards: 5,
         screenshotShots: 30,
+        traceReps: 7,
         queueReps: 10,
         crossProcessReps: 10,
         throughputConcurrency: [1, 2, 4],
@@ -79,6 +82,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         latencyReps: 3,
         longPageCards: 5,
         screenshotShots: 10,
+        traceReps: 3,
         queueReps: 4,
         crossProcessReps: 4,
         throughputConcurrency: [1, 2, 4],
@@ -103,6 +107,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         latencyReps: 1,
         longPageCards: 1,
         screenshotShots: 2,
+        traceReps: 1,
         queueReps: 1,
         crossProcessReps: 0,
         throughputConcurrency: [2],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BenchResults } from '../harness.js';
 import type { PartsOfReference } from '../figures/parts.js';
 import type { ShotKind } from '../figures/screenshot-cost.js';
+import type { TracePolicyCost } from '../figures/trace-cost.js';
 import { formatRatio, formatValue } from './rows.js';
 
 const TITLE = '# Bugrun benchmark results';
@@ -104,6 +105,16 @@ export function renderSection(r: BenchResults): string {
     details.push(
       `- **screenshots** (${s.viewport.width}×${s.viewport.height}, ${s.shots} each; median ms / browser CPU ms per shot / KiB): ` +
         kinds.map(([name, k]) => `${name} ${k.ms.median} / ${k.cpuMs} / ${(k.bytes / 1024).toFixed(0)}`).join(', '),
+    );
+  }
+  if (f.trace) {
+    const t = f.trace;
+    const cpu = (c: TracePolicyCost['cpu']): string => (c ? `${c.totalMs} (node ${c.nodeMs} + browser ${c.browserMs})` : '–');
+    details.push(
+      `- **trace policies** (${t.steps}-step reference run, passing; median of ${t.reps} each; queued→ended ms / CPU ms / setup, between steps, teardown ms / trace kept KiB): ` +
+        Object.entries(t.policies)
+          .map(([p, c]) => `${p} ${c.serverMs.median} / ${cpu(c.cpu)} / ${c.setupMs}, ${c.betweenStepsMs}, ${c.teardownMs} / ${c.traceKiB}`)
+          .join('; '),
     );
   }
   if (f.queue) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, STEP_ACTIONS, WAITING_CONDITIONS } from '../domain/index.js';
+import { ARTIFACT_KINDS, ERROR_CODES, STEP_ACTIONS, WAITING_CONDITIONS } from '../domain/index.js';
 import { BODY_LIMITS } from './json-body.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
 
@@ -460,7 +460,8 @@ let cached: OpenApiDocument | null = null;
 
 /**
  * The OpenAPI 3.1 document of everything Bugrun serves: BugBug's ten Test runs operations exactly as
- * published, except `stepsRuns` typed as the array of step runs it is (docs/bugbug-compatibility.md §1), the
+ * published, except `stepsRuns` typed as the array of step runs it is (docs/bugbug-compatibility.md §1)
+ * and Bugrun's Playwright traces (the `trace` field of a run request, the `trace` artifact kind), the
  * suite endpoints (src/api/spec/suites-v2.openapi.json), schedules and alerts (src/api/spec/schedules-alerts-v2.openapi.json), plus tests, profiles, import, schema and service endpoints.
  */
 export function openApiDocument(): OpenApiDocument {
@@ -472,6 +473,18 @@ export function openApiDocument(): OpenApiDocument {
   const schemas = structuredClone(spec.components.schemas);
   const run = schemas.V2TestRun as { properties: Record<string, JsonObject> };
   run.properties.stepsRuns = { type: 'array', items: ref('V2StepRun'), readOnly: true };
+  // Bugrun's Playwright traces (issue #17): the request flag and the artifact kind BugBug lacks.
+  const runTest = schemas.V2RunTest as { properties: Record<string, JsonObject> };
+  runTest.properties.trace = {
+    type: 'boolean',
+    default: false,
+    description:
+      'Bugrun only: record a Playwright trace of this run (actions, DOM snapshots, network, console, screenshots), kept as its `trace` ' +
+      'debug artifact whatever BUGRUN_TRACE says. False or absent: BUGRUN_TRACE decides. Not a boolean: 400.',
+  };
+  const kind = (schemas.DebugArtifact as { properties: { kind: JsonObject } }).properties.kind;
+  kind.enum = [...ARTIFACT_KINDS];
+  kind.description = `${String(kind.description)}\n* \`trace\` - Playwright trace (Bugrun only: a zip for \`/trace-viewer/index.html?trace=<file>\`)`;
   cached = {
     openapi: '3.1.0',
     info: {
@@ -486,6 +499,7 @@ export function openApiDocument(): OpenApiDocument {
       ...spec.tags,
       ...suites.tags,
       ...automation.tags,
+      ...health.tags,
       { name: 'Tests' },
       { name: 'Profiles' },
       { name: 'Import' },
@@ -497,6 +511,7 @@ export function openApiDocument(): OpenApiDocument {
       ...structuredClone(spec.paths),
       ...structuredClone(suites.paths),
       ...structuredClone(automation.paths),
+      ...structuredClone(health.paths),
       ...structuredClone(PATHS),
     }),
     components: {

@@ -19,6 +19,11 @@ export interface RunRequest {
   profile: StartTestRunInput['profile'];
   variables: RunVariable[];
   triggeredBy: TriggeredBy;
+  /**
+   * `POST /testruns/` only, a Bugrun extension BugBug's clients never send: `"trace": true` records
+   * a Playwright trace of the run whatever BUGRUN_TRACE says (false or absent: BUGRUN_TRACE decides).
+   */
+  trace?: boolean;
   /** What is wrong with the body; answered together with what the use case finds. */
   invalid: FieldErrors;
 }
@@ -54,7 +59,12 @@ export function readRunRequest(body: unknown, idField: 'testId' | 'suiteId'): Ru
     if (TRIGGERS.includes(input.triggeredBy as TriggeredBy)) triggeredBy = input.triggeredBy as TriggeredBy;
     else checker.add('triggeredBy', `${JSON.stringify(input.triggeredBy)} is not a valid choice.`);
   }
-  return { id: isUuid(id) ? id.toLowerCase() : null, profile, variables, triggeredBy, invalid: checker.errors };
+  let trace = false;
+  if (idField === 'testId' && input.trace !== undefined && input.trace !== null) {
+    if (typeof input.trace === 'boolean') trace = input.trace;
+    else checker.add('trace', 'Must be a valid boolean.');
+  }
+  return { id: isUuid(id) ? id.toLowerCase() : null, profile, variables, triggeredBy, ...(idField === 'testId' ? { trace } : {}), invalid: checker.errors };
 }
 
 /** A run request's `variables`: `[{key, value}]`, each key a non-empty string of at most 128 characters. */

@@ -5,6 +5,7 @@ import { registerConfig } from './config-command.js';
 import { CliError } from './http-client.js';
 import { registerImport } from './import.js';
 import { registerRemote } from './remote.js';
+import { registerRunLocal } from './run-local.js';
 import { registerSchedule } from './schedule.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerImport(program);
   registerRemote(program);
+  registerRunLocal(program);
   registerSchedule(program);
   registerAlert(program);
   registerConfig(program);

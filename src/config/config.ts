@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ARTIFACT_KINDS, type ArtifactKind } from '../domain/index.js';
+import { ARTIFACT_KINDS, DEFAULT_TRACE_POLICY, TRACE_POLICIES, type ArtifactKind, type TracePolicy } from '../domain/index.js';
 
 /** Everything Bugrun is configured by, resolved once: CLI flags > environment > defaults. */
 export interface Config {
@@ -46,6 +46,8 @@ export interface Config {
   readonly smtpFrom: string;
   /** An alert delivery that failed is tried again after this, then after twice as long each time, in ms. */
   readonly alertRetryBaseMs: number;
+  /** When this process's worker records a Playwright trace of a run (`BUGRUN_TRACE`); a run's `"trace": true` wins. */
+  readonly trace: TracePolicy;
 }
 
 /** A directory (default `<dataDir>/artifacts`; a shared volume for several processes) or S3-compatible storage. */
@@ -135,6 +137,14 @@ function smtpUrl(raw: string | undefined): string | null {
   return value;
 }
 
+/** `BUGRUN_TRACE`: one of the trace policies (domain/test-plan.ts says why the default is what it is). */
+function tracePolicy(raw: string | undefined): TracePolicy {
+  const value = text(raw)?.toLowerCase();
+  if (value === undefined) return DEFAULT_TRACE_POLICY;
+  if (!TRACE_POLICIES.includes(value as TracePolicy)) throw new ConfigError(`BUGRUN_TRACE must be one of ${TRACE_POLICIES.join(', ')} (got "${raw}")`);
+  return value as TracePolicy;
+}
+
 /** The browser takes ~90 % of the CPU, so more than one run per core only queues inside Chromium. */
 function defaultConcurrency(): number {
   return Math.max(1, availableParallelism());
@@ -180,6 +190,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     smtpUrl: smtpUrl(env.BUGRUN_SMTP_URL),
     smtpFrom: text(env.BUGRUN_SMTP_FROM) ?? 'Bugrun <bugrun@localhost>',
     alertRetryBaseMs: 1000 * integer('BUGRUN_ALERT_RETRY_SECONDS', env.BUGRUN_ALERT_RETRY_SECONDS, 5, 1),
+    trace: tracePolicy(env.BUGRUN_TRACE),
   });
 }
 

@@ -22,4 +22,5 @@ export { slugify } from './slug.js';
 export { stableId } from './stable-id.js';
 export { buildTestPlan } from './plan.js';
 export type { PlanInput } from './plan.js';
+export { runBuiltins, type BuiltinsInput } from './builtins.js';
 export { DEFAULT_RUN_TIMEOUT_MS, DEFAULT_SCREENS, DEFAULT_STEP_TIMEOUT_S } from './plan-settings.js';

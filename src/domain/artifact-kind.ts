@@ -1,4 +1,8 @@
-/** Debug artifact kinds (docs/bugbug-compatibility.md §7), in the order of the OpenAPI enum. */
+/**
+ * Debug artifact kinds (docs/bugbug-compatibility.md §7), in the order of the OpenAPI enum; then
+ * Bugrun's own: `trace`, a Playwright trace zip (recorded only by BUGRUN_TRACE or a run's
+ * `"trace": true`, so BugBug's clients, whose enum lacks it, never see one by default).
+ */
 export const ARTIFACT_KINDS = [
   'uploaded_file',
   'logs_partial',
@@ -11,6 +15,7 @@ export const ARTIFACT_KINDS = [
   'report',
   'dom_snapshot',
   'visual_regression_screenshot',
+  'trace',
 ] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 

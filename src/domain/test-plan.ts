@@ -12,7 +12,33 @@ export interface TestPlan {
   groups: PlanGroup[];
   variables: PlanVariable[];
   settings: RunSettings;
+  /**
+   * This run's own trace policy, which wins over the worker's (BUGRUN_TRACE): `on` when the run was
+   * asked for with `"trace": true` (a Bugrun extension of `POST /testruns/`). Absent: the worker's.
+   */
+  trace?: TracePolicy;
 }
+
+/**
+ * When a run records a Playwright trace (actions, DOM snapshots, network, console, screenshots),
+ * kept as its `trace` debug artifact: `off`; `on` (every run); `retain-on-failure` (recorded for
+ * every run, kept only when it ends `failed` or `error`); `on-first-retry` (only a suite's retried
+ * attempt, attempt 2, records one).
+ */
+export const TRACE_POLICIES = ['off', 'on', 'retain-on-failure', 'on-first-retry'] as const;
+export type TracePolicy = (typeof TRACE_POLICIES)[number];
+
+/**
+ * `off`, measured (bench figure "trace", `npm run bench -- --only trace`; the 20-step reference
+ * run, quick mode, a busy 2-core machine): a run that records a trace, passed or not, costs a
+ * third more CPU (this process + browser, 2.8 → 3.8 s; Playwright's snapshots double this
+ * process's share) and 1.5-1.9× the wall time (median 2.0 → 3.7-3.9 s), and keeps ~1.1 MiB. So
+ * `retain-on-failure` pays that on every run to save only storage; `on-first-retry` costs nothing
+ * until a suite retries. And BugBug's clients check artifact kinds against an enum without
+ * `trace`: by default they never see one. A run asks for its own trace with `"trace": true`; an
+ * operator who wants every failure traced sets BUGRUN_TRACE=retain-on-failure.
+ */
+export const DEFAULT_TRACE_POLICY: TracePolicy = 'off';
 
 export interface ScreenSize {
   type: 'desktop' | 'mobile' | 'custom';

@@ -15,6 +15,7 @@ import type { RunSession, StopReason } from './run-session.js';
 import { SecretSet } from './secrets.js';
 import { StepRunner, type RunEnd } from './step-runner.js';
 import { Tabs } from './tabs.js';
+import { RunTrace, type TraceRecording } from './trace.js';
 import { race, within } from './timing.js';
 import { Variables } from './variables.js';
 
@@ -24,6 +25,11 @@ export interface RunPlanOptions {
   signal: AbortSignal;
   /** Bundle files and visual-regression baselines; default: none. */
   resources?: RunResources;
+  /**
+   * Record a Playwright trace, emitted at the end as an `artifact` event of kind `trace`; default:
+   * none. What becomes of a trace that is not emitted goes to `note`, or with `true` to the run's log.
+   */
+  trace?: TraceRecording | boolean;
 }
 
 /** After the run limit, the step in progress gets this long to fail on its own before the hard cut. */
@@ -99,6 +105,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
   let context: BrowserContext | null = null;
   let network: NetworkLog | null = null;
   let navigationGuard: NavigationGuard;
+  let trace = RunTrace.NONE;
   let closing: Promise<void> | null = null;
   const closeContext = (): Promise<void> => {
     if (!context) return Promise.resolve();
@@ -153,6 +160,13 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       return { status: 'error', errorCode: 'INITIALIZATION_ERROR', message };
     }
 
+    // Before the first step, so the trace holds every action; a tracing failure is noted, never fatal.
+    if (opts.trace) {
+      const notes: TraceRecording = opts.trace === true ? { note: (message) => events.log('warn', message) } : opts.trace;
+      trace = await RunTrace.start(context, plan, events, secrets, notes);
+    }
+    if (abort.signal.aborted) return stoppedOrLimit();
+
     const vars = new Variables(plan, startedAt);
     const dialogs = new Dialogs(page, {
       answerFor: (step) => {
@@ -191,6 +205,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       runDeadline,
       stopReason: () => stopReason,
       health,
+      trace,
     };
     listenToPage(session, page);
     if (planUsesClipboard(plan)) {
@@ -216,6 +231,8 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
     opts.signal.removeEventListener('abort', onStop);
     browser?.off('disconnected', onDisconnect);
     enterPhase('teardown');
+    // Saved before the context closes; a context already closing took the trace with it.
+    await trace.finish(closing || health.browserGone ? lostBecause(stopReason, health) : null);
     await network?.finish();
     await within(closeContext(), CONTEXT_CLOSE_LIMIT_MS, undefined);
     enterPhase('ended');
@@ -240,6 +257,13 @@ async function runGroups(plan: TestPlan, runner: StepRunner, vars: Variables): P
     if (end) return end;
   }
   return null;
+}
+
+/** Why the run's context closed before its end: what a trace lost with it says. */
+function lostBecause(stopReason: StopReason | null, health: RunHealth): string {
+  if (stopReason === 'stopped') return 'the run was stopped';
+  if (stopReason === 'timeout') return 'the run reached its time limit and its browser context was closed';
+  return health.browserGone ? 'the browser or its context closed' : 'the browser context closed';
 }
 
 /** An IANA zone name Chromium accepts (e.g. `Europe/Warsaw`); undefined keeps the machine's zone. */

@@ -9,6 +9,7 @@ import type { NetworkLog } from './network-log.js';
 import type { RunHealth } from './run-health.js';
 import type { SecretSet } from './secrets.js';
 import type { Tabs } from './tabs.js';
+import type { RunTrace } from './trace.js';
 import type { Variables } from './variables.js';
 
 export type StopReason = 'stopped' | 'timeout';
@@ -43,4 +44,6 @@ export interface RunSession {
   readonly runDeadline: number;
   stopReason(): StopReason | null;
   readonly health: RunHealth;
+  /** The run's Playwright trace, each step a named group in it; RunTrace.NONE when not recording. */
+  readonly trace: RunTrace;
 }

@@ -14,6 +14,11 @@ export class SecretSet {
     for (const v of initial) this.add(v);
   }
 
+  /** How many secret values the run has so far. */
+  get size(): number {
+    return this.values.size;
+  }
+
   add(value: string | null | undefined): void {
     if (!value || this.values.has(value)) return;
     this.values.add(value);

@@ -6,6 +6,7 @@ import { RunAbortedError, StepError, isTargetClosedError, isTimeoutError, shortP
 import { enterPhase } from './phases.js';
 import type { RunSession } from './run-session.js';
 import { StepContext } from './step-context.js';
+import { traceStepTitle } from './trace.js';
 import { delay, race } from './timing.js';
 import { awaitConditions, conditionsFor, softened } from './waiting-conditions.js';
 
@@ -145,6 +146,8 @@ export class StepRunner {
     s.events.emit({ type: 'step-started', step: record });
     s.events.log('info', `Step ${this.label(record)} started`);
     s.dialogs.expect(step, following);
+    // The step, its screenshot included, is one group of the trace, named as the run page numbers it.
+    await s.trace.group(traceStepTitle(record, step));
 
     let ctx: StepContext | null = null;
     let result: ActionResult | void = undefined;
@@ -228,6 +231,7 @@ export class StepRunner {
       if (html !== null) s.events.emit({ type: 'dom-snapshot', stepRunId: record.id, html });
     }
     const shot = alive ? await s.capture.screenshot() : null;
+    await s.trace.groupEnd();
     enterPhase('step');
     if (shot?.image === null) s.events.log('warn', `Step ${this.label(record)}: no screenshot, ${shot.missing}`);
     s.events.emit({ type: 'step-ended', step: record, screenshot: shot?.image ?? null });

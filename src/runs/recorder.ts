@@ -1,4 +1,4 @@
-import type { ArtifactKind, ConsoleEntry, NetworkEntry, RunEvent, RunOutcome, RunSink, StepRunRecord } from '../domain/index.js';
+import type { ArtifactKind, ConsoleEntry, NetworkEntry, RunEvent, RunOutcome, RunResult, RunSink, StepRunRecord } from '../domain/index.js';
 import { formatLogLine, renderHtmlReport, renderJUnit, reportOf, toHar, type EmbeddedScreenshots } from '../reports/index.js';
 import type { RunFence, Store } from '../store/index.js';
 import type { ProcessSample } from './process-stats.js';
@@ -13,6 +13,11 @@ export interface RecorderOptions {
   retention: Retention;
   /** The executing worker: the run's rows are written only while it still owns the run. */
   fence?: RunFence;
+  /**
+   * Whether a run that ended so keeps the trace the runner emitted (the trace policy, e.g.
+   * retain-on-failure keeps failed runs' only); default: it is kept.
+   */
+  keepTrace?: (status: RunResult) => boolean;
 }
 
 interface StepShot {
@@ -52,6 +57,8 @@ export class RunRecorder implements RunSink {
   private readonly steps = new Map<string, StepRunRecord>();
   private readonly shots = new Map<string, StepShot>();
   private started: string | null = null;
+  /** The run's Playwright trace, held until its outcome says whether it is kept. */
+  private trace: RunFile | null = null;
   readonly writeErrors: unknown[] = [];
 
   constructor(private readonly opts: RecorderOptions) {}
@@ -117,6 +124,11 @@ export class RunRecorder implements RunSink {
       file('report', 'junit.xml', renderJUnit(report), 'application/xml', false, false),
       file('report', 'report.html', renderHtmlReport(report, embedded), 'text/html; charset=utf-8', false, false),
     ];
+    if (this.trace) {
+      if (this.opts.keepTrace?.(outcome.status) ?? true) files.push(this.trace);
+      else this.orchestration(`Trace discarded: the run ${outcome.status} (${(byteLength(this.trace.content) / 1024).toFixed(0)} KiB)`);
+      this.trace = null;
+    }
     // The files are independent: write them all at once, then add their rows in a fixed order.
     // A file that cannot be written (disk full, object store down) is noted, never fatal: the run
     // must still end with its own outcome.
@@ -205,6 +217,12 @@ export class RunRecorder implements RunSink {
         await this.writeFile('dom_snapshot', `dom-snapshot-${event.stepRunId}.html`, event.html, 'text/html; charset=utf-8', event.stepRunId);
         return;
       case 'artifact':
+        if (event.kind === 'trace') {
+          // Written with the final files, once the outcome says whether it is kept.
+          this.trace = { kind: 'trace', name: event.name, content: event.data, contentType: event.contentType, replace: true, durable: true };
+          this.orchestration(`Trace recorded (${(byteLength(event.data) / 1024).toFixed(0)} KiB)`);
+          return;
+        }
         await this.addFile(event.kind, event.name, event.data, event.contentType, event.stepRunId);
         return;
     }
@@ -257,8 +275,12 @@ export class RunRecorder implements RunSink {
       name,
       blobKey,
       contentType,
-      size: typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength,
+      size: byteLength(content),
       expiresAt: this.opts.retention(kind),
     };
   }
+}
+
+function byteLength(content: string | Uint8Array): number {
+  return typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
 }

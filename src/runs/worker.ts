@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { ACTIVE_STATUSES, countPlanSteps, type RunOutcome, type RunSink, type RunStatus, type StepRunStatus, type TestPlan } from '../domain/index.js';
+import {
+  ACTIVE_STATUSES,
+  countPlanSteps,
+  DEFAULT_TRACE_POLICY,
+  type RunOutcome,
+  type RunSink,
+  type RunStatus,
+  type StepRunStatus,
+  type TestPlan,
+  type TracePolicy,
+} from '../domain/index.js';
 import { runPlan, type BrowserPool } from '../runner/index.js';
 import { isDatabaseUnavailable, type QueuedJob, type RunRow, type Store } from '../store/index.js';
 import { ProcessSampler } from './process-stats.js';
@@ -10,6 +20,7 @@ import { retentionPolicy, type Retention } from './retention.js';
 import { storeResources } from './run-resources.js';
 import { allowedFrom } from './state-machine.js';
 import { advanceSuite } from './suite-runs.js';
+import { traceDecision } from './trace-policy.js';
 
 /** Told as this worker's runs and steps end (metrics). */
 export interface RunObserver {
@@ -32,6 +43,8 @@ export interface RunWorkerOptions {
   /** How often it looks for queued runs when no signal woke it, in ms. */
   pollMs?: number;
   observer?: RunObserver;
+  /** When runs record a Playwright trace (BUGRUN_TRACE); a run's own policy (`"trace": true`) wins. Default: DEFAULT_TRACE_POLICY. */
+  trace?: TracePolicy;
 }
 
 const SHUTDOWN = 'shutdown';
@@ -179,13 +192,21 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
     try {
       if (!run.plan) return;
       const plan = run.plan as TestPlan;
-      const recorder = new RunRecorder({ store, runId, testId: run.testId, testName: run.testName, retention: this.retention, fence });
+      const tracing = traceDecision(plan.trace ?? this.opts.trace ?? DEFAULT_TRACE_POLICY, run.attempt);
+      const recorder = new RunRecorder({ store, runId, testId: run.testId, testName: run.testName, retention: this.retention, fence, keepTrace: tracing.keep });
       recorder.orchestration(`Run ${runId} queued at ${run.queued}; taken by worker ${this.id} after ${Date.now() - Date.parse(run.queued)} ms`);
+      if (tracing.record) recorder.orchestration(`Recording a Playwright trace (trace policy ${tracing.policy}${plan.trace ? ", the run's own" : ''})`);
       recorder.log('info', `Run ${runId} of test "${plan.testName}" started (${countPlanSteps(plan)} steps)`);
       sampler.start();
       const startedAt = Date.now();
       let outcome = await this.guarded(
-        runPlan(plan, { pool, sink: this.observed(recorder), signal: controller.signal, resources: storeResources(store, run.projectId, plan.testId) }),
+        runPlan(plan, {
+          pool,
+          sink: this.observed(recorder),
+          signal: controller.signal,
+          resources: storeResources(store, run.projectId, plan.testId),
+          trace: tracing.record ? { note: (message) => recorder.orchestration(message) } : undefined,
+        }),
         controller,
         plan.settings.runTimeoutMs,
       );

@@ -38,6 +38,7 @@ export type { ScheduleInput, SchedulePatch, ScheduleRepo, ScheduleRow, ScheduleT
 export type { AlertInput, AlertPatch, AlertRepo, AlertRow } from './alerts.js';
 export type { AlertEventRepo, AlertEventRow } from './alert-events.js';
 export type { AlertDeliveryRepo, AlertDeliveryRow, AttemptResult } from './alert-deliveries.js';
+export type { DayCountRow, HistoryRunRow, MedianDurationRow, OutcomeOptions, OutcomeRow, TestHistoryRepo } from './test-history.js';
 export { DatabaseInUseError } from './open-store.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { bundleFileKey } from './bundle-files.js';

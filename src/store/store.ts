@@ -15,6 +15,7 @@ import { createRunRepo, type RunRepo } from './runs.js';
 import { createScheduleRepo, type ScheduleRepo } from './schedules.js';
 import { createStepRunRepo, type StepRunRepo } from './step-runs.js';
 import { createSuiteRunRepo, type SuiteRunRepo } from './suite-runs.js';
+import { createTestHistoryRepo, type TestHistoryRepo } from './test-history.js';
 import { createTokenRepo, type TokenRepo } from './tokens.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -39,6 +40,8 @@ export interface Store {
   readonly alerts: AlertRepo;
   readonly alertEvents: AlertEventRepo;
   readonly alertDeliveries: AlertDeliveryRepo;
+  /** Read-only: how tests fared over time (history, outcomes, daily counts, durations). */
+  readonly testHistory: TestHistoryRepo;
   /** The run queue; its writes join this store's transaction. */
   readonly jobs: RunJobs;
   /** Messages to the other processes of this database (not transactional). */
@@ -95,6 +98,7 @@ export function bindStore(db: Kysely<Database>, parts: StoreParts): Store {
     alerts: createAlertRepo(db),
     alertEvents: createAlertEventRepo(db),
     alertDeliveries: createAlertDeliveryRepo(db),
+    testHistory: createTestHistoryRepo(db, dialect),
     jobs: parts.jobs(db),
     signals,
     blobs,

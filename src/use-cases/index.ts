@@ -5,3 +5,18 @@ export { startSuiteRun, suiteEntries, type StartSuiteRunInput, type StartSuiteRu
 export { createSchedule, updateSchedule, type ScheduleFields, type ScheduleResult } from './schedules.js';
 export { fireDueSchedules, type TickOutcome } from './fire-due-schedules.js';
 export { createAlert, updateAlert, type AlertFields, type AlertResult } from './alerts.js';
+export {
+  assessFlakiness,
+  FLAKY_WINDOW,
+  HEALTH_DAYS,
+  HEALTH_TOP,
+  HISTORY_LIMIT,
+  projectHealth,
+  testHistory,
+  type DayHealth,
+  type Flakiness,
+  type FlakyTest,
+  type ProjectHealth,
+  type SlowTest,
+  type TestHistory,
+} from './test-health.js';

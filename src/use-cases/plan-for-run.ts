@@ -1,6 +1,5 @@
-import { randomInt } from 'node:crypto';
-import { buildTestPlan, type ComponentData, type ProfileVariable, type ProjectSettings, type TestData } from '../definitions/index.js';
-import type { Failure, TestPlan } from '../domain/index.js';
+import { buildTestPlan, runBuiltins, type ComponentData, type ProfileVariable, type ProjectSettings, type TestData } from '../definitions/index.js';
+import type { Failure, TestPlan, TracePolicy } from '../domain/index.js';
 import type { DefinitionRow, ProfileRow, Store } from '../store/index.js';
 
 export interface PlanRequest {
@@ -13,14 +12,8 @@ export interface PlanRequest {
   suite: { runId: string; id: string; name: string } | null;
   /** The schedule that starts the run, or null. */
   schedule?: { id: string; name: string } | null;
-}
-
-function randomLetters(n: number): string {
-  return Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
-}
-
-function randomDigits(n: number): string {
-  return String(randomInt(1, 10)) + Array.from({ length: n - 1 }, () => String(randomInt(10))).join('');
+  /** The run's own trace policy (TestPlan.trace); absent or null: the worker's. */
+  trace?: TracePolicy | null;
 }
 
 /** Snapshots what a run will execute: the test with its components, profile, overrides and project settings. */
@@ -34,21 +27,15 @@ export async function planForRun(store: Store, req: PlanRequest): Promise<TestPl
     settings: (project?.settings as ProjectSettings | null) ?? null,
     profileVariables,
     overrides: req.overrides,
-    builtins: {
-      testRunId: req.runId,
-      testId: req.test.id,
-      testName: req.test.name,
-      suiteRunId: req.suite?.runId ?? '',
-      suiteId: req.suite?.id ?? '',
-      suiteName: req.suite?.name ?? '',
-      scheduleId: req.schedule?.id ?? '',
-      scheduleName: req.schedule?.name ?? '',
+    builtins: runBuiltins({
+      runId: req.runId,
+      test: req.test,
+      profileName: req.profile?.name ?? null,
       runMode: 'server',
-      profileName: req.profile?.name ?? '',
-      timestamp: String(Date.now()),
-      randomNameFixed: randomLetters(8),
-      randomNumberFixed: randomDigits(10),
-    },
+      suite: req.suite,
+      schedule: req.schedule,
+    }),
   });
-  return 'plan' in result ? result.plan : result.failure;
+  if (!('plan' in result)) return result.failure;
+  return req.trace ? { ...result.plan, trace: req.trace } : result.plan;
 }

@@ -1,4 +1,4 @@
-import type { TriggeredBy } from '../domain/index.js';
+import type { TracePolicy, TriggeredBy } from '../domain/index.js';
 import type { RunService } from '../runs/index.js';
 import type { ProfileRow, RunRow, RunVariable, Store } from '../store/index.js';
 import { planForRun } from './plan-for-run.js';
@@ -13,6 +13,8 @@ export interface StartTestRunInput {
   triggeredBy: TriggeredBy;
   /** The schedule tick starting the run (built-ins scheduleId, scheduleName; one run per tick). */
   schedule?: ScheduleTick | null;
+  /** The run's own trace policy, kept in its plan (the API's `"trace": true` is `on`); absent: the worker's. */
+  trace?: TracePolicy | null;
 }
 
 /** One tick of a schedule, as the runs it starts record it. */
@@ -67,7 +69,7 @@ export async function startTestRun(
 
   const runId = crypto.randomUUID();
   const schedule = input.schedule ?? null;
-  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suite: null, schedule });
+  const plan = await planForRun(store, { projectId, runId, test, profile, overrides: input.variables, suite: null, schedule, trace: input.trace });
   const run = await runs.create(
     {
       projectId,

@@ -1,10 +1,12 @@
 // The Bugrun web UI: a small client-side router over its pages. The server answers index.html
-// for every page path (/, /signin, /runs, /runs/<id>, /tests, /suites, /suite-runs/<id>,
-// /schedules, /schedules/<id>, /alerts, /alerts/<id>), so a run's or suite run's webappUrl opens here.
+// for every page path (/, /signin, /runs, /runs/<id>, /dashboard, /tests, /tests/<id>, /suites,
+// /suite-runs/<id>, /schedules, /schedules/<id>, /alerts, /alerts/<id>), so a run's or suite run's
+// webappUrl opens here.
 import { auth } from './api.js';
 import { message, replace } from './dom.js';
 import { alertPage } from './pages/alert.js';
 import { alertsPage } from './pages/alerts.js';
+import { dashboardPage } from './pages/dashboard.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
 import { schedulePage } from './pages/schedule.js';
@@ -12,12 +14,15 @@ import { schedulesPage } from './pages/schedules.js';
 import { signInPage } from './pages/signin.js';
 import { suiteRunPage } from './pages/suite-run.js';
 import { suitesPage } from './pages/suites.js';
+import { testPage } from './pages/test.js';
 import { testsPage } from './pages/tests.js';
 
 const ROUTES = [
   { pattern: /^\/(?:runs\/?)?$/, page: runsPage, section: 'runs' },
   { pattern: /^\/runs\/([^/]+)\/?$/, page: runPage, section: 'runs' },
+  { pattern: /^\/dashboard\/?$/, page: dashboardPage, section: 'dashboard' },
   { pattern: /^\/tests\/?$/, page: testsPage, section: 'tests' },
+  { pattern: /^\/tests\/([^/]+)\/?$/, page: testPage, section: 'tests' },
   { pattern: /^\/suites\/?$/, page: suitesPage, section: 'suites' },
   { pattern: /^\/suite-runs\/([^/]+)\/?$/, page: suiteRunPage, section: 'runs' },
   { pattern: /^\/schedules\/?$/, page: schedulesPage, section: 'schedules' },

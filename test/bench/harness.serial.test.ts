@@ -63,6 +63,8 @@ describe('bench harness', () => {
     expect(f.memory?.points[0]?.servicePeakMb).toBeGreaterThan(0);
     expect(f.memory?.points[0]?.serverRssPeakMb).toBeGreaterThan(0);
     expect(f.leak?.points.map((p) => p.runs)).toEqual([0, 1, 2, 3]);
+    // A run that records a trace keeps a zip of it.
+    expect(f.trace?.policies.on.traceKiB).toBeGreaterThan(0);
     for (const p of f.leak?.points ?? []) expect(p.heapUsedMb * p.rssMb * p.browserPssMb, `after ${p.runs} runs`).toBeGreaterThan(0);
 
     // At the references' concurrency, every reference has its own point.
@@ -79,7 +81,7 @@ describe('bench harness', () => {
     expect(f.api?.busy.deepPage.p99Ms).toBeGreaterThan(0);
 
     const figures = new Set(results.rows.map((r) => r.figure));
-    expect([...figures].sort()).toEqual(['api', 'latency', 'leak', 'memory', 'parts', 'queue', 'references', 'screenshot', 'throughput']);
+    expect([...figures].sort()).toEqual(['api', 'latency', 'leak', 'memory', 'parts', 'queue', 'references', 'screenshot', 'throughput', 'trace']);
     for (const r of results.rows) expect(Number.isFinite(r.value), `${r.figure}: ${r.metric}`).toBe(true);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.machine.chromium).toMatch(/\d+\.\d+/);

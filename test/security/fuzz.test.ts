@@ -131,7 +131,7 @@ function inputs(next: () => number) {
     }
   };
   const query = (): string => {
-    const params = ['page', 'page_size', 'ordering', 'status', 'started_after', 'started_before', 'test_id', 'query', 'sig', 'exp'];
+    const params = ['page', 'page_size', 'ordering', 'status', 'started_after', 'started_before', 'test_id', 'query', 'sig', 'exp', 'limit', 'days'];
     const parts = Array.from({ length: Math.floor(next() * 4) }, () => `${pick(params)}=${encode(pick(strings))}`);
     return parts.length > 0 ? `?${parts.join('&')}` : '';
   };

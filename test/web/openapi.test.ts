@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -62,6 +62,20 @@ describe('GET /api/v2/schema/ (OpenAPI of everything Bugrun serves)', () => {
       }
     }
     for (const [name, schema] of Object.entries(spec.components.schemas)) {
+      // Bugrun's two extensions: the `trace` request field, and the `trace` kind of debug artifact.
+      if (name === 'V2RunTest') {
+        const { trace, ...rest } = doc.components.schemas.V2RunTest?.properties ?? {};
+        expect({ ...doc.components.schemas.V2RunTest, properties: rest }).toEqual(schema);
+        expect(trace).toMatchObject({ type: 'boolean', default: false });
+        continue;
+      }
+      if (name === 'DebugArtifact') {
+        const { kind, ...rest } = doc.components.schemas.DebugArtifact?.properties ?? {};
+        const { kind: specKind, ...specRest } = schema.properties ?? {};
+        expect(rest).toEqual(specRest);
+        expect((kind as { enum: string[] }).enum).toEqual([...(specKind as { enum: string[] }).enum, 'trace']);
+        continue;
+      }
       if (name !== 'V2TestRun') {
         expect(doc.components.schemas[name], name).toEqual(schema);
         continue;
@@ -77,7 +91,7 @@ describe('GET /api/v2/schema/ (OpenAPI of everything Bugrun serves)', () => {
 
   it('documents every route the app registers, and registers every documented operation', () => {
     // The web UI's pages and files are not API; /demo/ exists only with --demo.
-    const notApi = new Set<string>([...WEB_UI_PAGES, '/ui', '/ui/*', '/demo', '/demo/*']);
+    const notApi = new Set<string>([...WEB_UI_PAGES, '/ui', '/ui/*', '/demo', '/demo/*', '/trace-viewer', '/trace-viewer/*']);
     const registered = new Set(
       registeredRoutes(bugrun.service.app)
         .filter((r) => !notApi.has(r.url))
@@ -192,10 +206,11 @@ describe('existing BugBug clients work by changing only the host', () => {
 describe('the web UI sources', () => {
   it('never parse data as HTML', () => {
     const dir = fileURLToPath(new URL('../../src/web/', import.meta.url));
-    const sources = ['app.js', 'api.js', 'dom.js', 'pages/runs.js', 'pages/run.js', 'pages/tests.js', 'pages/signin.js'].map((f) =>
-      readFileSync(`${dir}${f}`, 'utf8'),
-    );
-    for (const source of sources) expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
+    // Every script of the UI, pages added later included.
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(15);
+    for (const file of files)
+      expect(readFileSync(`${dir}${file}`, 'utf8'), file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
     // No external network: every URL the UI loads is relative to this server.
     const html = readFileSync(`${dir}index.html`, 'utf8');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);

@@ -14,6 +14,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.xml': 'application/xml',
   '.html': 'text/html; charset=utf-8',
+  '.zip': 'application/zip',
 };
 
 /**

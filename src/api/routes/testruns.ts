@@ -63,8 +63,10 @@ export const testRunsRoutes: FastifyPluginAsync<Deps> = async (app, { store, run
   });
 
   app.post('/testruns/', async (request) => {
-    const { id: testId, invalid, ...rest } = readRunRequest(request.body, 'testId');
-    const started = await throttled(() => startTestRun({ store, runs }, { projectId: request.projectId, testId, ...rest }, invalid));
+    const { id: testId, invalid, trace, ...rest } = readRunRequest(request.body, 'testId');
+    // `"trace": true` (Bugrun's extension) makes this run's trace policy `on`.
+    const input = { projectId: request.projectId, testId, ...rest, trace: trace ? ('on' as const) : null };
+    const started = await throttled(() => startTestRun({ store, runs }, input, invalid));
     if (!started.ok) throw new ValidationError(started.errors);
     return serializeRunStatus(started.run, links);
   });

@@ -29,6 +29,22 @@ function fileName(url) {
   }
 }
 
+/**
+ * Playwright's trace viewer (served by Bugrun at /trace-viewer/) on a run's trace. Its service
+ * worker fetches the signed link; given as this origin's path, the link works whichever address
+ * the UI was opened on (the public URL need not be it).
+ */
+function traceViewerUrl(file) {
+  let link = file;
+  try {
+    const url = new URL(file, location.href);
+    link = url.pathname + url.search;
+  } catch {
+    // not a URL: the viewer shows its error
+  }
+  return `/trace-viewer/index.html?trace=${encodeURIComponent(link)}`;
+}
+
 function lightbox() {
   const img = h('img', { alt: '' });
   const caption = h('p', { class: 'caption' });
@@ -144,6 +160,8 @@ export function runPage(main, { params }) {
   const stopButton = h('button', { type: 'button', class: 'danger', onclick: () => void stopRun() }, 'Stop');
   const junitButton = h('button', { type: 'button', onclick: () => void downloadJUnit() }, 'Download JUnit');
   const logsLink = h('a', { class: 'button disabled', 'aria-disabled': 'true' }, 'Logs');
+  // Shown once the run has a trace artifact; a new tab without our sessionStorage (noopener).
+  const traceLink = h('a', { class: 'button', hidden: true, target: '_blank', rel: 'noopener noreferrer', dataset: { traceViewer: '' } }, 'Open trace');
   const profileNames = new Map();
   const rows = new Map();
   let scrolled = false;
@@ -151,7 +169,7 @@ export function runPage(main, { params }) {
   replace(
     main,
     h('p', { class: 'crumbs' }, h('a', { href: '/runs', dataset: { nav: '' } }, '← Runs')),
-    h('div', { class: 'page-head' }, h('div', {}, title, badge), h('div', { class: 'actions' }, logsLink, junitButton, stopButton)),
+    h('div', { class: 'page-head' }, h('div', {}, title, badge), h('div', { class: 'actions' }, logsLink, traceLink, junitButton, stopButton)),
     h('div', { class: 'progress' }, progress, progressText),
     notice,
     meta,
@@ -220,6 +238,9 @@ export function runPage(main, { params }) {
       logsLink.classList.remove('disabled');
       logsLink.removeAttribute('aria-disabled');
     }
+    const trace = list.find((a) => a.kind === 'trace');
+    if (trace) traceLink.setAttribute('href', safeUrl(traceViewerUrl(trace.file)));
+    traceLink.hidden = !trace;
     replace(
       artifacts,
       list.length === 0

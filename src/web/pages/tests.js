@@ -2,7 +2,7 @@ import { listAll } from '../api.js';
 import { formatTime, h, message, replace } from '../dom.js';
 import { runDialog } from './run-dialog.js';
 
-/** Tests of the project, searchable, each with a Run button (profile + variable overrides). */
+/** Tests of the project, searchable, each linking to its page (history, health) and with a Run button (profile + variable overrides). */
 export function testsPage(main, { navigate }) {
   document.title = 'Tests · Bugrun';
   const dialog = runDialog(navigate, 'test');
@@ -48,7 +48,7 @@ export function testsPage(main, { navigate }) {
               h(
                 'tr',
                 { dataset: { testId: t.id } },
-                h('td', { class: 'test-name' }, t.name),
+                h('td', { class: 'test-name' }, h('a', { href: `/tests/${encodeURIComponent(t.id)}`, dataset: { nav: '' }, class: 'test-link' }, t.name)),
                 h('td', {}, h('code', {}, t.slug ?? '')),
                 h('td', {}, formatTime(t.modified)),
                 h(
