@@ -141,7 +141,8 @@ describe('element waiting conditions', { timeout: 30_000 }, () => {
 
   it('elementHasAttribute: waits for key="value" and key; a missing attribute fails softly or the step', async () => {
     const [ready, key, soft, fails] = await run([
-      existsWith('#attr', cond('elementHasAttribute', 'data-state="ready"')),
+      // The page sets it 300 ms after load: 2 s of the step's budget, so a busy machine still sees it.
+      existsWith('#attr', cond('elementHasAttribute', 'data-state="ready"', 2)),
       existsWith('#attr', cond('elementHasAttribute', 'data-state')),
       existsWith('#attr', cond('elementHasAttribute', 'data-state="never"')),
       hangsWith('#attr', cond('elementHasAttribute', 'data-missing')),
