@@ -22,6 +22,8 @@ export interface Receiver {
   received: Received[];
   /** Verifies signatures with this secret from now on (an alert's secret is known once it is created). */
   useSecret(secret: string): void;
+  /** Drops the connections of the requests `/hang…` holds, so their senders stop waiting. */
+  dropHanging(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export interface Receiver {
 export async function startReceiver(secret: string | null = null, port = 0): Promise<Receiver> {
   const received: Received[] = [];
   const seen = new Map<string, number>();
+  const hanging = new Set<Socket>();
   const waiting = new Set<{ prefix: string; resolve: (r: Received) => void }>();
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -57,7 +60,7 @@ export async function startReceiver(secret: string | null = null, port = 0): Pro
         waiting.delete(w);
         w.resolve(r);
       }
-      if (path.startsWith('/hang')) return;
+      if (path.startsWith('/hang')) return void hanging.add(req.socket);
       const status = /^\/status\/(\d{3})/.exec(path);
       const failFirst = /^\/fail-first\/(\d+)/.exec(path);
       seen.set(path, (seen.get(path) ?? 0) + 1);
@@ -77,6 +80,10 @@ export async function startReceiver(secret: string | null = null, port = 0): Pro
     origin: `http://127.0.0.1:${bound}`,
     received,
     useSecret: (s) => void (secret = s),
+    dropHanging: () => {
+      for (const socket of hanging) socket.destroy();
+      hanging.clear();
+    },
     arrival: (prefix) => {
       const seen = received.find((r) => r.path.startsWith(prefix));
       return seen ? Promise.resolve(seen) : new Promise((resolve) => waiting.add({ prefix, resolve }));

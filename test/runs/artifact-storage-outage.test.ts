@@ -42,6 +42,12 @@ describe('artifact storage down during a run', () => {
   it('ends the run with its own outcome, answers 503 for its files, and writes cloud_logs naming the failures when the storage is back', async () => {
     const runId = await bugrun.startRun('outage');
     await fixture.arrived('outage');
+    // The first step's screenshot is stored (uploads follow the steps) before the storage goes away.
+    await waitUntil(
+      "the first step's screenshot",
+      async () => ((await bugrun.api('GET', `/api/v2/testruns/${runId}/`)).json() as Run).stepsRuns.find((s) => s.name === 'Before')?.screenshotUrl ?? null,
+      (url) => url !== null,
+    );
     await s3.stop();
     fixture.open('outage');
     expect((await bugrun.waitFor(runId, ['passed', 'failed', 'error', 'stopped'], 60_000)).status).toBe('passed');
