@@ -122,7 +122,9 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         apiWorkers: 0,
         apiBackgroundRuns: 1,
         only,
-        budgetSeconds: 50,
+        // The smoke test must see every figure: this only stops a harness that hangs (every figure
+        // together takes about 50 s on a quiet machine, more on a busy one).
+        budgetSeconds: 240,
         warmup: false,
       };
   }
