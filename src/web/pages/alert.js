@@ -1,9 +1,8 @@
-import { api, ApiError, listAll } from '../api.js';
-import { formatTime, h, message, poll, replace, statusBadge } from '../dom.js';
+import { api, listAll } from '../api.js';
+import { formatTime, h, message, replace, statusBadge } from '../dom.js';
 import { deleteButton } from '../forms.js';
 import { actionNode, alertDialog, alertPath, filterWords, secretNotice, whenWords } from './alert-form.js';
-
-const PAGE_SIZE = 20;
+import { pagedDetail } from './paged-detail.js';
 
 /** The page of the run a delivery told about. */
 const runLink = (d) =>
@@ -43,9 +42,6 @@ export function alertPage(main, { params, navigate }) {
   const ready = listAll('/api/v2/profiles/')
     .then((list) => (profiles = list))
     .catch(() => undefined);
-  let current = null;
-  let page = 1;
-  let closed = false;
 
   const dialog = alertDialog((saved) => {
     replace(notice, message('info', `Saved “${saved.name}”.`));
@@ -54,7 +50,7 @@ export function alertPage(main, { params, navigate }) {
         secret,
         secretNotice(saved.name, saved.secret, () => replace(secret)),
       );
-    void refresh();
+    void view.refresh();
   });
   const editButton = h(
     'button',
@@ -64,6 +60,7 @@ export function alertPage(main, { params, navigate }) {
       disabled: true,
       onclick: async () => {
         await ready;
+        const current = view.current();
         if (current) dialog.open(current, profiles);
       },
     },
@@ -142,54 +139,27 @@ export function alertPage(main, { params, navigate }) {
             ),
           ),
     );
-    const pages = Math.max(1, Math.ceil(data.count / PAGE_SIZE));
-    pager.hidden = pages === 1;
-    replace(
-      pager,
-      h('button', { type: 'button', disabled: !data.previous, onclick: () => turn(page - 1) }, '← Newer'),
-      h('span', { class: 'muted' }, `Page ${page} of ${pages} · ${data.count} deliver${data.count === 1 ? 'y' : 'ies'}`),
-      h('button', { type: 'button', disabled: !data.next, onclick: () => turn(page + 1) }, 'Older →'),
-    );
-  }
-
-  function turn(to) {
-    page = to;
-    void refresh();
-  }
-
-  async function refresh() {
-    let alert;
-    let list;
-    try {
-      [alert, list] = await Promise.all([api(alertPath(id)), api(alertPath(id, `deliveries/?page_size=${PAGE_SIZE}${page > 1 ? `&page=${page}` : ''}`))]);
-    } catch (err) {
-      // A look still under way when the page was left (or its alert deleted) shows nothing.
-      if (closed) return false;
-      if (err instanceof ApiError && err.status === 404) {
-        if (page > 1 && current) {
-          turn(1);
-          return true;
-        }
-        replace(main, crumbs, message('error', 'There is no such alert in this project.'));
-        return false;
-      }
-      replace(notice, message('error', err.message));
-      return true;
-    }
-    await ready;
-    if (closed) return false;
-    current = alert;
-    editButton.disabled = false;
-    renderSettings(alert);
-    renderDeliveries(list);
-    return true;
   }
 
   // Deliveries are made, retried and settled in the background: the page follows them.
-  const stop = poll(refresh, 2000);
+  const view = pagedDetail({
+    main,
+    crumbs,
+    notice,
+    pager,
+    ready,
+    itemPath: alertPath(id),
+    listPath: (query) => alertPath(id, `deliveries/?${query}`),
+    show: (alert, list) => {
+      editButton.disabled = false;
+      renderSettings(alert);
+      renderDeliveries(list);
+    },
+    nouns: ['delivery', 'deliveries'],
+    what: 'alert',
+  });
   return () => {
-    closed = true;
-    stop();
+    view.close();
     dialog.remove();
   };
 }

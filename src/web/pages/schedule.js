@@ -1,9 +1,8 @@
-import { api, ApiError } from '../api.js';
-import { formatTime, h, message, poll, replace, statusBadge } from '../dom.js';
+import { api } from '../api.js';
+import { formatTime, h, message, replace, statusBadge } from '../dom.js';
 import { deleteButton } from '../forms.js';
 import { cronInWords, lastRunNode, loadChoices, scheduleDialog, schedulePath, targetOf } from './schedule-form.js';
-
-const PAGE_SIZE = 20;
+import { pagedDetail } from './paged-detail.js';
 
 /** A run's webappUrl as a path of this app, so its link opens here whatever the public URL's host. */
 function pagePath(webappUrl, fallback) {
@@ -30,13 +29,10 @@ export function schedulePage(main, { params, navigate }) {
   const ready = loadChoices()
     .then((loaded) => (choices = loaded))
     .catch(() => undefined);
-  let current = null;
-  let page = 1;
-  let closed = false;
 
   const dialog = scheduleDialog((saved) => {
     replace(notice, message('info', `Saved “${saved.name}”.`));
-    void refresh();
+    void view.refresh();
   });
   const editButton = h(
     'button',
@@ -46,6 +42,7 @@ export function schedulePage(main, { params, navigate }) {
       disabled: true,
       onclick: async () => {
         await ready;
+        const current = view.current();
         if (current) dialog.open(current, choices);
       },
     },
@@ -129,54 +126,27 @@ export function schedulePage(main, { params, navigate }) {
             );
           }),
     );
-    const pages = Math.max(1, Math.ceil(data.count / PAGE_SIZE));
-    pager.hidden = pages === 1;
-    replace(
-      pager,
-      h('button', { type: 'button', disabled: !data.previous, onclick: () => turn(page - 1) }, '← Newer'),
-      h('span', { class: 'muted' }, `Page ${page} of ${pages} · ${data.count} run${data.count === 1 ? '' : 's'}`),
-      h('button', { type: 'button', disabled: !data.next, onclick: () => turn(page + 1) }, 'Older →'),
-    );
-  }
-
-  function turn(to) {
-    page = to;
-    void refresh();
-  }
-
-  async function refresh() {
-    let schedule;
-    let runs;
-    try {
-      [schedule, runs] = await Promise.all([api(schedulePath(id)), api(schedulePath(id, `runs/?page_size=${PAGE_SIZE}${page > 1 ? `&page=${page}` : ''}`))]);
-    } catch (err) {
-      // A look still under way when the page was left (or its schedule deleted) shows nothing.
-      if (closed) return false;
-      if (err instanceof ApiError && err.status === 404) {
-        if (page > 1 && current) {
-          turn(1);
-          return true;
-        }
-        replace(main, crumbs, message('error', 'There is no such schedule in this project.'));
-        return false;
-      }
-      replace(notice, message('error', err.message));
-      return true;
-    }
-    await ready;
-    if (closed) return false;
-    current = schedule;
-    editButton.disabled = false;
-    renderSettings(schedule);
-    renderRuns(runs);
-    return true;
   }
 
   // The schedule starts runs whenever its ticks come, and they run: the page follows both.
-  const stop = poll(refresh, 2000);
+  const view = pagedDetail({
+    main,
+    crumbs,
+    notice,
+    pager,
+    ready,
+    itemPath: schedulePath(id),
+    listPath: (query) => schedulePath(id, `runs/?${query}`),
+    show: (schedule, runs) => {
+      editButton.disabled = false;
+      renderSettings(schedule);
+      renderRuns(runs);
+    },
+    nouns: ['run', 'runs'],
+    what: 'schedule',
+  });
   return () => {
-    closed = true;
-    stop();
+    view.close();
     dialog.remove();
   };
 }
