@@ -69,7 +69,7 @@ describe.each(DIALECTS)('test health on %s', (dialect) => {
   async function seed(slug: string, runs: SeededRun[]): Promise<void> {
     const test = tests.get(slug) ?? (await seedTest(store, projectId, slug, `${slug[0]?.toUpperCase()}${slug.slice(1)}`));
     tests.set(slug, test);
-    const ids = await seedRuns(store, projectId, test, runs);
+    const ids = await seedRuns(store, projectId, test, runs, bugrun.service.runs.worker?.id ?? null);
     seeded.set(slug, [...(seeded.get(slug) ?? []), ...runs.map((seed, i) => ({ id: ids[i] as string, seed }))]);
   }
   const suiteRun = () => seedSuiteRun(store, projectId, at(-4));

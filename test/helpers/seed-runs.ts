@@ -66,8 +66,18 @@ export async function seedTest(store: Store, projectId: string, slug: string, na
   return test;
 }
 
-/** Writes the runs, in order; returns their ids. Each is created in its final status, so no worker takes it. */
-export async function seedRuns(store: Store, projectId: string, test: Pick<DefinitionRow, 'id' | 'name'>, runs: readonly SeededRun[]): Promise<string[]> {
+/**
+ * Writes the runs, in order; returns their ids. Each is created in its final status, so no worker
+ * takes it. A run still going belongs to `owner` (the service's own worker): recovery ends the
+ * active runs of any other worker, or of none, as a dead worker's.
+ */
+export async function seedRuns(
+  store: Store,
+  projectId: string,
+  test: Pick<DefinitionRow, 'id' | 'name'>,
+  runs: readonly SeededRun[],
+  owner: string | null = null,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const s of runs) {
     const id = randomUUID();
@@ -91,6 +101,7 @@ export async function seedRuns(store: Store, projectId: string, test: Pick<Defin
       started: new Date(s.at).toISOString(),
       ended: s.ms === undefined ? null : new Date(s.at + s.ms).toISOString(),
       errorCode: s.errorCode ?? (s.status === 'failed' ? 'ASSERT_FAILED' : null),
+      ...(s.ms === undefined ? { workerId: owner } : {}),
     });
     ids.push(id);
   }

@@ -87,7 +87,8 @@ beforeAll(async () => {
     checkout,
     pattern.map((status, i) => ({ status, at: ago(12 - i, 30), ms: status === 'stopped' ? 1200 : 4200 + ((i * 37) % 11) * 350 })),
   );
-  await seedRuns(store, projectId, checkout, [{ status: 'running', at: ago(0, 1) }]);
+  // Still going, on this service's own worker (recovery would end it as a dead worker's).
+  await seedRuns(store, projectId, checkout, [{ status: 'running', at: ago(0, 1) }], bugrun.service.runs.worker?.id ?? null);
   // Slow and steady.
   await seedRuns(
     store,
