@@ -126,6 +126,7 @@ async function assemble(store: Store, config: Config, role: Role, opts: ServiceO
           retention: retentionPolicy(config.retentionDays),
           heartbeatMs: config.heartbeatMs,
           trace: config.trace,
+          passedScreenshots: config.passedScreenshots,
           observer: metrics.observer,
         }
       : null,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CDPSession, Page } from 'playwright-core';
+import { Capture } from '../../src/runner/capture.js';
 import type { FigureContext } from '../lib/context.js';
 import { treeCpuMs } from '../lib/processes.js';
 import { VIEWPORT } from '../lib/raw-script.js';
@@ -21,6 +22,8 @@ export interface ScreenshotCostResult {
   shots: number;
   viewport: { width: number; height: number };
   cdpJpeg: ShotKind;
+  /** The runner's own small screenshot (a cleanly passed step's by default), through its Capture. */
+  runnerSmall: ShotKind;
   playwrightPng: ShotKind;
   playwrightJpeg: ShotKind;
   /** The runner's JPEG with the page left unchanged since the last shot (an assertion step). */
@@ -30,7 +33,7 @@ export interface ScreenshotCostResult {
   ratioJpegVsPng: number;
 }
 
-type Shoot = (page: Page, cdp: CDPSession) => Promise<number>;
+type Shoot = (page: Page, cdp: CDPSession, capture: Capture) => Promise<number>;
 
 /** A capture through the page's CDP session, as Capture takes it; resolves to its size in bytes. */
 const cdpShot =
@@ -40,6 +43,15 @@ const cdpShot =
 
 const KINDS: { name: Exclude<keyof ScreenshotCostResult, 'shots' | 'viewport' | 'ratioJpegVsPng'>; changes: boolean; shoot: Shoot }[] = [
   { name: 'cdpJpeg', changes: true, shoot: cdpShot(RUNNER_JPEG) },
+  {
+    name: 'runnerSmall',
+    changes: true,
+    shoot: async (_, __, capture) => {
+      const shot = await capture.screenshot('small');
+      if (!shot.image) throw new Error(`bench: no small screenshot: ${shot.missing}`);
+      return shot.image.data.length;
+    },
+  },
   { name: 'playwrightPng', changes: true, shoot: async (page) => (await page.screenshot()).length },
   { name: 'playwrightJpeg', changes: true, shoot: async (page) => (await page.screenshot({ type: 'jpeg', quality: RUNNER_JPEG.quality })).length },
   { name: 'cdpJpegUnchanged', changes: false, shoot: cdpShot(RUNNER_JPEG) },
@@ -67,7 +79,8 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
     let edits = 0;
     const change = () => cdp.send('Runtime.evaluate', { expression: `document.querySelector('#f1').value = 'typed ${edits++}'` });
     const samples = KINDS.map((k) => ({ ...k, ms: [] as number[], bytes: [] as number[], cpuMs: 0 }));
-    for (const k of samples) await k.shoot(page, cdp); // warm-up
+    const capture = new Capture(context, page);
+    for (const k of samples) await k.shoot(page, cdp, capture); // warm-up
     // In runs of one kind, two rounds in opposite orders: Playwright's screenshot() hides the
     // caret and restores it, which would make the next kind's shot redraw more if they alternated.
     const perRound = Math.ceil(ctx.options.screenshotShots / 2);
@@ -77,7 +90,7 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
           if (k.changes) await change();
           const cpu0 = treeCpuMs(pid);
           const t0 = performance.now();
-          k.bytes.push(await k.shoot(page, cdp));
+          k.bytes.push(await k.shoot(page, cdp, capture));
           k.ms.push(performance.now() - t0);
           k.cpuMs += treeCpuMs(pid) - cpu0;
         }
@@ -95,6 +108,7 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
       shots,
       viewport: { ...VIEWPORT },
       cdpJpeg,
+      runnerSmall: kind('runnerSmall'),
       playwrightPng,
       playwrightJpeg: kind('playwrightJpeg'),
       cdpJpegUnchanged: kind('cdpJpegUnchanged'),
@@ -103,11 +117,18 @@ export async function measureScreenshotCost(ctx: FigureContext): Promise<Screens
     };
     const png = { value: result.playwrightPng.ms.median, label: 'PNG' };
     const q = RUNNER_JPEG.quality;
-    ctx.emit(row('screenshot', `CDP JPEG q${q} (runner) vs page.screenshot() PNG`, 'ms', result.cdpJpeg.ms.median, png, { kind: 'valueMax', max: 15 }));
-    ctx.emit(row('screenshot', `CDP JPEG q${q}, browser CPU per shot`, 'ms', result.cdpJpeg.cpuMs, { value: result.playwrightPng.cpuMs, label: 'PNG' }));
+    const pngCpu = { value: result.playwrightPng.cpuMs, label: 'PNG' };
+    ctx.emit(
+      row('screenshot', `CDP JPEG q${q} (runner, full size) vs page.screenshot() PNG`, 'ms', result.cdpJpeg.ms.median, png, { kind: 'valueMax', max: 15 }),
+    );
+    ctx.emit(row('screenshot', `CDP JPEG q${q} (runner, full size), browser CPU per shot`, 'ms', result.cdpJpeg.cpuMs, pngCpu));
+    ctx.emit(
+      row('screenshot', `runner's small JPEG (a passed step) vs page.screenshot() PNG`, 'ms', result.runnerSmall.ms.median, png, { kind: 'valueMax', max: 15 }),
+    );
+    ctx.emit(row('screenshot', `runner's small JPEG (a passed step), browser CPU per shot`, 'ms', result.runnerSmall.cpuMs, pngCpu));
     ctx.emit(row('screenshot', `CDP JPEG q${q}, page unchanged since the last shot`, 'ms', result.cdpJpegUnchanged.ms.median, png));
     ctx.emit(row('screenshot', `8×8 capture (the pipeline's floor)`, 'ms', result.floor.ms.median, png));
-    ctx.emit(row('screenshot', `8×8 capture, browser CPU per shot`, 'ms', result.floor.cpuMs, { value: result.playwrightPng.cpuMs, label: 'PNG' }));
+    ctx.emit(row('screenshot', `8×8 capture, browser CPU per shot`, 'ms', result.floor.cpuMs, pngCpu));
     ctx.emit(row('screenshot', `CDP JPEG size vs PNG size`, 'KiB', result.cdpJpeg.bytes / 1024, { value: result.playwrightPng.bytes / 1024, label: 'PNG' }));
     ctx.emit(row('screenshot', `page.screenshot() JPEG q${q} vs PNG`, 'ms', result.playwrightJpeg.ms.median, png));
     return result;

@@ -96,8 +96,9 @@ export function renderSection(r: BenchResults): string {
   if (f.screenshot) {
     const s = f.screenshot;
     const kinds: [string, ShotKind][] = [
-      ['CDP JPEG (runner)', s.cdpJpeg],
+      ['CDP JPEG (runner, full size)', s.cdpJpeg],
       ['the same, page unchanged', s.cdpJpegUnchanged],
+      ["runner's small JPEG", s.runnerSmall],
       ['PNG', s.playwrightPng],
       ['Playwright JPEG', s.playwrightJpeg],
       ['8×8 floor', s.floor],

@@ -1,6 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ARTIFACT_KINDS, DEFAULT_TRACE_POLICY, TRACE_POLICIES, type ArtifactKind, type TracePolicy } from '../domain/index.js';
+import {
+  ARTIFACT_KINDS,
+  DEFAULT_PASSED_SCREENSHOTS,
+  DEFAULT_TRACE_POLICY,
+  SCREENSHOT_SIZES,
+  TRACE_POLICIES,
+  type ArtifactKind,
+  type ScreenshotSize,
+  type TracePolicy,
+} from '../domain/index.js';
 
 /** Everything Bugrun is configured by, resolved once: CLI flags > environment > defaults. */
 export interface Config {
@@ -48,6 +57,8 @@ export interface Config {
   readonly alertRetryBaseMs: number;
   /** When this process's worker records a Playwright trace of a run (`BUGRUN_TRACE`); a run's `"trace": true` wins. */
   readonly trace: TracePolicy;
+  /** The size of a cleanly passed step's screenshot (`BUGRUN_PASSED_SCREENSHOTS`); failed steps' are full size. */
+  readonly passedScreenshots: ScreenshotSize;
 }
 
 /** A directory (default `<dataDir>/artifacts`; a shared volume for several processes) or S3-compatible storage. */
@@ -145,6 +156,16 @@ function tracePolicy(raw: string | undefined): TracePolicy {
   return value as TracePolicy;
 }
 
+/** `BUGRUN_PASSED_SCREENSHOTS`: `small` or `full`. */
+function screenshotSize(raw: string | undefined): ScreenshotSize {
+  const value = text(raw)?.toLowerCase();
+  if (value === undefined) return DEFAULT_PASSED_SCREENSHOTS;
+  if (!(SCREENSHOT_SIZES as readonly string[]).includes(value)) {
+    throw new ConfigError(`BUGRUN_PASSED_SCREENSHOTS must be one of ${SCREENSHOT_SIZES.join(', ')} (got "${raw}")`);
+  }
+  return value as ScreenshotSize;
+}
+
 /** The browser takes ~90 % of the CPU, so more than one run per core only queues inside Chromium. */
 function defaultConcurrency(): number {
   return Math.max(1, availableParallelism());
@@ -191,6 +212,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     smtpFrom: text(env.BUGRUN_SMTP_FROM) ?? 'Bugrun <bugrun@localhost>',
     alertRetryBaseMs: 1000 * integer('BUGRUN_ALERT_RETRY_SECONDS', env.BUGRUN_ALERT_RETRY_SECONDS, 5, 1),
     trace: tracePolicy(env.BUGRUN_TRACE),
+    passedScreenshots: screenshotSize(env.BUGRUN_PASSED_SCREENSHOTS),
   });
 }
 

@@ -56,6 +56,15 @@ export interface Screenshot {
   contentType: 'image/jpeg' | 'image/png' | 'image/webp';
 }
 
+/**
+ * `full`: the viewport at the device's resolution, as the user saw it. `small`: the same view
+ * scaled down (runner/capture.ts), for a step that passed cleanly: its picture is a record, not evidence.
+ */
+export const SCREENSHOT_SIZES = ['small', 'full'] as const;
+export type ScreenshotSize = (typeof SCREENSHOT_SIZES)[number];
+/** A passed step's screenshot unless the operator says otherwise (`BUGRUN_PASSED_SCREENSHOTS`); bench/RESULTS.md says why. */
+export const DEFAULT_PASSED_SCREENSHOTS: ScreenshotSize = 'small';
+
 export interface ConsoleEntry {
   at: string;
   /** console.* type, or `pageerror` / `crash` for uncaught errors and renderer crashes. */

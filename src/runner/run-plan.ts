@@ -1,5 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { NO_RESOURCES, secretValues, type RunOutcome, type RunResources, type RunSink, type TestPlan } from '../domain/index.js';
+import {
+  DEFAULT_PASSED_SCREENSHOTS,
+  NO_RESOURCES,
+  secretValues,
+  type RunOutcome,
+  type RunResources,
+  type RunSink,
+  type ScreenshotSize,
+  type TestPlan,
+} from '../domain/index.js';
 import type { BrowserPool } from './browser-pool.js';
 import { Capture } from './capture.js';
 import { listenToPage } from './console-capture.js';
@@ -30,6 +39,8 @@ export interface RunPlanOptions {
    * none. What becomes of a trace that is not emitted goes to `note`, or with `true` to the run's log.
    */
   trace?: TraceRecording | boolean;
+  /** The size of a cleanly passed step's screenshot (`BUGRUN_PASSED_SCREENSHOTS`); default `small`. */
+  passedScreenshots?: ScreenshotSize;
 }
 
 /** After the run limit, the step in progress gets this long to fail on its own before the hard cut. */
@@ -198,6 +209,7 @@ async function execute(plan: TestPlan, opts: RunPlanOptions, secrets: SecretSet,
       secrets,
       events,
       capture: new Capture(context, () => tabs.page),
+      passedScreenshots: opts.passedScreenshots ?? DEFAULT_PASSED_SCREENSHOTS,
       dialogs,
       resources: opts.resources ?? NO_RESOURCES,
       // A lost page or browser ends every wait too (a step's sleep, a prompt awaited): the steps then fail as error.

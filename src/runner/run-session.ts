@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { RunResources, TestPlan } from '../domain/index.js';
+import type { RunResources, ScreenshotSize, TestPlan } from '../domain/index.js';
 import type { Capture } from './capture.js';
 import type { Dialogs } from './dialogs.js';
 import type { RunEventEmitter } from './event-emitter.js';
@@ -32,6 +32,8 @@ export interface RunSession {
   readonly secrets: SecretSet;
   readonly events: RunEventEmitter;
   readonly capture: Capture;
+  /** The size of a cleanly passed step's screenshot; any other step's is full size. */
+  readonly passedScreenshots: ScreenshotSize;
   readonly dialogs: Dialogs;
   /** Files of the imported bundle (uploadFile) and visual baselines; NO_RESOURCES when none. */
   readonly resources: RunResources;

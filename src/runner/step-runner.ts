@@ -230,7 +230,8 @@ export class StepRunner {
       const html = await s.capture.domSnapshot();
       if (html !== null) s.events.emit({ type: 'dom-snapshot', stepRunId: record.id, html });
     }
-    const shot = alive ? await s.capture.screenshot() : null;
+    // A failed step's or a warning's picture is evidence: full size. A clean pass's is a record.
+    const shot = alive ? await s.capture.screenshot(failed || record.warning ? 'full' : s.passedScreenshots) : null;
     await s.trace.groupEnd();
     enterPhase('step');
     if (shot?.image === null) s.events.log('warn', `Step ${this.label(record)}: no screenshot, ${shot.missing}`);

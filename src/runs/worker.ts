@@ -8,6 +8,7 @@ import {
   type RunOutcome,
   type RunSink,
   type RunStatus,
+  type ScreenshotSize,
   type StepRunStatus,
   type TestPlan,
   type TracePolicy,
@@ -45,6 +46,8 @@ export interface RunWorkerOptions {
   observer?: RunObserver;
   /** When runs record a Playwright trace (BUGRUN_TRACE); a run's own policy (`"trace": true`) wins. Default: DEFAULT_TRACE_POLICY. */
   trace?: TracePolicy;
+  /** The size of a cleanly passed step's screenshot (BUGRUN_PASSED_SCREENSHOTS); default: DEFAULT_PASSED_SCREENSHOTS. */
+  passedScreenshots?: ScreenshotSize;
 }
 
 const SHUTDOWN = 'shutdown';
@@ -206,6 +209,7 @@ export class RunWorker extends EventEmitter<{ error: [unknown, string] }> {
           signal: controller.signal,
           resources: storeResources(store, run.projectId, plan.testId),
           trace: tracing.record ? { note: (message) => recorder.orchestration(message) } : undefined,
+          passedScreenshots: this.opts.passedScreenshots,
         }),
         controller,
         plan.settings.runTimeoutMs,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBugrun, type TestBugrun } from '../helpers/bugrun.js';
 import { startFixtureServer } from '../helpers/fixture-server.js';
+import { jpegSize } from '../helpers/jpeg.js';
 import { yamlStep, yamlTest } from '../helpers/yaml.js';
 import { apiBundle, SECRET_PASSWORD } from './api-bundle.js';
 
@@ -15,6 +16,7 @@ interface StepRun {
   error: string | null;
   computedValue: string | null;
   assertionCurrentValue: string | null;
+  screenshotUrl: string | null;
 }
 async function finished(runId: string) {
   await bugrun.waitFor(runId, ['passed', 'failed', 'error', 'stopped'], 60_000);
@@ -79,6 +81,12 @@ describe('runs over the API', () => {
     expect(run.status).toBe('failed');
     expect(run.errorCode).toBe('ELEMENT_DOES_NOT_EXIST');
     expect(run.stepsRuns.find((s) => s.name === 'Click a ghost')).toMatchObject({ status: 'failed', errorCode: 'ELEMENT_DOES_NOT_EXIST' });
+    // BUGRUN_PASSED_SCREENSHOTS' default: the passed goto's picture at half width, the failed click's at full size.
+    const sizes = await Promise.all(run.stepsRuns.map(async (s) => jpegSize((await bugrun.download(s.screenshotUrl as string)).rawPayload)));
+    expect(sizes).toEqual([
+      { width: 683, height: 384 },
+      { width: 1366, height: 768 },
+    ]);
   });
 
   it('fails (never hangs) when a page never loads', async () => {

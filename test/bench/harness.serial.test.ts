@@ -51,7 +51,9 @@ describe('bench harness', () => {
     // The floor is an 8×8 capture: far fewer bytes than the viewport's; CPU is read for every kind.
     expect(f.screenshot?.floor.bytes).toBeLessThan(f.screenshot?.cdpJpeg.bytes ?? 0);
     expect(f.screenshot?.cdpJpegUnchanged.ms.median).toBeGreaterThan(0);
-    for (const k of ['cdpJpeg', 'playwrightPng', 'floor'] as const) expect(f.screenshot?.[k].cpuMs, k).toBeGreaterThanOrEqual(0);
+    // The runner's small screenshot is a quarter of the pixels: well under the full JPEG.
+    expect(f.screenshot?.runnerSmall.bytes).toBeLessThan((f.screenshot?.cdpJpeg.bytes ?? 0) / 2);
+    for (const k of ['cdpJpeg', 'runnerSmall', 'playwrightPng', 'floor'] as const) expect(f.screenshot?.[k].cpuMs, k).toBeGreaterThanOrEqual(0);
 
     expect(f.queue?.clientLeftQueuedMs.median).toBeGreaterThan(0);
     expect(f.queue?.queuedToStartedMs.median).toBeGreaterThanOrEqual(0);

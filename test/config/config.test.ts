@@ -9,6 +9,15 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({}, { BUGRUN_SPARE_CONTEXT: 'sometimes' })).toThrow(new ConfigError('BUGRUN_SPARE_CONTEXT must be on or off (got "sometimes")'));
   });
 
+  it('takes small screenshots of passed steps unless BUGRUN_PASSED_SCREENSHOTS says full', () => {
+    expect(resolveConfig({}, {}).passedScreenshots).toBe('small');
+    expect(resolveConfig({}, { BUGRUN_PASSED_SCREENSHOTS: ' Full ' }).passedScreenshots).toBe('full');
+    expect(resolveConfig({}, { BUGRUN_PASSED_SCREENSHOTS: 'small' }).passedScreenshots).toBe('small');
+    expect(() => resolveConfig({}, { BUGRUN_PASSED_SCREENSHOTS: 'half' })).toThrow(
+      new ConfigError('BUGRUN_PASSED_SCREENSHOTS must be one of small, full (got "half")'),
+    );
+  });
+
   it("reads flags over the environment over defaults, and rejects bad numbers with the variable's name", () => {
     const env = { PORT: '9000', BUGRUN_CONCURRENCY: '3', BUGRUN_MAX_QUEUED: '50', BUGRUN_RETENTION: 'default=30,logs=never' };
     const config = resolveConfig({ port: 9100 }, env);

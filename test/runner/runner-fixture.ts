@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { RunOutcome, RunResources, TestPlan } from '../../src/domain/index.js';
+import type { RunOutcome, RunResources, ScreenshotSize, TestPlan } from '../../src/domain/index.js';
 import { BrowserPool, defaultChromiumPath, runPlan } from '../../src/runner/index.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { CollectingSink } from './plan-builder.js';
@@ -16,7 +16,7 @@ export interface RunnerFixture {
   /** The fixture server's base URL (no trailing slash), or the URL of `path` on it. Call it in hooks and tests only. */
   url: (path?: string) => string;
   /** Runs `plan` on the pool, collecting the events; a fresh AbortController's signal unless one is given. */
-  run: (plan: TestPlan, opts?: { signal?: AbortSignal; resources?: RunResources }) => Promise<PlanRun>;
+  run: (plan: TestPlan, opts?: { signal?: AbortSignal; resources?: RunResources; passedScreenshots?: ScreenshotSize }) => Promise<PlanRun>;
 }
 
 /**
@@ -44,9 +44,9 @@ export function useRunnerFixture({ launchBrowser = true }: { launchBrowser?: boo
   return {
     pool,
     url: (path = '') => (path === '' ? baseUrl() : `${baseUrl()}${path.startsWith('/') ? '' : '/'}${path}`),
-    run: async (plan, { signal = new AbortController().signal, resources } = {}) => {
+    run: async (plan, { signal = new AbortController().signal, resources, passedScreenshots } = {}) => {
       const sink = new CollectingSink();
-      const outcome = await runPlan(plan, { pool, sink, signal, resources });
+      const outcome = await runPlan(plan, { pool, sink, signal, resources, passedScreenshots });
       return { outcome, sink };
     },
   };
