@@ -25,13 +25,16 @@ export interface ReferenceResult {
 
 export interface ReferencesResult {
   reps: number;
+  /** Runs in a row per CPU reading. */
+  batch: number;
   references: ReferenceResult[];
 }
 
 /**
  * Every reference side by side with the warm raw script, sequentially: CPU per run (this process
  * plus the browser's whole process tree, from /proc; exited renderers are counted through their
- * reaper's cutime) and warm latency. Service and script alternate so load hits both alike.
+ * reaper's cutime), read over `referenceBatch` runs in a row, and warm latency. Service and
+ * script alternate so load hits both alike.
  */
 export async function measureReferences(ctx: FigureContext): Promise<ReferencesResult> {
   const { bench, browserPid } = await ctx.main();
@@ -46,7 +49,7 @@ export async function measureReferences(ctx: FigureContext): Promise<ReferencesR
     if (!testId) throw new Error(`bench: ${ref.slug} was not imported`);
     out.push(await measureReference(ctx, ref, testId, browserPid, rawPid, browser));
   }
-  return { reps: ctx.options.latencyReps, references: out };
+  return { reps: ctx.options.latencyReps, batch: ctx.options.referenceBatch, references: out };
 }
 
 async function measureReference(
@@ -74,6 +77,8 @@ async function measureReference(
     await serviceRun(10);
     await rawWarmRun(browser, ref.steps, ctx.siteUrl);
   }
+  const batch = ctx.options.referenceBatch;
+  const perRun = (cpu: RunCpu): RunCpu => ({ nodeMs: cpu.nodeMs / batch, browserMs: cpu.browserMs / batch, totalMs: cpu.totalMs / batch });
   const serviceCpu: RunCpu[] = [];
   const rawCpu: RunCpu[] = [];
   const serviceMs: number[] = [];
@@ -85,19 +90,27 @@ async function measureReference(
     let rawMsCpu: number | null = null;
     const sides = [
       async () => {
-        const { value, cpu } = await withCpu(browserPid, () => serviceRun(250));
-        if (value && cpu) {
-          serviceCpu.push(cpu);
-          serviceMsCpu = cpu.totalMs;
+        const { value: passed, cpu } = await withCpu(browserPid, async () => {
+          let ok = 0;
+          for (let b = 0; b < batch; b++) if (await serviceRun(250)) ok++;
+          return ok;
+        });
+        if (passed === batch && cpu) {
+          serviceCpu.push(perRun(cpu));
+          serviceMsCpu = cpu.totalMs / batch;
         }
         const timed = await serviceRun(10);
         if (timed) serviceMs.push(timed.clientMs);
       },
       async () => {
-        const { value, cpu } = await withCpu(rawPid, () => rawWarmRun(browser, ref.steps, ctx.siteUrl));
+        const { value, cpu } = await withCpu(rawPid, async () => {
+          let last = await rawWarmRun(browser, ref.steps, ctx.siteUrl);
+          for (let b = 1; b < batch; b++) last = await rawWarmRun(browser, ref.steps, ctx.siteUrl);
+          return last;
+        });
         if (cpu) {
-          rawCpu.push(cpu);
-          rawMsCpu = cpu.totalMs;
+          rawCpu.push(perRun(cpu));
+          rawMsCpu = cpu.totalMs / batch;
         }
         rawMs.push(value.totalMs);
       },

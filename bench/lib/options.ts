@@ -10,6 +10,12 @@ export interface BenchOptions {
   steps: number;
   /** Alternating repetitions of service / one-shot script / warm script (and of each reference). */
   latencyReps: number;
+  /**
+   * Runs back to back in one CPU reading of the references figure (CPU per run = reading / this):
+   * work a run leaves to the browser after it ends (a renderer's exit, the next spare context)
+   * then lands inside the reading instead of in whichever comes next.
+   */
+  referenceBatch: number;
   /** Cards the long-page reference scrolls to and hovers (4 steps each, after its goto). */
   longPageCards: number;
   /** Screenshots of each kind (alternating JPEG via CDP and PNG). */
@@ -55,6 +61,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 20,
         latencyReps: 7,
+        referenceBatch: 3,
         longPageCards: 5,
         screenshotShots: 30,
         traceReps: 7,
@@ -63,7 +70,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         throughputConcurrency: [1, 2, 4],
         throughputReferencesAt: 2,
         throughputRunsPerWorker: 3,
-        throughputReps: 2,
+        throughputReps: 3,
         memoryConcurrency: [1, 2, 4],
         leakRuns: 200,
         apiSeedRuns: 100_000,
@@ -80,6 +87,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 20,
         latencyReps: 3,
+        referenceBatch: 2,
         longPageCards: 5,
         screenshotShots: 10,
         traceReps: 3,
@@ -105,6 +113,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 3,
         latencyReps: 1,
+        referenceBatch: 1,
         longPageCards: 1,
         screenshotShots: 2,
         traceReps: 1,

@@ -88,7 +88,7 @@ export function renderSection(r: BenchResults): string {
   }
   for (const ref of f.references?.references ?? []) {
     details.push(
-      `- **${ref.slug}** (${ref.label}; ${ref.mix}; median of ${f.references?.reps} runs each): CPU per run, service polled every 250 ms ${kv(ref.cpu.service)}, ` +
+      `- **${ref.slug}** (${ref.label}; ${ref.mix}; CPU: median of ${f.references?.reps} readings of ${f.references?.batch} runs in a row each; latency: median of ${f.references?.reps} runs): CPU per run, service polled every 250 ms ${kv(ref.cpu.service)}, ` +
         `warm script ${kv(ref.cpu.rawWarm)} (each repetition's own ratio: p25 ${ref.cpu.pairRatios.p25}, p75 ${ref.cpu.pairRatios.p75}); POST → passed ${ref.latency.serviceMs} ms vs warm script ${ref.latency.rawWarmMs} ms`,
     );
   }
