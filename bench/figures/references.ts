@@ -1,6 +1,7 @@
 import { RunFailedError } from '../lib/bench-service.js';
+import { browserQuiet } from '../lib/processes.js';
 import type { FigureContext } from '../lib/context.js';
-import { rawWarmRun } from '../lib/raw-script.js';
+import { pngShot, rawWarmRun, runnerShot, type Shoot } from '../lib/raw-script.js';
 import { describeMix, references, referenceYaml, type Reference } from '../lib/reference-test.js';
 import { row } from '../lib/rows.js';
 import { median, quantile, round } from '../lib/stats.js';
@@ -16,6 +17,13 @@ export interface ReferenceResult {
     service: Record<keyof RunCpu, number>;
     rawWarm: Record<keyof RunCpu, number>;
     ratio: number;
+    /**
+     * The same script taking the runner's captures instead of PNGs: the browser work any runner
+     * on playwright-core pays for these steps and pictures, so its ratio to the PNG script is the
+     * lowest the service's can be (the service adds its recording on top).
+     */
+    rawRunnerShots: Record<keyof RunCpu, number>;
+    floorRatio: number;
     /** The quartiles of each repetition's own ratio (service and script run next to each other): the noise. */
     pairRatios: { p25: number; p75: number };
   };
@@ -33,8 +41,8 @@ export interface ReferencesResult {
 /**
  * Every reference side by side with the warm raw script, sequentially: CPU per run (this process
  * plus the browser's whole process tree, from /proc; exited renderers are counted through their
- * reaper's cutime), read over `referenceBatch` runs in a row, and warm latency. Service and
- * script alternate so load hits both alike.
+ * reaper's cutime), read over `referenceBatch` runs in a row from a quiet browser until it is quiet
+ * again, and warm latency. Service and script alternate so load hits both alike.
  */
 export async function measureReferences(ctx: FigureContext): Promise<ReferencesResult> {
   const { bench, browserPid } = await ctx.main();
@@ -79,20 +87,33 @@ async function measureReference(
   }
   const batch = ctx.options.referenceBatch;
   const perRun = (cpu: RunCpu): RunCpu => ({ nodeMs: cpu.nodeMs / batch, browserMs: cpu.browserMs / batch, totalMs: cpu.totalMs / batch });
+  /** `batch` warm script runs in one reading, from a quiet browser until it is quiet again. */
+  const rawBatch = async (shoot: Shoot) => {
+    await browserQuiet(rawPid);
+    return withCpu(rawPid, async () => {
+      let last = await rawWarmRun(browser, ref.steps, ctx.siteUrl, shoot);
+      for (let b = 1; b < batch; b++) last = await rawWarmRun(browser, ref.steps, ctx.siteUrl, shoot);
+      await browserQuiet(rawPid);
+      return last;
+    });
+  };
+  const runnerShotsCpu: RunCpu[] = [];
   const serviceCpu: RunCpu[] = [];
   const rawCpu: RunCpu[] = [];
   const serviceMs: number[] = [];
   const rawMs: number[] = [];
   const pairRatios: number[] = [];
   for (let rep = 0; rep < ctx.options.latencyReps; rep++) {
-    // This repetition's two readings, for its own ratio.
+    // This repetition's readings: the service's and the PNG script's give its own ratio.
     let serviceMsCpu: number | null = null;
     let rawMsCpu: number | null = null;
     const sides = [
       async () => {
+        await browserQuiet(browserPid);
         const { value: passed, cpu } = await withCpu(browserPid, async () => {
           let ok = 0;
           for (let b = 0; b < batch; b++) if (await serviceRun(250)) ok++;
+          await browserQuiet(browserPid);
           return ok;
         });
         if (passed === batch && cpu) {
@@ -103,16 +124,16 @@ async function measureReference(
         if (timed) serviceMs.push(timed.clientMs);
       },
       async () => {
-        const { value, cpu } = await withCpu(rawPid, async () => {
-          let last = await rawWarmRun(browser, ref.steps, ctx.siteUrl);
-          for (let b = 1; b < batch; b++) last = await rawWarmRun(browser, ref.steps, ctx.siteUrl);
-          return last;
-        });
+        const { value, cpu } = await rawBatch(pngShot);
         if (cpu) {
           rawCpu.push(perRun(cpu));
           rawMsCpu = cpu.totalMs / batch;
         }
         rawMs.push(value.totalMs);
+      },
+      async () => {
+        const { cpu } = await rawBatch(runnerShot);
+        if (cpu) runnerShotsCpu.push(perRun(cpu));
       },
     ];
     for (let k = 0; k < sides.length; k++) await sides[(rep + k) % sides.length]!();
@@ -121,6 +142,7 @@ async function measureReference(
   if (serviceCpu.length === 0 || serviceMs.length === 0) throw new Error(`bench: no service run of ${ref.slug} passed`);
   const service = medianBreakdown(serviceCpu);
   const rawWarm = medianBreakdown(rawCpu);
+  const rawRunnerShots = medianBreakdown(runnerShotsCpu);
   const latency = { serviceMs: round(median(serviceMs), 1), rawWarmMs: round(median(rawMs), 1), ratio: round(median(serviceMs) / median(rawMs), 3) };
   const n = ref.steps.length;
   ctx.emit(
@@ -132,6 +154,12 @@ async function measureReference(
       { value: rawWarm.totalMs, label: 'warm script, PNG shots' },
       { kind: 'ratioMax', max: 0.75 },
     ),
+  );
+  ctx.emit(
+    row('references', `${ref.slug}: the script with the runner's captures, CPU per run`, 'ms', rawRunnerShots.totalMs, {
+      value: rawWarm.totalMs,
+      label: 'warm script, PNG shots',
+    }),
   );
   ctx.emit(
     row(
@@ -152,6 +180,8 @@ async function measureReference(
       service,
       rawWarm,
       ratio: round(service.totalMs / rawWarm.totalMs, 3),
+      rawRunnerShots,
+      floorRatio: round(rawRunnerShots.totalMs / rawWarm.totalMs, 3),
       pairRatios: { p25: round(quantile(pairRatios, 0.25), 2), p75: round(quantile(pairRatios, 0.75), 2) },
     },
     latency,

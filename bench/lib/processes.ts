@@ -129,6 +129,23 @@ export function treeCpuMs(rootPid: number): number {
 }
 
 /**
+ * Resolves once the browser's tree has used at most one /proc tick (10 ms) of CPU over `quietMs`
+ * (an idle browser uses a few ms a second), or after `limitMs`. A run leaves work behind after
+ * its last awaited call (renderers exiting, the next context's page starting up): a CPU reading
+ * that ends before it is done misses it, one that starts before it is done takes on another's.
+ */
+export async function browserQuiet(rootPid: number, quietMs = 200, limitMs = 5_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let before = treeCpuMs(rootPid);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const now = treeCpuMs(rootPid);
+    if (now - before <= TICK_MS) return;
+    before = now;
+  }
+}
+
+/**
  * CPU time of this process's main thread (the event loop serving HTTP) in ms, from
  * /proc/self/task/<pid>/stat: unlike process.cpuUsage() it leaves out worker threads such as
  * autocannon's, libuv's pool and V8's helpers.

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEFAULT_PASSED_SCREENSHOTS } from '../../src/domain/index.js';
+import { Capture } from '../../src/runner/capture.js';
 import { CHROMIUM_ARGS, defaultChromiumPath } from '../../src/runner/index.js';
 import type { BenchStep } from './reference-test.js';
 
@@ -11,6 +13,24 @@ const ASSERT_TIMEOUT_MS = 5_000;
 export function launchRawBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: defaultChromiumPath(), headless: true, args: [...CHROMIUM_ARGS] });
 }
+
+/** The picture a script takes after each step. */
+export type Shoot = (page: Page) => Promise<unknown>;
+
+/** Playwright's default `page.screenshot()` PNG, what a naive script takes. */
+export const pngShot: Shoot = (page) =>
+  // A capture during a renderer swap (a submit that navigates) can fail once; the service's
+  // Capture retries once too.
+  page.screenshot().catch(() => page.screenshot());
+
+/**
+ * The runner's own capture of a passed step (runner/capture.ts, default size): a script that
+ * takes it does the browser work a runner built on playwright-core cannot avoid.
+ */
+export const runnerShot: Shoot = async (page) => {
+  const shot = await new Capture(page.context(), page).screenshot(DEFAULT_PASSED_SCREENSHOTS);
+  if (!shot.image) throw new Error(`raw script: no screenshot (${shot.missing})`);
+};
 
 export interface RawStepTimes {
   /** Per step: the action itself. */
@@ -35,7 +55,7 @@ async function until<T>(step: BenchStep, read: () => Promise<T>, holds: (value: 
  * own auto-waiting, reads polled for assertions, and `page.screenshot()` (PNG) after every
  * step, which is what Playwright's trace/screenshot-on-each-step setups do.
  */
-export async function runRawSteps(page: Page, steps: readonly BenchStep[], siteUrl: string): Promise<RawStepTimes> {
+export async function runRawSteps(page: Page, steps: readonly BenchStep[], siteUrl: string, shoot: Shoot = pngShot): Promise<RawStepTimes> {
   const actionMs: number[] = [];
   const screenshotMs: number[] = [];
   for (const step of steps) {
@@ -79,9 +99,7 @@ export async function runRawSteps(page: Page, steps: readonly BenchStep[], siteU
         break;
     }
     const t1 = performance.now();
-    // A capture during a renderer swap (a submit that navigates) can fail once; the service's
-    // Capture retries once too.
-    await page.screenshot().catch(() => page.screenshot());
+    await shoot(page);
     actionMs.push(t1 - t0);
     screenshotMs.push(performance.now() - t1);
   }
@@ -97,13 +115,13 @@ export interface RawRunTimes extends RawStepTimes {
 }
 
 /** One run on an already-running browser: new context + page, the steps, context closed. */
-export async function rawWarmRun(browser: Browser, steps: readonly BenchStep[], siteUrl: string): Promise<RawRunTimes> {
+export async function rawWarmRun(browser: Browser, steps: readonly BenchStep[], siteUrl: string, shoot: Shoot = pngShot): Promise<RawRunTimes> {
   const t0 = performance.now();
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
     const t1 = performance.now();
-    const times = await runRawSteps(page, steps, siteUrl);
+    const times = await runRawSteps(page, steps, siteUrl, shoot);
     const t2 = performance.now();
     await context.close();
     const t3 = performance.now();

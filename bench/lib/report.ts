@@ -89,7 +89,8 @@ export function renderSection(r: BenchResults): string {
   for (const ref of f.references?.references ?? []) {
     details.push(
       `- **${ref.slug}** (${ref.label}; ${ref.mix}; CPU: median of ${f.references?.reps} readings of ${f.references?.batch} runs in a row each; latency: median of ${f.references?.reps} runs): CPU per run, service polled every 250 ms ${kv(ref.cpu.service)}, ` +
-        `warm script ${kv(ref.cpu.rawWarm)} (each repetition's own ratio: p25 ${ref.cpu.pairRatios.p25}, p75 ${ref.cpu.pairRatios.p75}); POST → passed ${ref.latency.serviceMs} ms vs warm script ${ref.latency.rawWarmMs} ms`,
+        `warm script ${kv(ref.cpu.rawWarm)} (each repetition's own ratio: p25 ${ref.cpu.pairRatios.p25}, p75 ${ref.cpu.pairRatios.p75}), ` +
+        `the script with the runner's captures ${kv(ref.cpu.rawRunnerShots)} (${ref.cpu.floorRatio}× the PNG script: the floor); POST → passed ${ref.latency.serviceMs} ms vs warm script ${ref.latency.rawWarmMs} ms`,
     );
   }
   for (const ref of f.parts?.references ?? []) details.push(partsTable(ref, f.parts?.reps ?? 0));

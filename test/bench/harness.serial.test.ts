@@ -34,6 +34,8 @@ describe('bench harness', () => {
     for (const ref of f.references?.references ?? []) {
       expect(ref.cpu.service.totalMs, ref.slug).toBeGreaterThan(0);
       expect(ref.cpu.rawWarm.browserMs, ref.slug).toBeGreaterThan(0);
+      expect(ref.cpu.rawRunnerShots.browserMs, ref.slug).toBeGreaterThan(0);
+      expect(ref.cpu.floorRatio, ref.slug).toBeGreaterThan(0);
       expect(ref.latency.serviceMs, ref.slug).toBeGreaterThan(0);
       expect(ref.cpu.pairRatios.p25, ref.slug).toBeGreaterThan(0);
       expect(ref.cpu.pairRatios.p75, ref.slug).toBeGreaterThanOrEqual(ref.cpu.pairRatios.p25);
