@@ -1,11 +1,10 @@
 import { RunFailedError } from '../lib/bench-service.js';
-import { browserQuiet } from '../lib/processes.js';
 import type { FigureContext } from '../lib/context.js';
 import { pngShot, rawWarmRun, runnerShot, type Shoot } from '../lib/raw-script.js';
 import { describeMix, references, referenceYaml, type Reference } from '../lib/reference-test.js';
 import { row } from '../lib/rows.js';
 import { median, quantile, round } from '../lib/stats.js';
-import { medianBreakdown, timedServiceRun, withCpu, type RunCpu } from './run-latency.js';
+import { medianBreakdown, timedServiceRun, withQuietCpu, type RunCpu } from './run-latency.js';
 
 export interface ReferenceResult {
   slug: string;
@@ -87,16 +86,13 @@ async function measureReference(
   }
   const batch = ctx.options.referenceBatch;
   const perRun = (cpu: RunCpu): RunCpu => ({ nodeMs: cpu.nodeMs / batch, browserMs: cpu.browserMs / batch, totalMs: cpu.totalMs / batch });
-  /** `batch` warm script runs in one reading, from a quiet browser until it is quiet again. */
-  const rawBatch = async (shoot: Shoot) => {
-    await browserQuiet(rawPid);
-    return withCpu(rawPid, async () => {
+  /** `batch` warm script runs in one reading. */
+  const rawBatch = (shoot: Shoot) =>
+    withQuietCpu(rawPid, async () => {
       let last = await rawWarmRun(browser, ref.steps, ctx.siteUrl, shoot);
       for (let b = 1; b < batch; b++) last = await rawWarmRun(browser, ref.steps, ctx.siteUrl, shoot);
-      await browserQuiet(rawPid);
       return last;
     });
-  };
   const runnerShotsCpu: RunCpu[] = [];
   const serviceCpu: RunCpu[] = [];
   const rawCpu: RunCpu[] = [];
@@ -109,11 +105,9 @@ async function measureReference(
     let rawMsCpu: number | null = null;
     const sides = [
       async () => {
-        await browserQuiet(browserPid);
-        const { value: passed, cpu } = await withCpu(browserPid, async () => {
+        const { value: passed, cpu } = await withQuietCpu(browserPid, async () => {
           let ok = 0;
           for (let b = 0; b < batch; b++) if (await serviceRun(250)) ok++;
-          await browserQuiet(browserPid);
           return ok;
         });
         if (passed === batch && cpu) {

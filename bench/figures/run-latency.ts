@@ -1,7 +1,7 @@
 import { describeFailure, RunFailedError, type BenchService, type RunDetails } from '../lib/bench-service.js';
 import { isoMs } from '../lib/clock.js';
 import type { FigureContext } from '../lib/context.js';
-import { nodeCpuMs, treeCpuMs } from '../lib/processes.js';
+import { browserQuiet, nodeCpuMs, treeCpuMs } from '../lib/processes.js';
 import { rawOneShotRun, rawWarmRun, type RawRunTimes } from '../lib/raw-script.js';
 import { row } from '../lib/rows.js';
 import { median, round, sum, summarize, type Summary } from '../lib/stats.js';
@@ -111,6 +111,20 @@ export async function withCpu<T>(browserPid: number | null, work: () => Promise<
   return { value, cpu: { nodeMs, browserMs, totalMs: nodeMs + browserMs } };
 }
 
+/**
+ * withCpu from a quiet browser until it is quiet again (browserQuiet): the reading holds all the
+ * work `work` caused, including what the browser does after its last awaited call.
+ */
+export async function withQuietCpu<T>(browserPid: number | null, work: () => Promise<T>): Promise<{ value: T; cpu: RunCpu | null }> {
+  if (browserPid === null) return withCpu(null, work);
+  await browserQuiet(browserPid);
+  return withCpu(browserPid, async () => {
+    const value = await work();
+    await browserQuiet(browserPid);
+    return value;
+  });
+}
+
 export interface RunLatencyResult {
   steps: number;
   reps: number;
@@ -182,8 +196,8 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[(rep + k) % kinds.length];
       if (kind === 'service') {
-        // The window closes once the pool's next context is open: the run's share of the browser work.
-        const { value, cpu } = await withCpu(browserPid, async () => {
+        // The window closes once the pool's next context is open and the browser is quiet: the run's share of the browser work.
+        const { value, cpu } = await withQuietCpu(browserPid, async () => {
           const run = await tolerant(() => timedServiceRun(bench, referenceId, 10, serviceByType));
           await bench.spareReady();
           return run;
@@ -192,7 +206,7 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
         if (value && cpu) serviceCpu.push(cpu);
       } else if (kind === 'oneShot') oneShot.push(rawBreakdown(await rawOneShotRun(ctx.steps, ctx.siteUrl)));
       else {
-        const { value, cpu } = await withCpu(rawPid, () => rawWarmRun(browser, ctx.steps, ctx.siteUrl));
+        const { value, cpu } = await withQuietCpu(rawPid, () => rawWarmRun(browser, ctx.steps, ctx.siteUrl));
         warm.push(rawBreakdown(value));
         value.actionMs.forEach((ms, i) => (rawByType[rawType(ctx.steps[i]?.action ?? '?')] ??= []).push(ms));
         if (cpu) warmCpu.push(cpu);
@@ -208,7 +222,7 @@ export async function measureRunLatency(ctx: FigureContext): Promise<RunLatencyR
   // CPU of a run whose client polls every 250 ms: the difference is what 10 ms polling costs.
   const slowPollCpu: RunCpu[] = [];
   for (let i = 0; i < (ctx.options.latencyReps >= 5 ? 2 : 0); i++) {
-    const { value, cpu } = await withCpu(browserPid, async () => {
+    const { value, cpu } = await withQuietCpu(browserPid, async () => {
       const run = await tolerant(() => timedServiceRun(bench, referenceId, 250));
       await bench.spareReady();
       return run;
