@@ -87,7 +87,7 @@ export function optionsFor(mode: BenchMode, only: FigureName[] = []): BenchOptio
         mode,
         steps: 20,
         latencyReps: 3,
-        referenceBatch: 2,
+        referenceBatch: 1,
         longPageCards: 5,
         screenshotShots: 10,
         traceReps: 3,
