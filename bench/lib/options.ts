@@ -10,11 +10,7 @@ export interface BenchOptions {
   steps: number;
   /** Alternating repetitions of service / one-shot script / warm script (and of each reference). */
   latencyReps: number;
-  /**
-   * Runs back to back in one CPU reading of the references figure (CPU per run = reading / this):
-   * work a run leaves to the browser after it ends (a renderer's exit, the next spare context)
-   * then lands inside the reading instead of in whichever comes next.
-   */
+  /** Runs back to back in one CPU reading of the references figure (CPU per run = reading / this). */
   referenceBatch: number;
   /** Cards the long-page reference scrolls to and hovers (4 steps each, after its goto). */
   longPageCards: number;

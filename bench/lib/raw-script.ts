@@ -23,12 +23,17 @@ export const pngShot: Shoot = (page) =>
   // Capture retries once too.
   page.screenshot().catch(() => page.screenshot());
 
+const captures = new WeakMap<Page, Capture>();
+
 /**
  * The runner's own capture of a passed step (runner/capture.ts, default size): a script that
  * takes it does the browser work a runner built on playwright-core cannot avoid.
  */
 export const runnerShot: Shoot = async (page) => {
-  const shot = await new Capture(page.context(), page).screenshot(DEFAULT_PASSED_SCREENSHOTS);
+  // One Capture (one CDP session) per page, as a run keeps one.
+  let capture = captures.get(page);
+  if (!capture) captures.set(page, (capture = new Capture(page.context(), page)));
+  const shot = await capture.screenshot(DEFAULT_PASSED_SCREENSHOTS);
   if (!shot.image) throw new Error(`raw script: no screenshot (${shot.missing})`);
 };
 
