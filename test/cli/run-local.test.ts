@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { jpegSize } from '../helpers/jpeg.js';
 import { stillRunning } from '../helpers/processes.js';
 
 /**
@@ -187,16 +188,6 @@ function expectWellFormedXml(xml: string): void {
 
 const isJpeg = (data: Buffer) => data.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
 
-/** Width and height from a JPEG's start-of-frame segment. */
-function jpegSize(data: Buffer): { width: number; height: number } | null {
-  for (let at = 2; at + 9 < data.length; at += 2 + data.readUInt16BE(at + 2)) {
-    if (data[at] !== 0xff) return null;
-    const marker = data[at + 1];
-    if (marker >= 0xc0 && marker <= 0xc3) return { height: data.readUInt16BE(at + 5), width: data.readUInt16BE(at + 7) };
-  }
-  return null;
-}
-
 /** Chromium was started, and closed by the time the command exited; nothing is left in TMPDIR. */
 async function expectCleanExit(run: LocalRun): Promise<void> {
   const pids = await run.launched();
@@ -253,8 +244,8 @@ describe('bugrun run', () => {
       '06-greets-the-user.jpg',
     ]);
     for (const shot of shots) expect(isJpeg(await readFile(join(out, 'login', shot))), shot).toBe(true);
-    // The project document's settings apply: its desktop screen size.
-    expect(jpegSize(await readFile(join(out, 'login', shots[0])))).toEqual({ width: 1024, height: 700 });
+    // The project document's settings apply: its 1024×700 desktop screen, pictured small for a passed step.
+    expect(jpegSize(await readFile(join(out, 'login', shots[0])))).toEqual({ width: 640, height: 438 });
 
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
     expectWellFormedXml(junit);
@@ -309,6 +300,8 @@ data:
     const shot = /^ {4}Screenshot: (.+)$/m.exec(run.stdout)?.[1] ?? '';
     expect(shot).toBe(join('out', 'local', 'failing', '02-paragraph-says-nope.jpg'));
     expect(isJpeg(await readFile(resolve(run.cwd, shot)))).toBe(true);
+    // The test's own screen size applies: mobile, 390×844.
+    expect(jpegSize(await readFile(resolve(run.cwd, shot)))).toEqual({ width: 390, height: 844 });
     expect(run.stdout).toMatch(/^1 failed \(/m);
 
     const junit = await readFile(join(run.cwd, 'out', 'local', 'junit.xml'), 'utf8');
