@@ -6,9 +6,9 @@ import { within } from './timing.js';
 const JPEG_QUALITY = 65;
 /**
  * A small screenshot is the visible part of the page at half its CSS width (683 px of a 1366 px
- * screen), never narrower than this, and never larger than the CSS size (so 1 CSS px = 1 picture px
- * on a phone whose full picture would be 3 device px per CSS px). Measured (bench figure
- * "screenshot"): half the browser CPU of a full-size capture; scale 0.75 costs as much as full size.
+ * screen), never narrower than this (a 1024 px screen gives 640) nor scaled up (a 390 px phone
+ * screen is pictured whole). Measured (bench figure "screenshot"): about half the browser CPU of
+ * a full-size capture; scale 0.75 costs as much as full size.
  */
 const SMALL_MIN_WIDTH = 640;
 const SMALL_SCALE = 0.5;
@@ -53,8 +53,9 @@ export class Capture {
   }
 
   /**
-   * A JPEG of the viewport, or why there is none: the page is gone, the browser did not answer in
-   * time, or the capture failed twice (a failed session is rebuilt once, e.g. after a renderer swap).
+   * A JPEG of the viewport at `size`, or why there is none: the page is gone, the browser did not
+   * answer in time, or the capture failed twice (a failed session is rebuilt once, e.g. after a
+   * renderer swap).
    */
   async screenshot(size: ScreenshotSize = 'full'): Promise<{ image: Screenshot } | { image: null; missing: string }> {
     const TIMED_OUT = Symbol('timed out');
