@@ -368,10 +368,13 @@ describe('the navigation guard on its own (a frame that got to file: despite the
     const { page, guard, close } = await guarded();
     try {
       await page.goto(url('/security-local.html'));
-      const t0 = performance.now();
+      let turned = false;
+      setImmediate(() => (turned = true));
       for (let i = 0; i < 1000; i++) await guard.check();
-      // 1000 checks with nothing to report are pure JavaScript; one round trip each would be ~1 s.
-      expect(performance.now() - t0).toBeLessThan(100);
+      // Checks with nothing to report settle as promises only, before the event loop turns; a
+      // round trip to the browser needs the loop to read its answer (a check of elapsed time
+      // instead failed on a busy machine).
+      expect(turned).toBe(false);
     } finally {
       await close();
     }
